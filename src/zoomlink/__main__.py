@@ -1,0 +1,5 @@
+"""``python -m zoomlink`` runs the command-line interface."""
+
+from zoomlink.cli import main
+
+raise SystemExit(main())

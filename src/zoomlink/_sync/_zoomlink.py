@@ -1,0 +1,61 @@
+# This file is generated from src/zoomlink/_async/_zoomlink.py by scripts/unasync.py.
+# Do not edit it: edit the async original and run the script.
+"""ZoomLink: what a host application holds to talk to Zoom."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import httpx
+
+from zoomlink._sync._api import ZoomAPI
+from zoomlink.models import Endpoints, ZoomApp
+from zoomlink.protocols import Clock
+
+
+class ZoomLink:
+    """zoomlink for threaded hosts (Django, Flask …). The async twin serves the
+    others with the same methods.
+
+    Create one per process and keep it: it holds one long-lived httpx client, so connections
+    to Zoom are reused. Close it with ``close()`` or use it as a context manager.
+
+    Args:
+        app: The Zoom app's credentials.
+        endpoints: Zoom's OAuth and API base URLs (the real ones by default).
+        http_client: An httpx client to send through; zoomlink creates and owns one if omitted.
+        clock: Where the time comes from.
+        timeout: Seconds before a request to Zoom times out, for the client zoomlink creates.
+    """
+
+    def __init__(
+        self,
+        app: ZoomApp,
+        *,
+        endpoints: Endpoints | None = None,
+        http_client: httpx.Client | None = None,
+        clock: Clock | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.api = ZoomAPI(
+            app, endpoints=endpoints, http_client=http_client, clock=clock, timeout=timeout
+        )
+        """The low-level API, sharing this object's HTTP client."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(client_id={self.api.app.client_id!r})"
+
+    def __enter__(self) -> ZoomLink:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        self.api.close()

@@ -1,0 +1,31 @@
+"""The ``zoomlink`` command: ``zoomlink demo`` and ``zoomlink fake-zoom``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``zoomlink`` command."""
+    from zoomlink.testing._cli import add_fake_zoom_arguments
+
+    parser = argparse.ArgumentParser(prog="zoomlink", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="run the booking story against the embedded fake Zoom")
+    fake = commands.add_parser("fake-zoom", help="serve the fake Zoom on a loopback port")
+    add_fake_zoom_arguments(fake)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    if args.command == "fake-zoom":
+        from zoomlink.testing._cli import run_fake_zoom
+
+        return run_fake_zoom(args)
+    from zoomlink._demo import run_demo
+
+    return run_demo(sys.stdout)

@@ -1,0 +1,137 @@
+"""The package's shape: its public names, its import direction, its generated code."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import zoomlink
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "zoomlink"
+
+# Lower layers never import higher ones (DESIGN.md: errors <- models <- protocols <- _core <-
+# _async (-> _sync) <- __init__). The command line and demo sit on top.
+LAYERS: dict[str, int] = {
+    "zoomlink.errors": 0,
+    "zoomlink.models": 1,
+    "zoomlink.protocols": 2,
+    "zoomlink.clocks": 2,
+    "zoomlink._version": 2,
+    "zoomlink._core": 3,
+    "zoomlink._async": 4,
+    "zoomlink._sync": 4,
+    "zoomlink": 5,
+    "zoomlink.cli": 6,
+    "zoomlink._demo": 6,
+    "zoomlink.__main__": 6,
+}
+# Modules the sans-I/O core must never touch.
+IO_MODULES = {"httpx", "socket", "time", "asyncio", "threading", "sqlite3", "ssl", "urllib.request"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _layer(module: str) -> int | None:
+    best: tuple[int, int] | None = None
+    for prefix, layer in LAYERS.items():
+        if module == prefix or module.startswith(prefix + "."):
+            if best is None or len(prefix) > best[0]:
+                best = (len(prefix), layer)
+    return None if best is None else best[1]
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+SOURCES = sorted(SRC.rglob("*.py"))
+
+
+def test_public_names_are_complete_and_sorted() -> None:
+    """__all__ lists every public name of the package, sorted case-insensitively."""
+    public = {
+        name
+        for name in dir(zoomlink)
+        if not name.startswith("_") and not isinstance(getattr(zoomlink, name), type(zoomlink))
+    }
+    assert sorted(public | {"__version__"}, key=str.lower) == zoomlink.__all__
+
+
+def test_public_classes_present_themselves_as_zoomlink() -> None:
+    """Public classes report their module as ``zoomlink``, as users import them."""
+    classes = [getattr(zoomlink, n) for n in zoomlink.__all__ if isinstance(getattr(zoomlink, n), type)]
+    assert classes
+    assert {c.__module__ for c in classes} == {"zoomlink"}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
+def test_imports_flow_one_way(path: Path) -> None:
+    """A module imports only from its own layer or below; _async and _sync never meet."""
+    module = _module_name(path)
+    imports = [name for name in _imports(path) if name == "zoomlink" or name.startswith("zoomlink.")]
+    if module.startswith("zoomlink.testing"):
+        # The fake speaks only Zoom's wire format: it must not share the client's code.
+        assert [n for n in imports if not n.startswith("zoomlink.testing")] == []
+        return
+    layer = _layer(module)
+    assert layer is not None, f"{module} has no layer in LAYERS"
+    for name in imports:
+        if name.startswith("zoomlink.testing"):
+            assert layer == 6, f"{module} imports the fake Zoom"
+            continue
+        target = _layer(name)
+        assert target is not None, f"{module} imports {name}, which has no layer"
+        assert target <= layer, f"{module} (layer {layer}) imports {name} (layer {target})"
+        pair = {module.split(".")[1] if "." in module else "", name.split(".")[1] if "." in name else ""}
+        assert pair != {"_async", "_sync"}, f"{module} imports {name}"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((SRC / "_core").rglob("*.py")), ids=lambda p: str(p.relative_to(SRC))
+)
+def test_core_does_no_io(path: Path) -> None:
+    """The sans-I/O core imports no network, clock, sleep, thread or database module."""
+    assert {name.split(".")[0] for name in _imports(path)} & IO_MODULES == set()
+
+
+def test_package_ships_py_typed() -> None:
+    """The package marks itself as typed (PEP 561)."""
+    assert (SRC / "py.typed").is_file()
+
+
+def test_generated_sync_code_is_up_to_date() -> None:
+    """The committed _sync code is exactly what scripts/unasync.py generates from _async."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "unasync.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run runs the README's test command verbatim."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:console|bash|sh)\n(.*?)```", readme, re.DOTALL)
+    commands = [line.removeprefix("$ ").strip() for b in blocks for line in b.splitlines() if line.strip()]
+    test_commands = [c for c in commands if "nox" in c]
+    assert len(test_commands) == 1
+    assert test_commands[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
