@@ -98,8 +98,11 @@ def generate() -> dict[Path, str]:
 
 def stale_files(outputs: dict[Path, str]) -> list[Path]:
     """Generated files that differ from what they should be, or should not exist."""
-    stale = [path for path, text in outputs.items() if not path.exists() or path.read_text(
-        encoding="utf-8") != text]
+    stale = [
+        path
+        for path, text in outputs.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     for _, sync_dir in DIRECTORIES:
         sync_root = ROOT / sync_dir
         if sync_root.is_dir():

@@ -161,7 +161,10 @@ def test_host_daily_limit_resets_at_utc_midnight() -> None:
         '{"code":429,"message":"You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."}',
     )
     assert isinstance(error, ZoomRateLimitError)
-    assert (error.limit, error.retry_at) == ("host-daily", datetime(2026, 3, 29, tzinfo=timezone.utc))
+    assert (error.limit, error.retry_at) == (
+        "host-daily",
+        datetime(2026, 3, 29, tzinfo=timezone.utc),
+    )
 
 
 def test_account_daily_limit_is_recognised() -> None:

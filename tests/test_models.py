@@ -26,9 +26,7 @@ def test_naive_meeting_start_is_refused() -> None:
         MeetingFields(start=datetime(2026, 5, 4, 15, 30), duration_minutes=30)
 
 
-@pytest.mark.parametrize(
-    ("field", "limit"), [("topic", 200), ("agenda", 2000), ("password", 10)]
-)
+@pytest.mark.parametrize(("field", "limit"), [("topic", 200), ("agenda", 2000), ("password", 10)])
 def test_meeting_fields_respect_zoom_limits(field: str, limit: int) -> None:
     """Topic, agenda and passcode may be as long as Zoom allows and no longer."""
     MeetingFields(**{field: "x" * limit})  # type: ignore[arg-type]

@@ -45,9 +45,9 @@ def _module_name(path: Path) -> str:
 def _layer(module: str) -> int | None:
     best: tuple[int, int] | None = None
     for prefix, layer in LAYERS.items():
-        if module == prefix or module.startswith(prefix + "."):
-            if best is None or len(prefix) > best[0]:
-                best = (len(prefix), layer)
+        matches = module == prefix or module.startswith(prefix + ".")
+        if matches and (best is None or len(prefix) > best[0]):
+            best = (len(prefix), layer)
     return None if best is None else best[1]
 
 
@@ -76,7 +76,9 @@ def test_public_names_are_complete_and_sorted() -> None:
 
 def test_public_classes_present_themselves_as_zoomlink() -> None:
     """Public classes report their module as ``zoomlink``, as users import them."""
-    classes = [getattr(zoomlink, n) for n in zoomlink.__all__ if isinstance(getattr(zoomlink, n), type)]
+    classes = [
+        getattr(zoomlink, n) for n in zoomlink.__all__ if isinstance(getattr(zoomlink, n), type)
+    ]
     assert classes
     assert {c.__module__ for c in classes} == {"zoomlink"}
 
@@ -85,7 +87,9 @@ def test_public_classes_present_themselves_as_zoomlink() -> None:
 def test_imports_flow_one_way(path: Path) -> None:
     """A module imports only from its own layer or below; _async and _sync never meet."""
     module = _module_name(path)
-    imports = [name for name in _imports(path) if name == "zoomlink" or name.startswith("zoomlink.")]
+    imports = [
+        name for name in _imports(path) if name == "zoomlink" or name.startswith("zoomlink.")
+    ]
     if module.startswith("zoomlink.testing"):
         # The fake speaks only Zoom's wire format: it must not share the client's code.
         assert [n for n in imports if not n.startswith("zoomlink.testing")] == []
@@ -99,7 +103,10 @@ def test_imports_flow_one_way(path: Path) -> None:
         target = _layer(name)
         assert target is not None, f"{module} imports {name}, which has no layer"
         assert target <= layer, f"{module} (layer {layer}) imports {name} (layer {target})"
-        pair = {module.split(".")[1] if "." in module else "", name.split(".")[1] if "." in name else ""}
+        pair = {
+            module.split(".")[1] if "." in module else "",
+            name.split(".")[1] if "." in name else "",
+        }
         assert pair != {"_async", "_sync"}, f"{module} imports {name}"
 
 
@@ -131,7 +138,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     """.ci/run runs the README's test command verbatim."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(?:console|bash|sh)\n(.*?)```", readme, re.DOTALL)
-    commands = [line.removeprefix("$ ").strip() for b in blocks for line in b.splitlines() if line.strip()]
+    commands = [
+        line.removeprefix("$ ").strip() for b in blocks for line in b.splitlines() if line.strip()
+    ]
     test_commands = [c for c in commands if "nox" in c]
     assert len(test_commands) == 1
     assert test_commands[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()

@@ -8,7 +8,7 @@ __all__ = ["SystemClock"]
 
 
 class SystemClock:
-    """The real time, in UTC: the default :class:`~zoomlink.protocols.Clock`."""
+    """The real time, in UTC: the default :class:`~zoomlink.Clock`."""
 
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC)."""

@@ -1,7 +1,7 @@
 """Every error zoomlink raises, as one tree.
 
-All of them derive from :class:`ZoomLinkError`, so a host application can catch the library's
-failures in one place and still tell them apart::
+All of them derive from :class:`~zoomlink.ZoomLinkError`, so a host application can catch the
+library's failures in one place and still tell them apart::
 
     ZoomLinkError
     ├── ConfigurationError            zoomlink was set up wrongly (a bad base URL, no secret …)

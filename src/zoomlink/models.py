@@ -6,6 +6,9 @@ a repr.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -22,6 +25,7 @@ __all__ = [
     "MeetingFields",
     "MeetingPage",
     "Occurrence",
+    "Pkce",
     "Tokens",
     "ZoomApp",
     "ZoomRole",
@@ -104,6 +108,26 @@ class ZoomApp:
                     f"an OAuth ZoomApp needs an absolute http(s) redirect_uri, "
                     f"got {self.redirect_uri!r}"
                 )
+
+
+@attrs.frozen
+class Pkce:
+    """A PKCE pair (RFC 7636, method S256): the verifier stays with you, the challenge goes to
+    Zoom in the authorization URL, and the verifier comes back with the code exchange."""
+
+    verifier: str = attrs.field(repr=False)
+    challenge: str
+
+    @classmethod
+    def new(cls) -> Pkce:
+        """A fresh pair: a random 64-character verifier and its S256 challenge."""
+        return cls.from_verifier(secrets.token_urlsafe(48))
+
+    @classmethod
+    def from_verifier(cls, verifier: str) -> Pkce:
+        """The pair for a known verifier: the challenge is unpadded base64url of its SHA-256."""
+        digest = hashlib.sha256(verifier.encode("ascii")).digest()
+        return cls(verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii"))
 
 
 @attrs.frozen(kw_only=True)

@@ -27,7 +27,7 @@ class AsyncZoomAPI:
     """The low-level Zoom API: one method per endpoint, no storage, no retries.
 
     :class:`AsyncZoomLink` is built on it; use it directly when you hold a token yourself.
-    Every failure is a typed :class:`~zoomlink.errors.ZoomLinkError`.
+    Every failure is a typed :class:`~zoomlink.ZoomLinkError`.
 
     Args:
         app: The Zoom app's credentials.
@@ -187,13 +187,18 @@ class AsyncZoomAPI:
         )
 
     async def iter_meetings(
-        self, token: str, *, user: str = "me", type: str = "upcoming"
+        self,
+        token: str,
+        *,
+        user: str = "me",
+        type: str = "upcoming",
+        page_size: int = _meetings.LIST_PAGE_MAX,
     ) -> AsyncIterator[Meeting]:
-        """Every meeting of the user, paging through to the end (300 a page)."""
+        """Every meeting of the user, as an async iterator paging through to the end."""
         page_token = ""
         while True:
             page = await self.list_meetings_page(
-                token, user=user, type=type, next_page_token=page_token
+                token, user=user, type=type, page_size=page_size, next_page_token=page_token
             )
             for meeting in page.meetings:
                 yield meeting

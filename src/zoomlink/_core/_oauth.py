@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import attrs
-
 from zoomlink._core._http import ZoomRequest, ZoomResponse, basic, decode_json, response_error
 from zoomlink.models import Endpoints, Tokens, ZoomApp
-
-
-@attrs.frozen
-class Pkce:
-    """A PKCE pair (RFC 7636, S256): the verifier stays with us, the challenge goes to Zoom."""
-
-    verifier: str = attrs.field(repr=False)
-    challenge: str
-
-
-def new_pkce() -> Pkce:
-    """A fresh PKCE pair: a 64-character verifier and its unpadded base64url SHA-256 challenge."""
-    verifier = secrets.token_urlsafe(48)
-    return Pkce(verifier, pkce_challenge(verifier))
-
-
-def pkce_challenge(verifier: str) -> str:
-    """The S256 challenge of ``verifier``: unpadded base64url of its SHA-256."""
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def build_authorize_url(

@@ -29,7 +29,7 @@ class ZoomAPI:
     """The low-level Zoom API: one method per endpoint, no storage, no retries.
 
     :class:`ZoomLink` is built on it; use it directly when you hold a token yourself.
-    Every failure is a typed :class:`~zoomlink.errors.ZoomLinkError`.
+    Every failure is a typed :class:`~zoomlink.ZoomLinkError`.
 
     Args:
         app: The Zoom app's credentials.
@@ -189,13 +189,18 @@ class ZoomAPI:
         )
 
     def iter_meetings(
-        self, token: str, *, user: str = "me", type: str = "upcoming"
+        self,
+        token: str,
+        *,
+        user: str = "me",
+        type: str = "upcoming",
+        page_size: int = _meetings.LIST_PAGE_MAX,
     ) -> Iterator[Meeting]:
-        """Every meeting of the user, paging through to the end (300 a page)."""
+        """Every meeting of the user, as an iterator paging through to the end."""
         page_token = ""
         while True:
             page = self.list_meetings_page(
-                token, user=user, type=type, next_page_token=page_token
+                token, user=user, type=type, page_size=page_size, next_page_token=page_token
             )
             for meeting in page.meetings:
                 yield meeting

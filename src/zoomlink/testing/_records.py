@@ -1,0 +1,76 @@
+"""The fake's public records: users, apps, journal entries and webhook deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+import attrs
+
+WebhookCallback = Callable[[Mapping[str, str], bytes], None]
+"""A Python webhook receiver: called with the request headers and the raw body."""
+
+DEFAULT_EVENTS = frozenset(
+    {"app_deauthorized", "meeting.created", "meeting.deleted", "meeting.updated"}
+)
+
+
+@attrs.frozen
+class FakeUser:
+    """A Zoom user of the fake. `role` is ``"owner"``, ``"admin"`` or ``"member"``."""
+
+    id: str
+    email: str
+    account_id: str
+    role: str
+    first_name: str
+    last_name: str
+    timezone: str
+    type: int
+    pmi: int
+    created_at: datetime
+
+
+@attrs.frozen
+class FakeApp:
+    """A Marketplace app: `kind` is ``"user"``, ``"account"`` (admin-managed) or ``"s2s"``."""
+
+    client_id: str
+    client_secret: str = attrs.field(repr=False)
+    kind: str
+    redirect_uris: tuple[str, ...]
+    account_id: str | None
+    webhook_url: str | None = None
+    webhook_secret: str | None = attrs.field(default=None, repr=False)
+    webhook_callback: WebhookCallback | None = attrs.field(default=None, repr=False, eq=False)
+    events: frozenset[str] = DEFAULT_EVENTS
+
+
+@attrs.frozen
+class JournalEntry:
+    """One request the fake received (control requests to ``/_fake/*`` are not journaled).
+
+    `status` is 0 when the connection was dropped before answering. `query` never holds a
+    token value: those are replaced by ``"[redacted]"``.
+    """
+
+    at: datetime
+    method: str
+    path: str
+    route: str | None
+    status: int
+    query: Mapping[str, str]
+    grant_type: str | None
+    user_id: str | None
+    client_id: str | None
+
+
+@attrs.frozen
+class WebhookDelivery:
+    """One webhook sent. `url` is None for a Python callback; `status` 0 means it failed."""
+
+    event: str
+    url: str | None
+    status: int
+    headers: Mapping[str, str]
+    body: bytes

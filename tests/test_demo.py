@@ -1,0 +1,49 @@
+"""The demo and the examples run end to end against the embedded fake Zoom."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from zoomlink._demo import run_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_tells_the_booking_story() -> None:
+    """The demo connects, creates, moves and deletes a meeting, then sees the deauthorization."""
+    out = io.StringIO()
+    assert run_demo(out) == 0
+    text = out.getvalue()
+    assert "connected Zoom user: owner@example.com (owner of account acct_demo)" in text
+    assert "join URL: https://" in text
+    assert "0 meetings left in Zoom for the host" in text
+    assert "Zoom sent app_deauthorized (1 signed webhook)" in text
+
+
+def test_demo_command_exits_cleanly() -> None:
+    """`zoomlink demo` (as python -m zoomlink demo) exits 0 and prints the story."""
+    result = subprocess.run(
+        [sys.executable, "-m", "zoomlink", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "meetings.create x1" in result.stdout
+
+
+def test_first_meeting_example_runs() -> None:
+    """examples/first_meeting.py runs against the fake Zoom over a socket."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "first_meeting.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "moved, then cancelled" in result.stdout
