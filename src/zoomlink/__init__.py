@@ -5,8 +5,6 @@ the booking, and purge Zoom data when a user disconnects, with sync and async AP
 shape and a faithful fake Zoom (:mod:`zoomlink.testing`) to test against.
 """
 
-from __future__ import annotations
-
 from zoomlink._async._api import AsyncZoomAPI
 from zoomlink._async._zoomlink import AsyncZoomLink
 from zoomlink._sync._api import ZoomAPI
@@ -45,6 +43,7 @@ from zoomlink.models import (
 from zoomlink.protocols import Clock
 
 __all__ = [
+    "__version__",
     "AppKind",
     "AsyncZoomAPI",
     "AsyncZoomLink",
@@ -76,7 +75,6 @@ __all__ = [
     "ZoomTransportError",
     "ZoomUser",
     "ZoomValidationError",
-    "__version__",
 ]
 
 # Show public names as zoomlink.X in reprs, tracebacks and the docs (httpx does the same).
