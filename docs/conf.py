@@ -30,7 +30,7 @@ napoleon_numpy_docstring = False
 nitpick_ignore_regex = [
     ("py:class", r"(httpx|attrs|datetime|collections\.abc|typing|typing_extensions|types)\..*"),
     ("py:class", r"(Any|Mapping|Sequence|Literal|AsyncIterator|Iterator|TracebackType)"),
-    ("py:class", r"(Unpack|Pairs|Attribute|datetime|timedelta)"),
+    ("py:class", r"(Unpack|Pairs|Attribute|datetime|timedelta|WebhookCallback|App)"),
     ("py:obj", r"(httpx|datetime|typing)\..*"),
     ("py:exc", r"(ValueError|KeyError)"),
 ]

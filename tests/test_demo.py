@@ -47,3 +47,17 @@ def test_first_meeting_example_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "moved, then cancelled" in result.stdout
+
+
+def test_readme_example_runs() -> None:
+    """The Python example in the README runs as printed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```python\n")[1:]
+    assert blocks
+    for block in blocks:
+        code = block.split("```", 1)[0]
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert "https://" in result.stdout

@@ -87,6 +87,24 @@ class App:
     own_webhook: bool = True
 
 
+DEMO_USERS: dict[str, User] = {
+    u.key: u
+    for u in (
+        User("owner", "", "owner@example.com", "acct_demo", "owner", "UTC", "", ""),
+        User("admin", "", "admin@example.com", "acct_demo", "admin", "UTC", "", ""),
+        User("member", "", "member@example.com", "acct_demo", "member", "UTC", "", ""),
+        User("solo", "", "solo@example.com", "", "owner", "UTC", "", ""),
+    )
+}
+DEMO_APPS: dict[str, App] = {
+    a.key: a
+    for a in (
+        App("user", "fake-user-app", "fake-user-secret", "user"),
+        App("admin", "fake-admin-app", "fake-admin-secret", "account"),
+        App("s2s", "fake-s2s-app", "fake-s2s-secret", "s2s", account_id="acct_demo"),
+    )
+}
+
 ACCT_PRO = "acct_conf_pro"
 ACCT_FREE = "acct_conf_free"
 
@@ -580,6 +598,8 @@ class Zoom:
     seed_data: JSON
     redirect_uri: str = REDIRECT_URI
     webhook_secret: str = WEBHOOK_SECRET
+    users: Mapping[str, User] = field(default_factory=lambda: USERS)
+    apps: Mapping[str, App] = field(default_factory=lambda: APPS)
 
     # ---- addressing -------------------------------------------------------------------------
 
@@ -595,15 +615,13 @@ class Zoom:
         """Absolute URL of a control path (``/_fake/...``)."""
         return self.api_base + "/_fake" + path
 
-    @staticmethod
-    def user(key: str) -> User:
+    def user(self, key: str) -> User:
         """A seeded user by key (owner, admin, member, free, free2)."""
-        return USERS[key]
+        return self.users[key]
 
-    @staticmethod
-    def app(key: str) -> App:
+    def app(self, key: str) -> App:
         """A seeded app by key (user, admin, s2s, s2s_free, quiet)."""
-        return APPS[key]
+        return self.apps[key]
 
     # ---- control routes ---------------------------------------------------------------------
 
@@ -1111,6 +1129,33 @@ def cli_server(
     )
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliServer]:
+    """``fake-zoom --port 0`` with no seed file: the demo data of ``default_seed()``."""
+    directory = tmp_path_factory.mktemp("fake_zoom_demo")
+    server = _start_cli(
+        [sys.executable, "-m", "zoomlink", "fake-zoom", "--port", "0"], directory / "stderr.log"
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def demo_zoom(demo_cli: CliServer, hooks: HookReceiver) -> Iterator[Zoom]:
+    """A handle on the demo-seeded CLI fake (its users and apps are the documented demo ones)."""
+    with httpx.Client(timeout=30.0) as http:
+        yield Zoom(
+            "cli",
+            http,
+            demo_cli.url,
+            demo_cli.url,
+            hooks,
+            {},
+            users=DEMO_USERS,
+            apps=DEMO_APPS,
+        )
 
 
 @pytest.fixture(params=["inprocess", "socket", "cli"])

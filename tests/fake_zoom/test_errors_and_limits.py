@@ -50,6 +50,7 @@ def next_midnight(now: datetime) -> datetime:
         ("s2s_free", "free", "list", "medium", 2),
         ("s2s_free", "free", "user", "light", 4),
         ("s2s", "owner", "list", "medium", 20),
+        ("s2s", "owner", "user", "light", 30),
     ],
 )
 def test_per_second_limit_by_plan_and_category(
@@ -106,23 +107,30 @@ def test_per_second_limits_can_be_turned_off(zoom: Zoom) -> None:
 # ---- per-plan daily limits (Free) ---------------------------------------------------------------
 
 
-def test_free_plan_daily_medium_limit(zoom: Zoom) -> None:
-    """A Free account gets 2000 Medium requests a day, then 429 Daily-limit until 00:00 UTC."""
+@pytest.mark.parametrize(
+    ("route", "category", "limit"), [("list", "medium", 2000), ("user", "light", 6000)]
+)
+def test_free_plan_daily_limit(zoom: Zoom, route: str, category: str, limit: int) -> None:
+    """A Free account gets 2000 Medium / 6000 Light requests a day, then 429 Daily-limit."""
     zoom.advance_to_next_utc_day(12)
     zoom.configure(per_second_limits=False)
     token = zoom.s2s_token(zoom.app("s2s_free")).access_token
     pro_token = zoom.s2s_token(zoom.app("s2s")).access_token
     free = zoom.user("free")
-    path = f"/users/{free.id}/meetings"
-    for i in range(2000):
+    path = f"/users/{free.id}/meetings" if route == "list" else f"/users/{free.id}"
+    other = f"/users/{free.id}" if route == "list" else f"/users/{free.id}/meetings"
+    for i in range(limit):
         r = zoom.api("GET", path, token)
         assert r.status_code == 200, f"request {i + 1}: {r.status_code} {r.text}"
     over = zoom.api("GET", path, token)
     assert over.json() == {"code": 429, "message": DAILY_MESSAGE}
-    assert_429(over, kind="Daily-limit", category="medium", limit=2000)
-    assert zoom.api("GET", f"/users/{free.id}", token).status_code == 200, "light is separate"
-    assert zoom.list_meetings(pro_token, user=zoom.user("owner").id).status_code == 200
+    assert_429(over, kind="Daily-limit", category=category, limit=limit)
     now = zoom.now()
+    retry_at = zoom.instant(over.headers["retry-after"], now)
+    assert now < retry_at <= next_midnight(now) + timedelta(seconds=5)
+    assert zoom.api("GET", other, token).status_code == 200, "other categories are separate"
+    pro_path = f"/users/{zoom.user('owner').id}" + ("/meetings" if route == "list" else "")
+    assert zoom.api("GET", pro_path, pro_token).status_code == 200, "Pro is not limited"
     zoom.advance((next_midnight(now) - now).total_seconds() + 1)
     token = zoom.s2s_token(zoom.app("s2s_free")).access_token
     assert zoom.api("GET", path, token).status_code == 200

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from tests.fake_zoom.conftest import Tokens, Zoom
+
+ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def walk(zoom: Zoom, token: str, page_size: int | None) -> list[dict[str, Any]]:
@@ -101,6 +104,35 @@ def test_list_excludes_deleted_and_other_hosts(zoom: Zoom, s2s: Tokens) -> None:
     assert ids == [keep]
     member_ids = [m["id"] for m in zoom.list_meetings(token, user=member.email).json()["meetings"]]
     assert member_ids == [other]
+
+
+def test_list_type_filters(zoom: Zoom, s2s: Tokens) -> None:
+    """type=upcoming lists meetings still ahead, previous_meetings those already over."""
+    zoom.configure(per_second_limits=False)
+    token, owner = s2s.access_token, zoom.user("owner")
+    now = zoom.now()
+    soon = zoom.create_meeting(
+        token, user=owner.id, start_time=(now + timedelta(hours=2)).strftime(ISO), duration=30
+    )["id"]
+    later = zoom.create_meeting(
+        token, user=owner.id, start_time=(now + timedelta(days=7)).strftime(ISO), duration=30
+    )["id"]
+    zoom.advance(86400)
+    token = zoom.s2s_token(zoom.app("s2s")).access_token
+
+    def ids(kind: str) -> list[int]:
+        r = zoom.list_meetings(token, user=owner.id, type=kind)
+        assert r.status_code == 200, r.text
+        return [m["id"] for m in r.json()["meetings"]]
+
+    assert ids("upcoming") == [later]
+    assert soon in ids("previous_meetings")
+    assert later not in ids("previous_meetings")
+
+
+def test_list_unknown_type_is_300(zoom: Zoom, owner_tokens: Tokens) -> None:
+    """An unknown list ``type`` answers 400 code 300."""
+    zoom.error(zoom.list_meetings(owner_tokens.access_token, type="bogus"), 400, 300)
 
 
 def test_list_for_unknown_user_is_1001(zoom: Zoom, s2s: Tokens) -> None:
