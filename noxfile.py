@@ -30,7 +30,9 @@ def tests(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package, the tests, the scripts and the examples."""
     _install(session)
-    session.run("mypy", "--strict", "src", "tests", "scripts", "examples", "noxfile.py")
+    session.run(
+        "mypy", "--strict", "src", "tests", "scripts", "examples", "benchmarks", "noxfile.py"
+    )
 
 
 @nox.session
