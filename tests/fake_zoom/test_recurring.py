@@ -28,6 +28,14 @@ RECURRENCES: list[tuple[dict[str, Any], list[str]]] = [
         {"type": 2, "repeat_interval": 2, "weekly_days": "2", "end_times": 3},
         ["2030-07-15T10:00:00Z", "2030-07-29T10:00:00Z", "2030-08-12T10:00:00Z"],
     ),
+    (
+        {"type": 3, "repeat_interval": 1, "monthly_day": 15, "end_times": 3},
+        ["2030-07-15T10:00:00Z", "2030-08-15T10:00:00Z", "2030-09-15T10:00:00Z"],
+    ),
+    (
+        {"type": 1, "repeat_interval": 1, "end_date_time": "2030-07-18T23:59:00Z"},
+        [f"2030-07-{d}T10:00:00Z" for d in (15, 16, 17, 18)],
+    ),
 ]
 
 
@@ -78,7 +86,16 @@ def test_get_one_occurrence(zoom: Zoom, owner_tokens: Tokens) -> None:
     assert r.json()["start_time"] == third["start_time"]
 
 
-def test_patch_one_occurrence_changes_only_it(zoom: Zoom, owner_tokens: Tokens) -> None:
+@pytest.mark.parametrize(
+    ("change", "field", "value"),
+    [
+        ({"duration": 90}, "duration", 90),
+        ({"start_time": "2030-07-16T12:00:00Z"}, "start_time", "2030-07-16T12:00:00Z"),
+    ],
+)
+def test_patch_one_occurrence_changes_only_it(
+    zoom: Zoom, owner_tokens: Tokens, change: dict[str, Any], field: str, value: Any
+) -> None:
     """PATCH ?occurrence_id= changes that occurrence only; the series and siblings keep theirs."""
     token = owner_tokens.access_token
     created = make_series(zoom, token, RECURRENCES[0][0])
@@ -87,18 +104,39 @@ def test_patch_one_occurrence_changes_only_it(zoom: Zoom, owner_tokens: Tokens) 
         "PATCH",
         f"/meetings/{created['id']}",
         token,
-        body={"duration": 90},
+        body=change,
         params={"occurrence_id": target},
     )
     assert r.status_code == 204
     assert r.content == b""
     series = zoom.get_meeting(token, created["id"]).json()
     assert series["duration"] == 60
-    durations = {o["occurrence_id"]: o["duration"] for o in series["occurrences"]}
-    assert durations[target] == 90
-    assert all(d == 60 for oid, d in durations.items() if oid != target)
+    assert series["start_time"] == START
+    before = {o["occurrence_id"]: o[field] for o in created["occurrences"]}
+    after = {o["occurrence_id"]: o[field] for o in series["occurrences"]}
+    assert after[target] == value
+    assert {k: v for k, v in after.items() if k != target} == {
+        k: v for k, v in before.items() if k != target
+    }
     one = zoom.get_meeting(token, created["id"], occurrence_id=target).json()
-    assert one["duration"] == 90
+    assert one[field] == value
+
+
+def test_local_recurrence_keeps_wall_clock_across_dst(zoom: Zoom, owner_tokens: Tokens) -> None:
+    """A daily series in local time keeps its local hour across a DST change (UTC shifts)."""
+    created = zoom.create_meeting(
+        owner_tokens.access_token,
+        type=8,
+        start_time="2030-03-29T10:00:00",
+        timezone="Europe/Berlin",
+        recurrence={"type": 1, "repeat_interval": 1, "end_times": 4},
+    )
+    assert [o["start_time"] for o in created["occurrences"]] == [
+        "2030-03-29T09:00:00Z",
+        "2030-03-30T09:00:00Z",
+        "2030-03-31T08:00:00Z",
+        "2030-04-01T08:00:00Z",
+    ]
 
 
 def test_delete_one_occurrence(zoom: Zoom, owner_tokens: Tokens) -> None:

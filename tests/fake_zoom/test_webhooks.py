@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,7 +12,9 @@ if TYPE_CHECKING:
     from tests.fake_zoom.conftest import Delivery, Tokens, Zoom
 
 
-def about(event: str, meeting_id: int) -> Any:
+def about(event: str, meeting_id: int) -> Callable[[Delivery], bool]:
+    """A predicate for deliveries of ``event`` about meeting ``meeting_id``."""
+
     def match(d: Delivery) -> bool:
         if d.event != event:
             return False
@@ -22,6 +25,7 @@ def about(event: str, meeting_id: int) -> Any:
 
 
 def assert_envelope(zoom: Zoom, delivery: Delivery, event: str) -> dict[str, Any]:
+    """Check signature and envelope; return the payload."""
     zoom.verify(delivery)
     body = delivery.json
     assert body["event"] == event
@@ -170,3 +174,13 @@ def test_fake_records_the_deliveries(zoom: Zoom, owner_tokens: Tokens) -> None:
     assert entry["status"] == 200
     headers = {k.lower(): v for k, v in entry["headers"].items()}
     assert headers["x-zm-signature"] == received.headers["x-zm-signature"]
+
+
+def test_default_webhook_url_and_secret(zoom: Zoom) -> None:
+    """An app without its own webhook settings uses the fake's default URL and secret."""
+    token = zoom.s2s_token(zoom.app("s2s_free")).access_token
+    mid = zoom.create_meeting(token, user=zoom.user("free").id)["id"]
+    delivery = zoom.hooks.wait_for(
+        lambda d: about("meeting.created", mid)(d) and d.path == "/hooks/default"
+    )
+    assert_envelope(zoom, delivery, "meeting.created")

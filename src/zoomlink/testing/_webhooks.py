@@ -64,8 +64,9 @@ def prepare(
     return Outgoing(event=event, url=url, callback=callback, headers=headers, body=body)
 
 
-def send(outgoing: Outgoing) -> WebhookDelivery:
-    """Deliver one webhook; the record says how it went (status 0: it failed)."""
+def send(outgoing: Outgoing, http: httpx.Client) -> WebhookDelivery:
+    """Deliver one webhook (over ``http`` to a URL); the record says how it went (status 0:
+    it failed)."""
     status = 0
     if outgoing.callback is not None:
         try:
@@ -75,12 +76,7 @@ def send(outgoing: Outgoing) -> WebhookDelivery:
             _log.exception("webhook callback failed for %s", outgoing.event)
     elif outgoing.url is not None:
         try:
-            response = httpx.post(
-                outgoing.url,
-                content=outgoing.body,
-                headers=outgoing.headers,
-                timeout=DELIVERY_TIMEOUT,
-            )
+            response = http.post(outgoing.url, content=outgoing.body, headers=outgoing.headers)
             status = response.status_code
         except (httpx.HTTPError, OSError) as error:
             _log.warning(
