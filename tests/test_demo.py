@@ -61,3 +61,27 @@ def test_readme_example_runs() -> None:
         )
         assert result.returncode == 0, result.stderr
         assert "https://" in result.stdout
+
+
+def test_plugin_fixtures_serve_a_host_test_suite() -> None:
+    """A separate pytest run gets the fake_zoom fixtures from the installed plugin alone."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "error",
+            str(ROOT / "examples" / "test_with_fake_zoom.py"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT / "examples",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
