@@ -12,6 +12,14 @@ from zoomlink._demo import run_demo
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _python(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=120, check=False, cwd=cwd
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
 def test_demo_tells_the_booking_story() -> None:
     """The demo connects, creates, moves and deletes a meeting, then sees the deauthorization."""
     out = io.StringIO()
@@ -25,27 +33,12 @@ def test_demo_tells_the_booking_story() -> None:
 
 def test_demo_command_exits_cleanly() -> None:
     """`zoomlink demo` (as python -m zoomlink demo) exits 0 and prints the story."""
-    result = subprocess.run(
-        [sys.executable, "-m", "zoomlink", "demo"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "meetings.create x1" in result.stdout
+    assert "meetings.create x1" in _python("-m", "zoomlink", "demo").stdout
 
 
 def test_first_meeting_example_runs() -> None:
     """examples/first_meeting.py runs against the fake Zoom over a socket."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "first_meeting.py")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _python(str(ROOT / "examples" / "first_meeting.py"))
     assert "moved, then cancelled" in result.stdout
 
 
@@ -56,32 +49,12 @@ def test_readme_example_runs() -> None:
     assert blocks
     for block in blocks:
         code = block.split("```", 1)[0]
-        result = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-        )
-        assert result.returncode == 0, result.stderr
-        assert "https://" in result.stdout
+        assert "https://" in _python("-c", code).stdout
 
 
 def test_plugin_fixtures_serve_a_host_test_suite() -> None:
     """A separate pytest run gets the fake_zoom fixtures from the installed plugin alone."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-W",
-            "error",
-            str(ROOT / "examples" / "test_with_fake_zoom.py"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT / "examples",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    example = str(ROOT / "examples" / "test_with_fake_zoom.py")
+    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", example)
+    result = _python(*pytest_args, cwd=ROOT / "examples")
     assert "2 passed" in result.stdout
