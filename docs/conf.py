@@ -29,10 +29,16 @@ napoleon_numpy_docstring = False
 # their types are left as plain text rather than reported as broken.
 nitpick_ignore_regex = [
     ("py:class", r"(httpx|attrs|datetime|collections\.abc|typing|typing_extensions|types)\..*"),
+    ("py:class", r"(contextlib|os|logging|psycopg|psycopg_pool|pathlib)\..*"),
+    ("py:func", r"asyncio\..*"),
     ("py:class", r"(Any|Mapping|Sequence|Literal|AsyncIterator|Iterator|TracebackType)"),
     ("py:class", r"(Unpack|Pairs|Attribute|datetime|timedelta|WebhookCallback|App)"),
     ("py:obj", r"(httpx|datetime|typing)\..*"),
     ("py:exc", r"(ValueError|KeyError)"),
+    # Literal aliases, documented as data on the API page; and type variables.
+    ("py:class", r"(AppKind|AppRole|ZoomRole|ConnectionKind|ConnectionStatus|GrantStatus)"),
+    ("py:class", r"(LinkPolicy|DisconnectPolicy|NotificationKind|T|zoomlink\..*\.T)"),
+    ("py:class", r"(AbstractContextManager|AbstractAsyncContextManager|PathLike|Path)"),
 ]
 
 html_theme = "alabaster"

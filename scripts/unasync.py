@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DIRECTORIES = [
     ("src/zoomlink/_async", "src/zoomlink/_sync"),
     ("tests/_async", "tests/_sync"),
+    ("src/zoomlink/testing/contracts/_async", "src/zoomlink/testing/contracts/_sync"),
 ]
 
 # Phrases that differ in meaning, not just in keywords; swapped before the generic rules.
@@ -30,6 +31,7 @@ PHRASES = [
     ("The sync twin", "The async twin"),
     ("an async context manager", "a context manager"),
     ("an async iterator", "an iterator"),
+    ("AbstractAsyncContextManager", "AbstractContextManager"),
 ]
 
 # Generic rules, applied in order.
@@ -52,6 +54,9 @@ RULES = [
     (r"\bpytest_asyncio\.fixture\b", "pytest.fixture"),
     (r"^import pytest_asyncio\n", ""),
     (r"\b_async\b", "_sync"),
+    (r"^from collections\.abc import Awaitable, ", "from collections.abc import "),
+    (r"\bAwaitable\[(\w+)\]", r"\1"),
+    (r"\bgather_async\b", "gather_threads"),
 ]
 
 HEADER = (

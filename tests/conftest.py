@@ -3,6 +3,7 @@ ways of reaching the fake (in process and over a loopback socket)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,3 +66,18 @@ def seeded_user_id(email: str) -> str:
     """The Zoom user ID the default seed gives the user with ``email``."""
     users: list[dict[str, Any]] = FakeZoom.default_seed()["users"]
     return next(str(user["id"]) for user in users if user["email"] == email)
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL server for the session, started by the project's own script (or the
+    one ``ZOOMLINK_TEST_POSTGRES_DSN`` names). It fails, never skips, when none can start."""
+    from tests.postgres import running_postgres
+
+    with running_postgres(tmp_path_factory.mktemp("postgres")) as dsn:
+        yield dsn
+
+
+def unique_prefix() -> str:
+    """A table prefix no other test uses, so PostgreSQL tests share one server cleanly."""
+    return f"t{uuid.uuid4().hex[:12]}_"

@@ -42,6 +42,17 @@ def test_first_meeting_example_runs() -> None:
     assert "moved, then cancelled" in result.stdout
 
 
+def test_connect_accounts_example_runs() -> None:
+    """examples/connect_accounts.py connects, resolves, breaks and reconnects as it says."""
+    out = _python(str(ROOT / "examples" / "connect_accounts.py")).stdout
+    assert "olivia connected as owner@example.com (active)" in out
+    assert "mia: hosted via organization connection, as member@example.com" in out
+    assert "view: guest   unavailable" in out
+    assert "notice to olivia: Action required: reconnect Zoom" in out
+    assert "olivia reconnected: active" in out
+    assert "olivia is hosted via the organization connection" in out
+
+
 def test_readme_example_runs() -> None:
     """The Python example in the README runs as printed."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

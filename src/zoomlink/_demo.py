@@ -6,22 +6,22 @@ the demo needs no network and no Zoom account.
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, TextIO
-from urllib.parse import parse_qs, urlsplit
+from typing import Any, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
 
-from zoomlink import MeetingFields, Pkce, ZoomApp, ZoomLink
+from zoomlink import Actor, MeetingFields, ZoomApp, ZoomLink
 from zoomlink.testing import FakeClock, FakeZoom
 
 REDIRECT_URI = "http://127.0.0.1:8000/zoom/callback"
 HOST_ZONE = ZoneInfo("Europe/Berlin")
 CLIENT_ZONE = ZoneInfo("America/New_York")
+
+T = TypeVar("T")
 
 
 def _seeded(seed: Mapping[str, Any], section: str, **match: str) -> dict[str, Any]:
@@ -55,55 +55,53 @@ def run_demo(out: TextIO) -> int:
     with ZoomLink(
         app, http_client=httpx.Client(transport=httpx.MockTransport(fake)), clock=fake.clock
     ) as zoom:
-        say("\n1. Connect the host's Zoom account (OAuth with PKCE S256)")
-        pkce = Pkce.new()
-        state = secrets.token_urlsafe(16)
-        url = zoom.api.authorization_url(state=state, code_challenge=pkce.challenge)
+        say("\n1. Connect the host's Zoom account (OAuth with PKCE S256 and a signed state)")
+        url = zoom.personal_connect_url("host-1")
         say(f"   consent page: {url.split('?')[0]} (client_id={app.client_id})")
-        redirect = fake.approve(url, owner["id"])
-        query = parse_qs(urlsplit(redirect).query)
-        if query.get("state") != [state]:
-            say("   the state came back changed: refusing the callback")
-            return 1
-        tokens = zoom.api.exchange_code(query["code"][0], code_verifier=pkce.verifier)
-        me = zoom.api.get_user(tokens.access_token)
-        lifetime = int((tokens.expires_at - fake.now()).total_seconds())
-        say(f"   {owner['email']} authorized; access token good for {lifetime} s")
-        say(f"   connected Zoom user: {me.email} ({me.role} of account {me.account_id})")
+        callback = fake.approve(url, owner["id"])  # the host clicks Authorize
+        connection = zoom.complete_connect(callback, user_id="host-1")
+        say(
+            f"   connected Zoom user: {connection.zoom_email} ({connection.zoom_role} of account "
+            f"{connection.zoom_account_id}), status {connection.status}"
+        )
+
+        def with_token(operation: Callable[[str], T]) -> T:
+            return zoom.with_token(connection.id, operation)
 
         say("\n2. A client books a 45-minute consultation: one meeting for this booking")
         start = (fake.now() + timedelta(days=2)).astimezone(HOST_ZONE)
         start = start.replace(hour=10, minute=0, second=0, microsecond=0)
-        meeting = zoom.api.create_meeting(
-            tokens.access_token,
-            MeetingFields(
-                topic="Consultation with Jane Doe",
-                start=start,
-                duration_minutes=45,
-                timezone=str(HOST_ZONE),
-                agenda="[bk_demo_1] First consultation",
-            ),
+        fields = MeetingFields(
+            topic="Consultation with Jane Doe",
+            start=start,
+            duration_minutes=45,
+            timezone=str(HOST_ZONE),
+            agenda="[bk_demo_1] First consultation",
         )
+        meeting = with_token(lambda token: zoom.api.create_meeting(token, fields))
         say(f"   meeting {meeting.id}, passcode {meeting.password}")
         say(f"   join URL: {meeting.join_url}")
         say(f"   host sees  {_local(meeting.start, HOST_ZONE)}")
         say(f"   client sees {_local(meeting.start, CLIENT_ZONE)}")
 
-        say("\n3. The booking moves an hour later: the same meeting is updated")
-        zoom.api.update_meeting(
-            tokens.access_token, meeting.id, MeetingFields(start=start + timedelta(hours=1))
-        )
-        moved = zoom.api.get_meeting(tokens.access_token, meeting.id)
+        say("\n3. An hour later the booking moves: the token is refreshed, the meeting updated")
+        fake.advance(timedelta(hours=1))
+        later = MeetingFields(start=start + timedelta(hours=1))
+        with_token(lambda token: zoom.api.update_meeting(token, meeting.id, later))
+        moved = with_token(lambda token: zoom.api.get_meeting(token, meeting.id))
         say(f"   meeting {moved.id} now at {_local(moved.start, HOST_ZONE)}; same link")
 
         say("\n4. The booking is cancelled: the meeting is deleted")
-        zoom.api.delete_meeting(tokens.access_token, meeting.id)
+        with_token(lambda token: zoom.api.delete_meeting(token, meeting.id))
         say(f"   {len(fake.meetings(owner['id']))} meetings left in Zoom for the host")
 
         say("\n5. The host disconnects: the grant is revoked at Zoom")
-        zoom.api.revoke(tokens.access_token)
+        gone = zoom.disconnect(connection.id, actor=Actor("host-1"))
         deauthorized = [e for e in events if '"app_deauthorized"' in e]
-        say(f"   Zoom sent app_deauthorized ({len(deauthorized)} signed webhook)")
+        say(
+            f"   connection {gone.status}; Zoom sent app_deauthorized "
+            f"({len(deauthorized)} signed webhook)"
+        )
 
     calls = Counter(entry.route for entry in fake.journal)
     say("\nRequests the fake Zoom received: " + ", ".join(f"{r} x{n}" for r, n in calls.items()))

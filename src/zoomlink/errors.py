@@ -5,8 +5,23 @@ library's failures in one place and still tell them apart::
 
     ZoomLinkError
     ├── ConfigurationError            zoomlink was set up wrongly (a bad base URL, no secret …)
+    │   └── KeyringError              no encryption key, or a key that cannot open stored tokens
     ├── InvalidInputError             a value passed in cannot be sent to Zoom (naive datetime,
     │                                 a topic over Zoom's 200 characters …); also a ValueError
+    ├── ConnectError                  an OAuth callback could not complete a connection
+    │   ├── InvalidStateError         the ``state`` is forged, expired, reused or someone else's
+    │   ├── AuthorizationDeniedError  the user declined on Zoom's consent page
+    │   ├── RedirectMismatchError     the browser came back to a URL other than the redirect URL
+    │   ├── AuthorizationCodeError    Zoom refused the code (already used, expired …)
+    │   └── ZoomRoleError             an organisation connect by a Zoom user who is not an admin
+    ├── OwnershipConflictError        the Zoom user is already linked to another app user
+    ├── PermissionDeniedError         the acting app user may not do this (policy named)
+    ├── NotConnectedError             the app user has no Zoom connection to use
+    ├── NeedsReconnectError           Zoom rejected the connection for good; reconnect it
+    ├── StoreError                    a token store could not do what was asked
+    │   ├── StaleRecordError          a record changed since it was read (compare-and-swap)
+    │   ├── DuplicateRecordError      a record with that id is already stored
+    │   └── LockTimeoutError          a store lock was not granted in time
     ├── ZoomTransportError            Zoom could not be reached: connect error, timeout, dropped
     │                                 connection; the request may or may not have been carried out
     └── ZoomAPIError                  Zoom answered with an error (status, Zoom code, tracking id)
@@ -35,8 +50,23 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 __all__ = [
+    "AuthorizationCodeError",
+    "AuthorizationDeniedError",
     "ConfigurationError",
+    "ConnectError",
+    "DuplicateRecordError",
     "InvalidInputError",
+    "InvalidStateError",
+    "KeyringError",
+    "LockTimeoutError",
+    "NeedsReconnectError",
+    "NotConnectedError",
+    "OwnershipConflictError",
+    "PermissionDeniedError",
+    "RedirectMismatchError",
+    "StaleRecordError",
+    "StoreError",
+    "ZoomRoleError",
     "ZoomAPIError",
     "ZoomAuthenticationError",
     "ZoomErrorContext",
@@ -62,6 +92,208 @@ class ConfigurationError(ZoomLinkError):
 
 class InvalidInputError(ZoomLinkError, ValueError):
     """A value passed to zoomlink cannot be sent to Zoom; the message names it and says why."""
+
+
+class KeyringError(ConfigurationError):
+    """The token keyring is missing, malformed, or lacks the key that sealed a stored token.
+
+    Attributes:
+        key_id: The key the stored value names, when the problem is with one stored value.
+    """
+
+    def __init__(self, message: str, *, key_id: str | None = None) -> None:
+        super().__init__(message)
+        self.key_id = key_id
+
+
+class ConnectError(ZoomLinkError):
+    """Zoom's OAuth redirect could not be turned into a connection; nothing was stored."""
+
+
+class InvalidStateError(ConnectError):
+    """The callback's ``state`` cannot be trusted.
+
+    Attributes:
+        reason: ``"missing"``, ``"forged"`` (bad signature or shape), ``"expired"``,
+            ``"reused"`` (already completed, or unknown) or ``"other_user"`` (started by another
+            app user).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: Literal["missing", "forged", "expired", "reused", "other_user"],
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class AuthorizationDeniedError(ConnectError):
+    """Zoom sent the browser back with an ``error`` (``access_denied`` when the user declined).
+
+    Attributes:
+        error: The OAuth ``error`` from the redirect.
+        user_id: The app user who started the connect, when the state was valid.
+    """
+
+    def __init__(self, message: str, *, error: str, user_id: str | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.user_id = user_id
+
+
+class RedirectMismatchError(ConnectError):
+    """The callback URL is not the app's registered redirect URL.
+
+    Attributes:
+        expected: The app's redirect URL.
+        received: The URL the browser came back to (without its query).
+    """
+
+    def __init__(self, message: str, *, expected: str, received: str) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.received = received
+
+
+class AuthorizationCodeError(ConnectError):
+    """Zoom refused to exchange the authorization code (used already, expired, or not ours).
+
+    Attributes:
+        error: Zoom's OAuth ``error``.
+        reason: Zoom's ``reason`` text.
+    """
+
+    def __init__(self, message: str, *, error: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.error = error
+        self.reason = reason
+
+
+class ZoomRoleError(ConnectError):
+    """An organisation connection was completed by a Zoom user who is not an owner or admin.
+
+    Attributes:
+        zoom_user_id: The Zoom user who completed the consent.
+        zoom_role: Their role in their Zoom account.
+    """
+
+    def __init__(self, message: str, *, zoom_user_id: str, zoom_role: str) -> None:
+        super().__init__(message)
+        self.zoom_user_id = zoom_user_id
+        self.zoom_role = zoom_role
+
+
+class OwnershipConflictError(ZoomLinkError):
+    """Linking refused: the Zoom user is already linked to another app user in the tenant.
+
+    Attributes:
+        policy: The link policy that refused (``"exclusive"``).
+        tenant: The tenant.
+        zoom_user_id: The Zoom user.
+        linked_user_id: The app user the Zoom user is linked to now.
+    """
+
+    def __init__(
+        self, message: str, *, policy: str, tenant: str, zoom_user_id: str, linked_user_id: str
+    ) -> None:
+        super().__init__(message)
+        self.policy = policy
+        self.tenant = tenant
+        self.zoom_user_id = zoom_user_id
+        self.linked_user_id = linked_user_id
+
+
+class PermissionDeniedError(ZoomLinkError):
+    """The acting app user may not do this; nothing was changed.
+
+    Attributes:
+        action: What was refused (``"start organisation connect"``, ``"disconnect"`` …).
+        actor_id: The app user who asked.
+        policy: The rule that refused.
+    """
+
+    def __init__(self, message: str, *, action: str, actor_id: str, policy: str) -> None:
+        super().__init__(message)
+        self.action = action
+        self.actor_id = actor_id
+        self.policy = policy
+
+
+class NotConnectedError(ZoomLinkError):
+    """No Zoom connection serves this app user (none made, or all disconnected).
+
+    Attributes:
+        tenant: The tenant.
+        user_id: The app user, or ``None`` for a tenant-wide lookup.
+    """
+
+    def __init__(self, message: str, *, tenant: str, user_id: str | None = None) -> None:
+        super().__init__(message)
+        self.tenant = tenant
+        self.user_id = user_id
+
+
+class NeedsReconnectError(ZoomLinkError):
+    """Zoom rejected the connection for good (revoked, uninstalled, admin role lost, refresh
+    token dead); it must be connected again. Raised fast, without calling Zoom.
+
+    Attributes:
+        connection_id: The connection that needs reconnecting.
+        reason: Why Zoom's rejection was judged final.
+        reconnect_url: Where the owner can reconnect, when the host configured one.
+    """
+
+    def __init__(
+        self, message: str, *, connection_id: str, reason: str, reconnect_url: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.connection_id = connection_id
+        self.reason = reason
+        self.reconnect_url = reconnect_url
+
+
+class StoreError(ZoomLinkError):
+    """A token store could not do what was asked."""
+
+
+class StaleRecordError(StoreError):
+    """The record changed since it was read; re-read it and decide again.
+
+    Attributes:
+        record_id: The record's id.
+    """
+
+    def __init__(self, message: str, *, record_id: str) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
+class DuplicateRecordError(StoreError):
+    """A record with this id is already stored.
+
+    Attributes:
+        record_id: The record's id.
+    """
+
+    def __init__(self, message: str, *, record_id: str) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
+class LockTimeoutError(StoreError):
+    """A store lock was not granted within the timeout.
+
+    Attributes:
+        name: The lock's name.
+        timeout: The seconds waited.
+    """
+
+    def __init__(self, message: str, *, name: str, timeout: float) -> None:
+        super().__init__(message)
+        self.name = name
+        self.timeout = timeout
 
 
 class ZoomTransportError(ZoomLinkError):

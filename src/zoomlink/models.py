@@ -19,13 +19,30 @@ import attrs
 from zoomlink.errors import ConfigurationError, InvalidInputError
 
 __all__ = [
+    "DEFAULT_TENANT",
+    "Actor",
     "AppKind",
+    "AppRole",
+    "ConnectAttempt",
+    "ConnectedUser",
+    "Connection",
+    "ConnectionKind",
+    "ConnectionStatus",
+    "DisconnectPolicy",
     "Endpoints",
+    "Grant",
+    "GrantStatus",
+    "Link",
+    "LinkPolicy",
     "Meeting",
     "MeetingFields",
     "MeetingPage",
+    "Member",
+    "Notification",
+    "NotificationKind",
     "Occurrence",
     "Pkce",
+    "ResolvedHost",
     "Tokens",
     "ZoomApp",
     "ZoomRole",
@@ -289,3 +306,295 @@ class MeetingPage:
     meetings: tuple[Meeting, ...]
     next_page_token: str
     total_records: int
+
+
+# -- connections ----------------------------------------------------------------------------
+
+DEFAULT_TENANT = "default"
+"""The tenant used when a host application has only one (most have)."""
+
+ConnectionKind = Literal["personal", "organization"]
+"""A personal connection serves its owner; an organisation one serves every member."""
+
+GrantStatus = Literal["active", "needs_reconnect"]
+"""Whether Zoom still honours a grant's tokens."""
+
+ConnectionStatus = Literal["active", "needs_reconnect", "disconnected"]
+"""What the connected-users view shows for a connection."""
+
+AppRole = Literal["owner", "admin", "member"]
+"""An app user's role in their organisation (the host application's, not Zoom's)."""
+
+LinkPolicy = Literal["exclusive", "shared"]
+"""``exclusive``: a Zoom user links to one app user per tenant. ``shared``: to several."""
+
+DisconnectPolicy = Literal["organization_admins", "zoom_admin"]
+"""Who may disconnect an organisation connection: the organisation's owners and admins, or only
+the app user who completed it with their Zoom admin account."""
+
+NotificationKind = Literal["action_required"]
+"""What a notification is about; ``action_required`` asks the recipient to reconnect Zoom."""
+
+
+def _not_blank(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{attribute.name} must be a non-empty string, got {value!r}")
+
+
+def _one_of(*allowed: str) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in allowed:
+            raise InvalidInputError(
+                f"{attribute.name} must be one of {', '.join(allowed)}; got {value!r}"
+            )
+
+    return check
+
+
+@attrs.frozen
+class Actor:
+    """An app user acting in their organisation, as the host application vouches for them.
+
+    Attributes:
+        user_id: The app user's ID in the host application.
+        role: Their role in the organisation (``owner``, ``admin`` or ``member``).
+    """
+
+    user_id: str = attrs.field(validator=_not_blank)
+    role: AppRole = attrs.field(default="member", validator=_one_of("owner", "admin", "member"))
+
+    @property
+    def is_org_admin(self) -> bool:
+        """Whether the actor is an owner or admin of the organisation."""
+        return self.role in ("owner", "admin")
+
+
+@attrs.frozen
+class Member:
+    """An organisation member, as the connected-users view and host resolution need them.
+
+    Attributes:
+        user_id: The app user's ID.
+        email: Their e-mail address, which names them in the organisation's Zoom account.
+    """
+
+    user_id: str = attrs.field(validator=_not_blank)
+    email: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Grant:
+    """One Zoom authorisation and its tokens, as a token store keeps them.
+
+    Zoom keeps one live grant per app and Zoom user (a new authorisation ends the earlier one),
+    so every link to that Zoom user shares this record. Tokens are sealed by the keyring; the
+    ``sealed_*`` values are ciphertext and still never shown in reprs.
+
+    Attributes:
+        id: ``"{client_id}:{zoom_user_id}"``, or ``"{client_id}:account:{account_id}"`` for a
+            Server-to-Server app.
+        client_id: The Zoom app the grant belongs to.
+        app_kind: The app's type.
+        zoom_user_id: The Zoom user who authorised ('' for Server-to-Server).
+        zoom_email: Their e-mail address.
+        zoom_account_id: Their Zoom account.
+        zoom_role: Their role in the Zoom account when last checked.
+        scopes: The granted scopes.
+        api_url: The regional API base Zoom suggested, if any.
+        status: ``active`` or ``needs_reconnect``.
+        status_reason: Why the grant needs reconnecting ('' when active).
+        incident_id: Identifies the current "needs reconnect" incident (one notice each).
+        sealed_access_token: The access token, sealed.
+        sealed_refresh_token: The refresh token, sealed (``None`` for Server-to-Server).
+        expires_at: When the access token expires.
+        created_at: When the grant was first stored.
+        updated_at: When it last changed.
+        version: Bumped by every change; stores compare it to refuse lost updates.
+    """
+
+    id: str
+    client_id: str
+    app_kind: AppKind
+    zoom_user_id: str
+    zoom_email: str
+    zoom_account_id: str
+    zoom_role: str
+    scopes: tuple[str, ...] = ()
+    api_url: str | None = None
+    status: GrantStatus = "active"
+    status_reason: str = ""
+    incident_id: str | None = None
+    sealed_access_token: str | None = attrs.field(default=None, repr=False)
+    sealed_refresh_token: str | None = attrs.field(default=None, repr=False)
+    expires_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    created_at: datetime = attrs.field(validator=_require_aware)
+    updated_at: datetime = attrs.field(validator=_require_aware)
+    version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class Link:
+    """An app user's (or an organisation's) claim on a grant, as a token store keeps it.
+
+    Attributes:
+        id: The connection's ID (opaque, random).
+        tenant: The host application's organisation or workspace.
+        kind: ``personal`` (owned by ``owner_id``) or ``organization`` (serves every member).
+        owner_id: The owning app user (``None`` for organisation connections).
+        grant_id: The :class:`Grant` holding the tokens.
+        connected_by: The app user who started the connect.
+        completed_by: The app user who completed it, when known (organisation links can be
+            handed to someone else).
+        created_at: When the connection was made.
+        disconnected_at: When it was disconnected (kept so the view can say so).
+    """
+
+    id: str
+    tenant: str
+    kind: ConnectionKind
+    owner_id: str | None
+    grant_id: str
+    connected_by: str
+    completed_by: str | None = None
+    created_at: datetime = attrs.field(validator=_require_aware)
+    disconnected_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+
+
+@attrs.frozen(kw_only=True)
+class Connection:
+    """A Zoom connection as the host application sees it: a link and its grant, no secrets.
+
+    Attributes:
+        id: The connection's ID.
+        tenant: Its tenant.
+        kind: ``personal`` or ``organization``.
+        owner_id: The owning app user (``None`` for organisation connections).
+        status: ``active``, ``needs_reconnect`` or ``disconnected``.
+        status_reason: Why it needs reconnecting, if it does.
+        zoom_user_id: The Zoom user behind it.
+        zoom_email: Their e-mail address, to show as "Connected as …".
+        zoom_account_id: Their Zoom account.
+        zoom_role: Their role in the Zoom account.
+        client_id: The Zoom app.
+        scopes: The granted scopes.
+        connected_by: The app user who started the connect.
+        completed_by: The app user who completed it, when known.
+        created_at: When it was made.
+    """
+
+    id: str
+    tenant: str
+    kind: ConnectionKind
+    owner_id: str | None
+    status: ConnectionStatus
+    status_reason: str
+    zoom_user_id: str
+    zoom_email: str
+    zoom_account_id: str
+    zoom_role: str
+    client_id: str
+    scopes: tuple[str, ...]
+    connected_by: str
+    completed_by: str | None
+    created_at: datetime
+
+    @property
+    def usable(self) -> bool:
+        """Whether the connection can host meetings now."""
+        return self.status == "active"
+
+
+@attrs.frozen(kw_only=True)
+class ConnectAttempt:
+    """A connect started and not yet completed: what the signed ``state`` points at.
+
+    Attributes:
+        id: The attempt's random ID, carried in the ``state``.
+        tenant: The tenant.
+        kind: ``personal`` or ``organization``.
+        user_id: The app user who started it.
+        client_id: The Zoom app it was started with.
+        sealed_verifier: The PKCE verifier, sealed (it never leaves the server).
+        created_at: When it was started.
+        expires_at: When its ``state`` stops being accepted.
+    """
+
+    id: str
+    tenant: str
+    kind: ConnectionKind
+    user_id: str
+    client_id: str
+    sealed_verifier: str = attrs.field(repr=False)
+    created_at: datetime = attrs.field(validator=_require_aware)
+    expires_at: datetime = attrs.field(validator=_require_aware)
+
+
+@attrs.frozen(kw_only=True)
+class ResolvedHost:
+    """Which connection hosts an app user's meetings, and as which Zoom user.
+
+    Attributes:
+        connection: The connection used (personal before organisation).
+        zoom_user: The Zoom user to schedule for: ``me`` through a personal connection, the
+            member's e-mail address through an organisation's.
+    """
+
+    connection: Connection
+    zoom_user: str
+
+    @property
+    def via(self) -> ConnectionKind:
+        """``personal`` or ``organization``."""
+        return self.connection.kind
+
+
+@attrs.frozen(kw_only=True)
+class ConnectedUser:
+    """One row of the connected-users view.
+
+    Attributes:
+        user_id: The member.
+        email: Their e-mail address.
+        available: Whether Zoom meetings can be created for them now.
+        via: Through which connection (``None`` when none serves them).
+        status: That connection's status (``None`` when none serves them).
+        connection_id: That connection's ID.
+        zoom_email: The Zoom user meetings are hosted by.
+        detail: Why Zoom is not available, in words, when it is not.
+    """
+
+    user_id: str
+    email: str
+    available: bool
+    via: ConnectionKind | None
+    status: ConnectionStatus | None
+    connection_id: str | None
+    zoom_email: str | None
+    detail: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Notification:
+    """A message for an app user, delivered through a :class:`~zoomlink.NotificationSink`.
+
+    Attributes:
+        kind: What it is about.
+        tenant: The tenant.
+        recipient_id: The app user it is for.
+        subject: A one-line subject ("Action required: reconnect Zoom").
+        text: The body, in plain words.
+        action_url: Where the recipient can act (the reconnect link), when known.
+        connection_id: The connection concerned, if any.
+        incident_id: Identifies the incident, so a sink can de-duplicate.
+        created_at: When it was raised.
+    """
+
+    kind: NotificationKind
+    tenant: str
+    recipient_id: str
+    subject: str
+    text: str
+    action_url: str | None = None
+    connection_id: str | None = None
+    incident_id: str | None = None
+    created_at: datetime = attrs.field(validator=_require_aware)

@@ -1,14 +1,27 @@
 """The seams a host application plugs into: small :class:`typing.Protocol` s.
 
-Any object with the right methods fits; nothing needs to inherit from zoomlink.
+Any object with the right methods fits; nothing needs to inherit from zoomlink. Each seam comes
+as a pair — ``TokenStore`` for :class:`~zoomlink.ZoomLink`, ``AsyncTokenStore`` for
+:class:`~zoomlink.AsyncZoomLink` — with the same method names. zoomlink ships implementations of
+each (:mod:`zoomlink.stores`, :mod:`zoomlink.notify`) and contract suites that prove a new one
+behaves (:mod:`zoomlink.testing.contracts`).
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-__all__ = ["Clock"]
+from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link, Notification
+
+__all__ = [
+    "AsyncNotificationSink",
+    "AsyncTokenStore",
+    "Clock",
+    "NotificationSink",
+    "TokenStore",
+]
 
 
 class Clock(Protocol):
@@ -20,4 +33,184 @@ class Clock(Protocol):
 
     def now(self) -> datetime:
         """The current time, timezone-aware."""
+        ...
+
+
+class TokenStore(Protocol):
+    """**Protocol:** where connections and their (sealed) tokens live.
+
+    A store keeps three kinds of record — :class:`~zoomlink.Grant` (one Zoom authorisation and
+    its tokens), :class:`~zoomlink.Link` (who a grant serves) and
+    :class:`~zoomlink.ConnectAttempt` (a connect in flight) — and grants named locks. Tokens
+    arrive already sealed: a store never sees a token in clear. Every method is safe to call from
+    several threads, and a store shared by several processes (or machines) must keep these
+    promises across all of them:
+
+    * :meth:`update_grant` is a compare-and-swap on ``version``;
+    * :meth:`take_attempt` hands an attempt out at most once;
+    * :meth:`lock` excludes every other holder of the same name until released.
+
+    Run :class:`zoomlink.testing.contracts.TokenStoreContract` against an implementation to
+    check it.
+    """
+
+    def get_grant(self, grant_id: str) -> Grant | None:
+        """The grant with this id, or ``None``."""
+        ...
+
+    def find_grants(
+        self,
+        *,
+        client_id: str | None = None,
+        zoom_user_id: str | None = None,
+        zoom_account_id: str | None = None,
+    ) -> list[Grant]:
+        """Grants matching every given filter (all grants when none is given), by id."""
+        ...
+
+    def add_grant(self, grant: Grant) -> None:
+        """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
+        ...
+
+    def update_grant(self, grant: Grant, *, expected_version: int) -> None:
+        """Replace the stored grant if its version is still ``expected_version``.
+
+        Raises :class:`~zoomlink.StaleRecordError` when the stored version differs or the grant
+        is gone; nothing is written then.
+        """
+        ...
+
+    def remove_grant(self, grant_id: str) -> bool:
+        """Delete a grant; whether it existed."""
+        ...
+
+    def get_link(self, link_id: str) -> Link | None:
+        """The link with this id, or ``None``."""
+        ...
+
+    def find_links(
+        self,
+        *,
+        tenant: str | None = None,
+        kind: ConnectionKind | None = None,
+        owner_id: str | None = None,
+        grant_id: str | None = None,
+    ) -> list[Link]:
+        """Links matching every given filter, oldest first."""
+        ...
+
+    def put_link(self, link: Link) -> None:
+        """Insert the link, or replace the one with the same id."""
+        ...
+
+    def remove_link(self, link_id: str) -> bool:
+        """Delete a link; whether it existed."""
+        ...
+
+    def add_attempt(self, attempt: ConnectAttempt) -> None:
+        """Remember a connect in flight; may forget attempts that expired before this one began."""
+        ...
+
+    def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
+        """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
+        ...
+
+    def lock(self, name: str, *, timeout: float) -> AbstractContextManager[None]:
+        """Hold the lock ``name`` for the ``with`` block, excluding every other holder.
+
+        Raises :class:`~zoomlink.LockTimeoutError` when not granted within ``timeout`` seconds.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...
+
+
+class AsyncTokenStore(Protocol):
+    """**Protocol:** :class:`TokenStore` for asyncio, with the same methods and promises."""
+
+    async def get_grant(self, grant_id: str) -> Grant | None:
+        """The grant with this id, or ``None``."""
+        ...
+
+    async def find_grants(
+        self,
+        *,
+        client_id: str | None = None,
+        zoom_user_id: str | None = None,
+        zoom_account_id: str | None = None,
+    ) -> list[Grant]:
+        """Grants matching every given filter (all grants when none is given), by id."""
+        ...
+
+    async def add_grant(self, grant: Grant) -> None:
+        """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
+        ...
+
+    async def update_grant(self, grant: Grant, *, expected_version: int) -> None:
+        """Replace the stored grant if its version is still ``expected_version``."""
+        ...
+
+    async def remove_grant(self, grant_id: str) -> bool:
+        """Delete a grant; whether it existed."""
+        ...
+
+    async def get_link(self, link_id: str) -> Link | None:
+        """The link with this id, or ``None``."""
+        ...
+
+    async def find_links(
+        self,
+        *,
+        tenant: str | None = None,
+        kind: ConnectionKind | None = None,
+        owner_id: str | None = None,
+        grant_id: str | None = None,
+    ) -> list[Link]:
+        """Links matching every given filter, oldest first."""
+        ...
+
+    async def put_link(self, link: Link) -> None:
+        """Insert the link, or replace the one with the same id."""
+        ...
+
+    async def remove_link(self, link_id: str) -> bool:
+        """Delete a link; whether it existed."""
+        ...
+
+    async def add_attempt(self, attempt: ConnectAttempt) -> None:
+        """Remember a connect in flight."""
+        ...
+
+    async def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
+        """Remove and return the attempt, once."""
+        ...
+
+    def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:
+        """Hold the lock ``name`` for the ``async with`` block, excluding every other holder."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the store's resources."""
+        ...
+
+
+class NotificationSink(Protocol):
+    """**Protocol:** delivers notifications (e-mail, chat, an in-app inbox …).
+
+    zoomlink calls it once per event; a sink that fails should raise, and zoomlink logs the
+    failure without undoing what caused the notification.
+    """
+
+    def notify(self, notification: Notification) -> None:
+        """Deliver one notification."""
+        ...
+
+
+class AsyncNotificationSink(Protocol):
+    """**Protocol:** :class:`NotificationSink` for asyncio."""
+
+    async def notify(self, notification: Notification) -> None:
+        """Deliver one notification."""
         ...

@@ -11,6 +11,11 @@ from zoomlink.errors import ZoomTransportError
 USER_AGENT = f"zoomlink/{__version__}"
 
 
+def new_client(timeout: float) -> httpx.AsyncClient:
+    """The httpx client zoomlink creates when the host passes none."""
+    return httpx.AsyncClient(timeout=timeout, headers={"User-Agent": USER_AGENT})
+
+
 class AsyncHTTP:
     """Sends :class:`ZoomRequest` values and returns :class:`ZoomResponse` values.
 
@@ -19,9 +24,7 @@ class AsyncHTTP:
 
     def __init__(self, client: httpx.AsyncClient | None = None, *, timeout: float = 10.0) -> None:
         self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(
-            timeout=timeout, headers={"User-Agent": USER_AGENT}
-        )
+        self._client = client or new_client(timeout)
 
     async def send(self, request: ZoomRequest) -> ZoomResponse:
         """Send one request; network failures become :class:`ZoomTransportError`."""

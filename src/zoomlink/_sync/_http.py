@@ -13,6 +13,11 @@ from zoomlink.errors import ZoomTransportError
 USER_AGENT = f"zoomlink/{__version__}"
 
 
+def new_client(timeout: float) -> httpx.Client:
+    """The httpx client zoomlink creates when the host passes none."""
+    return httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+
+
 class HTTP:
     """Sends :class:`ZoomRequest` values and returns :class:`ZoomResponse` values.
 
@@ -21,9 +26,7 @@ class HTTP:
 
     def __init__(self, client: httpx.Client | None = None, *, timeout: float = 10.0) -> None:
         self._owns_client = client is None
-        self._client = client or httpx.Client(
-            timeout=timeout, headers={"User-Agent": USER_AGENT}
-        )
+        self._client = client or new_client(timeout)
 
     def send(self, request: ZoomRequest) -> ZoomResponse:
         """Send one request; network failures become :class:`ZoomTransportError`."""

@@ -4,13 +4,63 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 from types import TracebackType
+from typing import TypeVar
 
+import attrs
 import httpx
 
 from zoomlink._sync._api import ZoomAPI
-from zoomlink.models import Endpoints, ZoomApp
-from zoomlink.protocols import Clock
+from zoomlink._sync._http import new_client
+from zoomlink._sync._memory_store import MemoryTokenStore
+from zoomlink._sync._notify import LoggingNotificationSink
+from zoomlink._sync._tokens import TokenKeeper
+from zoomlink._core import _connect, _grants, _links
+from zoomlink.clocks import SystemClock
+from zoomlink.errors import (
+    AuthorizationCodeError,
+    ConfigurationError,
+    DuplicateRecordError,
+    InvalidStateError,
+    NeedsReconnectError,
+    NotConnectedError,
+    StaleRecordError,
+    ZoomAPIError,
+    ZoomNotFoundError,
+    ZoomOAuthError,
+    ZoomRoleError,
+)
+from zoomlink.keyring import Keyring
+from zoomlink.models import (
+    DEFAULT_TENANT,
+    Actor,
+    AppKind,
+    ConnectAttempt,
+    ConnectedUser,
+    Connection,
+    ConnectionKind,
+    DisconnectPolicy,
+    Endpoints,
+    Grant,
+    Link,
+    LinkPolicy,
+    Member,
+    ResolvedHost,
+    ZoomApp,
+    ZoomUser,
+)
+from zoomlink.protocols import NotificationSink, TokenStore, Clock
+
+T = TypeVar("T")
+
+logger = logging.getLogger("zoomlink")
+
+_LINK_POLICIES = ("exclusive", "shared")
+_DISCONNECT_POLICIES = ("organization_admins", "zoom_admin")
 
 
 class ZoomLink:
@@ -18,32 +68,104 @@ class ZoomLink:
     others with the same methods.
 
     Create one per process and keep it: it holds one long-lived httpx client, so connections
-    to Zoom are reused. Close it with ``close()`` or use it as a context manager.
+    to Zoom are reused, and it makes concurrent callers share each token refresh. Close it with
+    ``close()`` or use it as a context manager.
 
     Args:
-        app: The Zoom app's credentials.
+        apps: The Zoom apps to connect with: a user-managed app for personal connections, an
+            admin-managed (``kind="account"``) app for organisation connections, and/or a
+            Server-to-Server app. At most one of each kind.
+        store: Where connections and their sealed tokens live; a memory store if omitted.
+        keyring: The keys that seal tokens; required with a store (an ephemeral key serves the
+            default memory store).
+        notifications: Where "Action required" notices go; the ``zoomlink.notify`` logger if
+            omitted.
+        link_policy: ``exclusive`` (a Zoom user links to one app user per tenant) or
+            ``shared`` (to several).
+        disconnect_policy: Who may disconnect an organisation connection:
+            ``organization_admins`` or ``zoom_admin`` (only who connected it).
+        reconnect_url: The host's page for reconnecting Zoom, sent in notices and errors; may
+            use ``{connection_id}``, ``{tenant}``, ``{user_id}`` and ``{kind}``.
         endpoints: Zoom's OAuth and API base URLs (the real ones by default).
         http_client: An httpx client to send through; zoomlink creates and owns one if omitted.
         clock: Where the time comes from.
         timeout: Seconds before a request to Zoom times out, for the client zoomlink creates.
+        refresh_margin: Refresh an access token this long before it expires.
+        lock_timeout: Seconds to wait for a refresh lock before giving up.
+
+    Raises:
+        ConfigurationError: For no app, two apps of one kind, a store without a keyring, or an
+            unknown policy.
     """
 
     def __init__(
         self,
-        app: ZoomApp,
-        *,
+        *apps: ZoomApp,
+        store: TokenStore | None = None,
+        keyring: Keyring | None = None,
+        notifications: NotificationSink | None = None,
+        link_policy: LinkPolicy = "exclusive",
+        disconnect_policy: DisconnectPolicy = "organization_admins",
+        reconnect_url: str | None = None,
         endpoints: Endpoints | None = None,
         http_client: httpx.Client | None = None,
         clock: Clock | None = None,
         timeout: float = 10.0,
+        refresh_margin: timedelta = _grants.REFRESH_MARGIN,
+        lock_timeout: float = 30.0,
     ) -> None:
-        self.api = ZoomAPI(
-            app, endpoints=endpoints, http_client=http_client, clock=clock, timeout=timeout
+        if not apps:
+            raise ConfigurationError("ZoomLink needs at least one ZoomApp")
+        kinds = [app.kind for app in apps]
+        for kind in set(kinds):
+            if kinds.count(kind) > 1:
+                raise ConfigurationError(f"ZoomLink was given two {kind!r} apps; pass one")
+        if link_policy not in _LINK_POLICIES:
+            raise ConfigurationError(
+                f"link_policy must be exclusive or shared, not {link_policy!r}"
+            )
+        if disconnect_policy not in _DISCONNECT_POLICIES:
+            raise ConfigurationError(
+                "disconnect_policy must be organization_admins or zoom_admin, "
+                f"not {disconnect_policy!r}"
+            )
+        if store is not None and keyring is None:
+            raise ConfigurationError(
+                "a token store needs a keyring to seal tokens with: pass "
+                "keyring=Keyring.from_env() (see Keyring.generate_key())"
+            )
+        self._owns_client = http_client is None
+        self._client = http_client or new_client(timeout)
+        self.clock: Clock = clock or SystemClock()
+        self.apis: dict[str, ZoomAPI] = {
+            app.client_id: ZoomAPI(
+                app, endpoints=endpoints, http_client=self._client, clock=self.clock
+            )
+            for app in apps
+        }
+        """The low-level API of each app, by client ID, sharing one HTTP client."""
+        self.api = self.apis[apps[0].client_id]
+        """The low-level API of the first app."""
+        self.store: TokenStore = store or MemoryTokenStore()
+        self.keyring = keyring or Keyring.ephemeral()
+        self.notifications: NotificationSink = notifications or LoggingNotificationSink()
+        self.link_policy: LinkPolicy = link_policy
+        self.disconnect_policy: DisconnectPolicy = disconnect_policy
+        self.reconnect_url = reconnect_url
+        self.lock_timeout = lock_timeout
+        self._tokens = TokenKeeper(
+            apis=self.apis,
+            store=self.store,
+            keyring=self.keyring,
+            notifications=self.notifications,
+            clock=self.clock,
+            refresh_margin=refresh_margin,
+            lock_timeout=lock_timeout,
+            reconnect_url=reconnect_url,
         )
-        """The low-level API, sharing this object's HTTP client."""
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(client_id={self.api.app.client_id!r})"
+        return f"{type(self).__name__}(client_ids={list(self.apis)!r}, store={self.store!r})"
 
     def __enter__(self) -> ZoomLink:
         return self
@@ -57,5 +179,436 @@ class ZoomLink:
         self.close()
 
     def close(self) -> None:
-        """Release the HTTP client."""
-        self.api.close()
+        """Release the HTTP client zoomlink created (the store is the caller's to close)."""
+        if self._owns_client:
+            self._client.close()
+
+    def _app(self, kind: AppKind) -> ZoomAPI:
+        for api in self.apis.values():
+            if api.app.kind == kind:
+                return api
+        wanted = {"user": "user-managed", "account": "admin-managed", "s2s": "Server-to-Server"}
+        raise ConfigurationError(f"this needs a {wanted[kind]} ZoomApp (kind={kind!r})")
+
+    # -- connecting ---------------------------------------------------------------------------
+
+    def personal_connect_url(self, user_id: str, *, tenant: str = DEFAULT_TENANT) -> str:
+        """The Zoom consent URL that connects ``user_id``'s own Zoom account.
+
+        Send the user's browser there. The link works once, for 10 minutes, and only for this
+        user; Zoom sends the browser back to the app's redirect URL, whose query goes to
+        :meth:`complete_connect`.
+        """
+        return self._start("personal", tenant, user_id, self._app("user"))
+
+    def organization_connect_url(self, actor: Actor, *, tenant: str = DEFAULT_TENANT) -> str:
+        """The Zoom consent URL that connects the organisation's Zoom account (admin-managed).
+
+        Only the organisation's owners and admins may start it; the link may be handed to
+        whoever holds the Zoom admin account to complete.
+
+        Raises:
+            PermissionDeniedError: ``actor`` is a plain member; nothing is stored.
+        """
+        _links.check_org_starter(actor, tenant)
+        return self._start("organization", tenant, actor.user_id, self._app("account"))
+
+    def _start(
+        self, kind: ConnectionKind, tenant: str, user_id: str, api: ZoomAPI
+    ) -> str:
+        attempt, pkce = _connect.new_attempt(
+            kind=kind,
+            tenant=tenant,
+            user_id=user_id,
+            app=api.app,
+            keyring=self.keyring,
+            now=self.clock.now(),
+        )
+        self.store.add_attempt(attempt)
+        state = _connect.encode_state(self.keyring, attempt)
+        return api.authorization_url(state=state, code_challenge=pkce.challenge)
+
+    def complete_connect(
+        self, callback: str | Mapping[str, str], *, user_id: str | None = None
+    ) -> Connection:
+        """Finish a connect from Zoom's redirect: check the state, exchange the code, read who
+        connected, and store the connection.
+
+        Args:
+            callback: The URL the browser came back to, its query string, or its parameters.
+            user_id: The app user whose browser this is, when known: a personal connect
+                started by someone else is refused; an organisation connect records who
+                completed it.
+
+        Raises:
+            InvalidStateError: The state is missing, forged, expired, reused or another user's.
+            AuthorizationDeniedError: The Zoom user declined.
+            RedirectMismatchError: The callback URL is not the app's redirect URL.
+            AuthorizationCodeError: Zoom refused the code (used already, expired …).
+            ZoomRoleError: An organisation connect by a Zoom user who is not an admin.
+            OwnershipConflictError: The Zoom user is linked to another app user (exclusive
+                policy).
+        """
+        url, params = _connect.parse_callback(callback)
+        attempt = self._take_attempt(params)
+        denied = _connect.denial(params, attempt.user_id if attempt else None)
+        if denied is not None:
+            raise denied
+        if attempt is None:
+            raise InvalidStateError("the callback carries no state", reason="missing")
+        if attempt.kind == "personal" and user_id is not None and user_id != attempt.user_id:
+            raise InvalidStateError(
+                "this connect link was started by another app user", reason="other_user"
+            )
+        api = self.apis.get(attempt.client_id)
+        if api is None:
+            raise ConfigurationError(
+                f"the connect was started with Zoom app {attempt.client_id}, which this "
+                "ZoomLink was not given"
+            )
+        _connect.check_redirect(url, api.app.redirect_uri)
+        code = _connect.authorization_code(params)
+        try:
+            tokens = api.exchange_code(
+                code, code_verifier=_connect.open_verifier(self.keyring, attempt)
+            )
+        except ZoomOAuthError as exc:
+            raise AuthorizationCodeError(
+                f"Zoom refused the authorization code ({exc.error}: {exc.reason or exc.message})"
+                "; start connecting again",
+                error=exc.error,
+                reason=exc.reason,
+            ) from exc
+        user = api.get_user(tokens.access_token)
+        if attempt.kind == "organization":
+            try:
+                _links.check_org_completer(user)
+            except ZoomRoleError:
+                self._revoke_quietly(api, tokens.access_token)
+                raise
+        grant = _grants.new_grant(api.app, user, tokens, self.keyring, self.clock.now())
+        link = self._link(attempt, grant, completed_by=user_id)
+        logger.info("Zoom %s connection %s made in %s", attempt.kind, link.id, attempt.tenant)
+        return _links.describe(link, self.store.get_grant(link.grant_id))
+
+    def _take_attempt(self, params: Mapping[str, str]) -> ConnectAttempt | None:
+        state = params.get("state", "")
+        if not state and params.get("error"):
+            return None
+        attempt_id = _connect.decode_state(self.keyring, state, self.clock.now())
+        attempt = self.store.take_attempt(attempt_id)
+        if attempt is None:
+            raise InvalidStateError(
+                "this connect link was used already (or is unknown); start connecting again",
+                reason="reused",
+            )
+        if self.clock.now() >= attempt.expires_at:
+            raise InvalidStateError(
+                "the connect link has expired; start connecting again", reason="expired"
+            )
+        return attempt
+
+    def connect_server_to_server(
+        self, actor: Actor, *, tenant: str = DEFAULT_TENANT
+    ) -> Connection:
+        """Connect the organisation through the Server-to-Server app (no browser involved).
+
+        Raises:
+            PermissionDeniedError: ``actor`` is a plain member.
+            ConfigurationError: No Server-to-Server app was given.
+        """
+        _links.check_org_starter(actor, tenant)
+        api = self._app("s2s")
+        tokens = api.account_token()
+        grant = _grants.new_grant(api.app, None, tokens, self.keyring, self.clock.now())
+        attempt = ConnectAttempt(
+            id=secrets.token_urlsafe(12),
+            tenant=tenant,
+            kind="organization",
+            user_id=actor.user_id,
+            client_id=api.app.client_id,
+            sealed_verifier="",
+            created_at=self.clock.now(),
+            expires_at=self.clock.now(),
+        )
+        link = self._link(attempt, grant, completed_by=actor.user_id)
+        return _links.describe(link, self.store.get_grant(link.grant_id))
+
+    def _link(
+        self, attempt: ConnectAttempt, grant: Grant, *, completed_by: str | None
+    ) -> Link:
+        """Store the grant's new tokens, then link it, under the tenant's link lock."""
+        with self.store.lock(f"links:{attempt.tenant}", timeout=self.lock_timeout):
+            # Zoom ended the Zoom user's earlier grant when it issued this one, so the new
+            # tokens are stored even if the link is refused: other links to it keep working.
+            self._store_grant(grant)
+            if attempt.kind == "personal":
+                _links.check_personal_link(
+                    self.link_policy,
+                    attempt.tenant,
+                    attempt.user_id,
+                    grant.zoom_user_id,
+                    self.store.find_links(grant_id=grant.id),
+                )
+                mine = self.store.find_links(
+                    tenant=attempt.tenant, kind="personal", owner_id=attempt.user_id
+                )
+            else:
+                mine = self.store.find_links(tenant=attempt.tenant, kind="organization")
+            now = self.clock.now()
+            if mine:
+                link = attrs.evolve(
+                    mine[-1],
+                    grant_id=grant.id,
+                    connected_by=attempt.user_id,
+                    completed_by=completed_by,
+                    created_at=now,
+                    disconnected_at=None,
+                )
+            else:
+                link = Link(
+                    id=secrets.token_urlsafe(12),
+                    tenant=attempt.tenant,
+                    kind=attempt.kind,
+                    owner_id=attempt.user_id if attempt.kind == "personal" else None,
+                    grant_id=grant.id,
+                    connected_by=attempt.user_id,
+                    completed_by=completed_by,
+                    created_at=now,
+                )
+            self.store.put_link(link)
+            for stale in mine[:-1]:
+                self.store.remove_link(stale.id)
+            for old in {item.grant_id for item in mine} - {grant.id}:
+                self._drop_unused_grant(old, revoke=True)
+        return link
+
+    def _store_grant(self, grant: Grant) -> None:
+        with self.store.lock(f"grant:{grant.id}", timeout=self.lock_timeout):
+            for _ in range(5):
+                current = self.store.get_grant(grant.id)
+                try:
+                    if current is None:
+                        self.store.add_grant(grant)
+                    else:
+                        self.store.update_grant(
+                            _grants.reauthorised(current, grant), expected_version=current.version
+                        )
+                    return
+                except (DuplicateRecordError, StaleRecordError):
+                    continue
+            raise StaleRecordError(f"grant {grant.id} kept changing", record_id=grant.id)
+
+    def _drop_unused_grant(self, grant_id: str, *, revoke: bool) -> None:
+        """Forget a grant no live link uses any more, revoking it at Zoom first if asked."""
+        if _links.live(self.store.find_links(grant_id=grant_id)):
+            return
+        grant = self.store.get_grant(grant_id)
+        if grant is None:
+            return
+        if revoke and grant.status == "active" and grant.app_kind != "s2s":
+            api = self.apis.get(grant.client_id)
+            token = _grants.access_token(self.keyring, grant)
+            if api is not None and token is not None:
+                self._revoke_quietly(api, token)
+        self.store.remove_grant(grant_id)
+
+    def _revoke_quietly(self, api: ZoomAPI, token: str) -> None:
+        try:
+            api.revoke(token)
+        except ZoomAPIError as exc:
+            # Already revoked or expired at Zoom: the grant is gone there either way.
+            logger.info("Zoom did not revoke a token (%s); it is dead already", exc.status)
+
+    # -- releasing and disconnecting ---------------------------------------------------------------
+
+    def release_link(self, zoom_user_id: str, *, tenant: str = DEFAULT_TENANT) -> int:
+        """Forget every personal link of ``zoom_user_id`` in ``tenant`` (for example after the
+        app user who owned it was deleted), so it can be linked again. Zoom is not called.
+
+        Returns:
+            How many links were released.
+        """
+        released = 0
+        with self.store.lock(f"links:{tenant}", timeout=self.lock_timeout):
+            for link in self.store.find_links(tenant=tenant, kind="personal"):
+                grant = self.store.get_grant(link.grant_id)
+                if grant is not None and grant.zoom_user_id == zoom_user_id:
+                    self.store.remove_link(link.id)
+                    self._drop_unused_grant(link.grant_id, revoke=False)
+                    released += 1
+        return released
+
+    def disconnect(self, connection_id: str, *, actor: Actor) -> Connection:
+        """Disconnect a connection on behalf of ``actor``, if the policy lets them.
+
+        The grant is revoked at Zoom (unless another link still uses it) and its tokens are
+        deleted; the connection stays listed as ``disconnected``. An organisation's members
+        fall back to nothing, and a member's personal one to the organisation's.
+
+        Raises:
+            NotConnectedError: No such connection.
+            PermissionDeniedError: ``actor`` may not; nothing changed.
+            ZoomTransportError: Zoom could not be reached to revoke; nothing changed.
+        """
+        link = self._link_by_id(connection_id)
+        _links.check_disconnect(link, actor, self.disconnect_policy)
+        with self.store.lock(f"links:{link.tenant}", timeout=self.lock_timeout):
+            link = self._link_by_id(connection_id)
+            if link.disconnected_at is None:
+                grant = self.store.get_grant(link.grant_id)
+                others = [
+                    item
+                    for item in _links.live(self.store.find_links(grant_id=link.grant_id))
+                    if item.id != link.id
+                ]
+                if grant is not None and not others:
+                    self._revoke_grant(link, grant)
+                link = attrs.evolve(link, disconnected_at=self.clock.now())
+                self.store.put_link(link)
+                self._drop_unused_grant(link.grant_id, revoke=False)
+        logger.info("Zoom connection %s disconnected by %s", link.id, actor.user_id)
+        return _links.describe(link, self.store.get_grant(link.grant_id))
+
+    def _revoke_grant(self, link: Link, grant: Grant) -> None:
+        if grant.app_kind == "s2s" or grant.status != "active":
+            return
+        try:
+            token = self._tokens.token(link)
+        except (NotConnectedError, NeedsReconnectError, ZoomAPIError):
+            return  # the grant is dead already: nothing to revoke
+        self._revoke_quietly(self._tokens.api_for(grant), token)
+
+    def _link_by_id(self, connection_id: str) -> Link:
+        link = self.store.get_link(connection_id)
+        if link is None:
+            raise NotConnectedError(f"no Zoom connection {connection_id!r}", tenant="")
+        return link
+
+    # -- looking up -------------------------------------------------------------------------
+
+    def connection(self, connection_id: str) -> Connection:
+        """One connection.
+
+        Raises:
+            NotConnectedError: No such connection.
+        """
+        link = self._link_by_id(connection_id)
+        return _links.describe(link, self.store.get_grant(link.grant_id))
+
+    def connections(
+        self, *, tenant: str = DEFAULT_TENANT, user_id: str | None = None
+    ) -> list[Connection]:
+        """The tenant's connections (or one app user's), disconnected ones included."""
+        links = self.store.find_links(tenant=tenant, owner_id=user_id)
+        return [_links.describe(link, self.store.get_grant(link.grant_id)) for link in links]
+
+    def _pair(
+        self, tenant: str, kind: ConnectionKind, owner_id: str | None
+    ) -> tuple[Link, Grant | None] | None:
+        links = self.store.find_links(tenant=tenant, kind=kind, owner_id=owner_id)
+        live = _links.live(links)
+        chosen = live[-1] if live else (links[-1] if links else None)
+        if chosen is None:
+            return None
+        return chosen, self.store.get_grant(chosen.grant_id)
+
+    def resolve_host(
+        self, user_id: str, *, tenant: str = DEFAULT_TENANT, email: str | None = None
+    ) -> ResolvedHost:
+        """Which connection hosts ``user_id``'s meetings: their personal one, else the
+        organisation's (scheduling for ``email``). A broken one is never skipped silently.
+
+        Raises:
+            NeedsReconnectError: The connection that serves them needs reconnecting.
+            NotConnectedError: None serves them.
+        """
+        personal = self._pair(tenant, "personal", user_id)
+        organization = self._pair(tenant, "organization", None)
+        return _links.resolve_host(
+            tenant, user_id, email, personal, organization, self.reconnect_url
+        )
+
+    def connected_users(
+        self,
+        members: Iterable[Member],
+        *,
+        tenant: str = DEFAULT_TENANT,
+        check_zoom_accounts: bool = True,
+    ) -> list[ConnectedUser]:
+        """The connected-users view: per member, whether Zoom is available, through which
+        connection, and its status.
+
+        With ``check_zoom_accounts``, members served by the organisation's connection are
+        looked up in its Zoom account by e-mail (one light Zoom call each).
+        """
+        organization = self._pair(tenant, "organization", None)
+        rows = []
+        for member in members:
+            personal = self._pair(tenant, "personal", member.user_id)
+            in_account: bool | None = None
+            personal_live = personal is not None and personal[0].disconnected_at is None
+            if check_zoom_accounts and organization is not None and not personal_live:
+                in_account = self._in_zoom_account(organization, member)
+            rows.append(_links.connected_user(member, personal, organization, in_account))
+        return rows
+
+    def _in_zoom_account(
+        self, organization: tuple[Link, Grant | None], member: Member
+    ) -> bool | None:
+        link, grant = organization
+        if grant is None or grant.status != "active" or link.disconnected_at is not None:
+            return None
+        if not member.email:
+            return False
+        api = self._tokens.api_for(grant)
+        try:
+            self._tokens.call(link, lambda token: api.get_user(token, member.email))
+        except ZoomNotFoundError:
+            return False
+        return True
+
+    def host_zoom_user(
+        self, user_id: str, *, tenant: str = DEFAULT_TENANT, email: str | None = None
+    ) -> ZoomUser:
+        """The Zoom user who hosts ``user_id``'s meetings, as Zoom describes them now."""
+        host = self.resolve_host(user_id, tenant=tenant, email=email)
+        link = self._link_by_id(host.connection.id)
+        grant = self._tokens.active_grant(link)
+        api = self._tokens.api_for(grant)
+        return self._tokens.call(link, lambda token: api.get_user(token, host.zoom_user))
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    def access_token(self, connection_id: str) -> str:
+        """A valid access token for the connection, refreshed first if it is about to expire.
+
+        Raises:
+            NotConnectedError: No such connection, or it was disconnected.
+            NeedsReconnectError: Zoom rejected it for good.
+        """
+        return self._tokens.token(self._link_by_id(connection_id))
+
+    def with_token(self, connection_id: str, operation: Callable[[str], T]) -> T:
+        """Run ``operation(access_token)``; if Zoom answers 401, refresh once and run it once
+        more. The refresh is shared with every concurrent caller."""
+        return self._tokens.call(self._link_by_id(connection_id), operation)
+
+    def reseal_tokens(self) -> int:
+        """Re-seal every stored token under the keyring's newest key, so older keys can be
+        dropped. Safe to run while the application serves traffic.
+
+        Returns:
+            How many grants were rewritten.
+        """
+        rewritten = 0
+        for listed in self.store.find_grants():
+            with self.store.lock(f"grant:{listed.id}", timeout=self.lock_timeout):
+                grant = self.store.get_grant(listed.id)
+                if grant is None:
+                    continue
+                fresh = _grants.resealed(grant, self.keyring, self.clock.now())
+                if fresh is not None:
+                    self.store.update_grant(fresh, expected_version=grant.version)
+                    rewritten += 1
+        return rewritten

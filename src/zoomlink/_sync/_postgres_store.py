@@ -1,0 +1,526 @@
+# This file is generated from src/zoomlink/_async/_postgres_store.py by scripts/unasync.py.
+# Do not edit it: edit the async original and run the script.
+"""PostgresTokenStore: the token store for several machines, on PostgreSQL (psycopg 3).
+
+Every operation is one statement (or one short transaction) on a pooled connection, so the
+store's promises hold across every process and machine using the database: the version
+compare-and-swap is ``UPDATE … WHERE id = %s AND version = %s``, a take is
+``DELETE … RETURNING``. Named locks are session-level advisory locks: the holder keeps one
+pooled connection for the whole block, and a holder whose connection or machine dies loses the
+lock with its session.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import timezone
+from types import TracebackType
+from typing import Any
+
+import attrs
+import psycopg
+from psycopg import Connection, sql
+from psycopg.abc import Params
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from zoomlink.errors import (
+    ConfigurationError,
+    DuplicateRecordError,
+    LockTimeoutError,
+    StaleRecordError,
+    StoreError,
+)
+from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+
+__all__ = ["SCHEMA_VERSION", "PostgresTokenStore"]
+
+SCHEMA_VERSION = 1
+"""The version of the tables this code writes; recorded in ``<prefix>schema``."""
+
+# Table names are built from the prefix: lower-case letters, digits and underscores, short
+# enough that the longest index name stays within PostgreSQL's 63 bytes.
+_PREFIX = re.compile(r"[a-z_][a-z0-9_]{0,31}")
+
+_GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
+_LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
+_ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
+_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at"})
+
+_CREATE_TABLES = (
+    """CREATE TABLE IF NOT EXISTS {grants} (
+        id text PRIMARY KEY, client_id text NOT NULL, app_kind text NOT NULL,
+        zoom_user_id text NOT NULL, zoom_email text NOT NULL, zoom_account_id text NOT NULL,
+        zoom_role text NOT NULL, scopes text[] NOT NULL, api_url text, status text NOT NULL,
+        status_reason text NOT NULL, incident_id text, sealed_access_token text,
+        sealed_refresh_token text, expires_at timestamptz, created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL, version bigint NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS {grants_client} ON {grants} (client_id)",
+    "CREATE INDEX IF NOT EXISTS {grants_zoom_user} ON {grants} (zoom_user_id)",
+    """CREATE TABLE IF NOT EXISTS {links} (
+        id text PRIMARY KEY, tenant text NOT NULL, kind text NOT NULL, owner_id text,
+        grant_id text NOT NULL, connected_by text NOT NULL, completed_by text,
+        created_at timestamptz NOT NULL, disconnected_at timestamptz)""",
+    "CREATE INDEX IF NOT EXISTS {links_tenant} ON {links} (tenant, created_at)",
+    "CREATE INDEX IF NOT EXISTS {links_grant} ON {links} (grant_id)",
+    """CREATE TABLE IF NOT EXISTS {attempts} (
+        id text PRIMARY KEY, tenant text NOT NULL, kind text NOT NULL, user_id text NOT NULL,
+        client_id text NOT NULL, sealed_verifier text NOT NULL,
+        created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS {attempts_expiry} ON {attempts} (expires_at)",
+)
+_NAMES = (
+    "schema",
+    "grants",
+    "grants_client",
+    "grants_zoom_user",
+    "links",
+    "links_tenant",
+    "links_grant",
+    "attempts",
+    "attempts_expiry",
+)
+# Ids sort as Python sorts strings (by code point), whatever the database's collation.
+_FIND_GRANTS = """SELECT {columns} FROM {grants}
+    WHERE (%(client_id)s::text IS NULL OR client_id = %(client_id)s::text)
+    AND (%(zoom_user_id)s::text IS NULL OR zoom_user_id = %(zoom_user_id)s::text)
+    AND (%(zoom_account_id)s::text IS NULL OR zoom_account_id = %(zoom_account_id)s::text)
+    ORDER BY id COLLATE "C"
+"""
+_FIND_LINKS = """SELECT {columns} FROM {links}
+    WHERE (%(tenant)s::text IS NULL OR tenant = %(tenant)s::text)
+    AND (%(kind)s::text IS NULL OR kind = %(kind)s::text)
+    AND (%(owner_id)s::text IS NULL OR owner_id = %(owner_id)s::text)
+    AND (%(grant_id)s::text IS NULL OR grant_id = %(grant_id)s::text)
+    ORDER BY created_at, id COLLATE "C"
+"""
+_LOCK_KEY = "SELECT {function}(hashtextextended(%s, 0))"
+
+
+def _values(record: Grant | Link | ConnectAttempt, columns: Sequence[str]) -> list[Any]:
+    values = [getattr(record, column) for column in columns]
+    return [list(v) if column == "scopes" else v for column, v in zip(columns, values, strict=True)]
+
+
+def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
+    fields = dict(zip(columns, row, strict=True))
+    for column in _TIMES.intersection(fields):
+        if fields[column] is not None:
+            # Read back in UTC, whatever the session's TimeZone.
+            fields[column] = fields[column].astimezone(timezone.utc)
+    if "scopes" in fields:
+        fields["scopes"] = tuple(fields["scopes"])
+    return fields
+
+
+def _queries(prefix: str) -> dict[str, sql.Composed]:
+    """Every statement, with this store's table names filled in."""
+    names = {name: sql.Identifier(prefix + name) for name in _NAMES}
+
+    def columns(names: Sequence[str]) -> sql.Composed:
+        return sql.SQL(", ").join(map(sql.Identifier, names))
+
+    def marks(names: Sequence[str]) -> sql.Composed:
+        return sql.SQL(", ").join(sql.Placeholder() for _ in names)
+
+    def assignments(names: Sequence[str], source: str) -> sql.Composed:
+        # Every column but the id: "name = %s" or "name = EXCLUDED.name".
+        template = sql.SQL("{0} = %s") if source == "%s" else sql.SQL("{0} = EXCLUDED.{0}")
+        return sql.SQL(", ").join(template.format(sql.Identifier(name)) for name in names[1:])
+
+    def upsert(table: str, names: Sequence[str]) -> sql.Composed:
+        return sql.SQL(
+            "INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {set}"
+        ).format(
+            table=sql.Identifier(prefix + table),
+            columns=columns(names),
+            marks=marks(names),
+            set=assignments(names, "EXCLUDED"),
+        )
+
+    grant_columns, link_columns = columns(_GRANT_COLUMNS), columns(_LINK_COLUMNS)
+    queries = {
+        f"create_{index}": sql.SQL(statement).format(**names)
+        for index, statement in enumerate(_CREATE_TABLES)
+    }
+    queries.update(
+        create_schema=sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {schema} (version integer NOT NULL)"
+        ).format(**names),
+        schema_version=sql.SQL("SELECT max(version) FROM {schema}").format(**names),
+        set_schema_version=sql.SQL("INSERT INTO {schema} (version) VALUES (%s)").format(**names),
+        get_grant=sql.SQL("SELECT {c} FROM {grants} WHERE id = %s").format(
+            c=grant_columns, **names
+        ),
+        find_grants=sql.SQL(_FIND_GRANTS).format(columns=grant_columns, **names),
+        add_grant=sql.SQL(
+            "INSERT INTO {grants} ({c}) VALUES ({m}) ON CONFLICT (id) DO NOTHING"
+        ).format(c=grant_columns, m=marks(_GRANT_COLUMNS), **names),
+        update_grant=sql.SQL("UPDATE {grants} SET {a} WHERE id = %s AND version = %s").format(
+            a=assignments(_GRANT_COLUMNS, "%s"), **names
+        ),
+        remove_grant=sql.SQL("DELETE FROM {grants} WHERE id = %s").format(**names),
+        get_link=sql.SQL("SELECT {c} FROM {links} WHERE id = %s").format(c=link_columns, **names),
+        find_links=sql.SQL(_FIND_LINKS).format(columns=link_columns, **names),
+        put_link=upsert("links", _LINK_COLUMNS),
+        remove_link=sql.SQL("DELETE FROM {links} WHERE id = %s").format(**names),
+        forget_attempts=sql.SQL("DELETE FROM {attempts} WHERE expires_at < %s").format(**names),
+        add_attempt=upsert("attempts", _ATTEMPT_COLUMNS),
+        take_attempt=sql.SQL("DELETE FROM {attempts} WHERE id = %s RETURNING {c}").format(
+            c=columns(_ATTEMPT_COLUMNS), **names
+        ),
+    )
+    return queries
+
+
+@contextmanager
+def _errors(action: str) -> Iterator[None]:
+    """Turn psycopg's errors (and the pool's) into :class:`~zoomlink.StoreError`."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        # The primary message only: DETAIL can quote a row, sealed tokens and all.
+        reason = exc.diag.message_primary or next(iter(str(exc).splitlines()), "")
+        reason = reason or type(exc).__name__
+        raise StoreError(f"PostgreSQL could not {action}: {reason}") from exc
+
+
+def _timed_out(name: str, timeout: float, why: str = "") -> LockTimeoutError:
+    return LockTimeoutError(
+        f"lock {name!r} was not granted within {timeout:g} s{why}", name=name, timeout=timeout
+    )
+
+
+def _describe(conninfo: str) -> str:
+    """Where the database is, for reprs: host, port and database, never the password."""
+    try:
+        params = conninfo_to_dict(conninfo)
+    except psycopg.Error:
+        # Not libpq's message: it can quote the whole string, password and all.
+        raise ConfigurationError("the PostgreSQL conninfo cannot be parsed") from None
+    return "".join(
+        f"{key}={params[key]!r}, " for key in ("host", "port", "dbname") if params.get(key)
+    )
+
+
+class PostgresTokenStore:
+    """Keeps connections in PostgreSQL, for several app servers sharing one database.
+
+    Tables are created on first use (``<table_prefix>grants``, ``…links``, ``…attempts`` and
+    ``…schema``). The connection pool opens on first use too, or with :meth:`open`; close the
+    store with :meth:`close` (or let ``with`` open and close it). A store object
+    belongs to one event loop (its pool's).
+
+    Named locks are PostgreSQL advisory locks, excluding holders on every machine; each held
+    or awaited lock occupies one pooled connection, so size ``max_size`` for the locks you
+    expect to hold at once plus the store's other work.
+
+    Args:
+        conninfo: A libpq connection string or URL (``postgresql://user:pw@host/db``).
+        min_size: Connections the pool keeps open.
+        max_size: The most connections the pool opens (at least 2: a held lock keeps one).
+        table_prefix: Prefix of the table names, and namespace of the lock names, so several
+            applications can share a database.
+
+    Raises:
+        ConfigurationError: The pool sizes, prefix or conninfo are not usable.
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        table_prefix: str = "zoomlink_",
+    ) -> None:
+        if max_size < 2:
+            raise ConfigurationError(
+                f"max_size must be at least 2 (a held lock keeps a connection), got {max_size}"
+            )
+        if not 0 <= min_size <= max_size:
+            raise ConfigurationError(f"min_size must be 0 to max_size, got {min_size}")
+        if table_prefix and not _PREFIX.fullmatch(table_prefix):
+            raise ConfigurationError(
+                "table_prefix must be lower-case letters, digits and underscores, up to 32, "
+                f"not starting with a digit; got {table_prefix!r}"
+            )
+        self._where = _describe(conninfo)
+        self._prefix = table_prefix
+        self._sql = _queries(table_prefix)
+        self._pool: ConnectionPool[Connection[TupleRow]] = ConnectionPool(
+            conninfo,
+            min_size=min_size,
+            max_size=max_size,
+            # Each statement commits by itself; multi-statement work opens a transaction.
+            kwargs={"autocommit": True},
+            open=False,
+        )
+        self._ready = False
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._where}table_prefix={self._prefix!r})"
+
+    def __enter__(self) -> PostgresTokenStore:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Open the pool and create the tables if missing; the first use does it otherwise."""
+        with _errors("open the store"):
+            self._opened()
+
+    def close(self) -> None:
+        """Close the pool. Using the store afterwards raises StoreError."""
+        self._closed = True
+        self._pool.close()
+
+    # -- grants ---------------------------------------------------------------------------
+
+    def get_grant(self, grant_id: str) -> Grant | None:
+        """The grant with this id, or ``None``."""
+        rows, _ = self._run("read a grant", "get_grant", [grant_id])
+        return Grant(**_fields(rows[0], _GRANT_COLUMNS)) if rows else None
+
+    def find_grants(
+        self,
+        *,
+        client_id: str | None = None,
+        zoom_user_id: str | None = None,
+        zoom_account_id: str | None = None,
+    ) -> list[Grant]:
+        """Grants matching every given filter (all grants when none is given), by id."""
+        filters = {
+            "client_id": client_id,
+            "zoom_user_id": zoom_user_id,
+            "zoom_account_id": zoom_account_id,
+        }
+        rows, _ = self._run("find grants", "find_grants", filters)
+        return [Grant(**_fields(row, _GRANT_COLUMNS)) for row in rows]
+
+    def add_grant(self, grant: Grant) -> None:
+        """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
+        _, added = self._run("add a grant", "add_grant", _values(grant, _GRANT_COLUMNS))
+        if added != 1:
+            raise DuplicateRecordError(f"grant {grant.id} exists", record_id=grant.id)
+
+    def update_grant(self, grant: Grant, *, expected_version: int) -> None:
+        """Replace the stored grant if its version is still ``expected_version``.
+
+        Raises :class:`~zoomlink.StaleRecordError` when the stored version differs or the grant
+        is gone; nothing is written then.
+        """
+        # One statement: the version check and the write cannot be split by another writer.
+        values = [*_values(grant, _GRANT_COLUMNS)[1:], grant.id, expected_version]
+        _, updated = self._run("update a grant", "update_grant", values)
+        if updated != 1:
+            raise StaleRecordError(
+                f"grant {grant.id} changed since version {expected_version}", record_id=grant.id
+            )
+
+    def remove_grant(self, grant_id: str) -> bool:
+        """Delete a grant; whether it existed."""
+        _, removed = self._run("remove a grant", "remove_grant", [grant_id])
+        return removed == 1
+
+    # -- links ----------------------------------------------------------------------------
+
+    def get_link(self, link_id: str) -> Link | None:
+        """The link with this id, or ``None``."""
+        rows, _ = self._run("read a link", "get_link", [link_id])
+        return Link(**_fields(rows[0], _LINK_COLUMNS)) if rows else None
+
+    def find_links(
+        self,
+        *,
+        tenant: str | None = None,
+        kind: ConnectionKind | None = None,
+        owner_id: str | None = None,
+        grant_id: str | None = None,
+    ) -> list[Link]:
+        """Links matching every given filter, oldest first."""
+        filters = {"tenant": tenant, "kind": kind, "owner_id": owner_id, "grant_id": grant_id}
+        rows, _ = self._run("find links", "find_links", filters)
+        return [Link(**_fields(row, _LINK_COLUMNS)) for row in rows]
+
+    def put_link(self, link: Link) -> None:
+        """Insert the link, or replace the one with the same id."""
+        self._run("store a link", "put_link", _values(link, _LINK_COLUMNS))
+
+    def remove_link(self, link_id: str) -> bool:
+        """Delete a link; whether it existed."""
+        _, removed = self._run("remove a link", "remove_link", [link_id])
+        return removed == 1
+
+    # -- attempts -------------------------------------------------------------------------
+
+    def add_attempt(self, attempt: ConnectAttempt) -> None:
+        """Remember a connect in flight, forgetting those that expired before it began."""
+        with _errors("add a connect attempt"):
+            pool = self._opened()
+            with pool.connection() as conn, conn.transaction():
+                conn.execute(self._sql["forget_attempts"], [attempt.created_at])
+                conn.execute(self._sql["add_attempt"], _values(attempt, _ATTEMPT_COLUMNS))
+
+    def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
+        """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
+        # DELETE … RETURNING is one statement: of concurrent takers only one gets the row.
+        rows, _ = self._run("take a connect attempt", "take_attempt", [attempt_id])
+        return ConnectAttempt(**_fields(rows[0], _ATTEMPT_COLUMNS)) if rows else None
+
+    # -- locks ----------------------------------------------------------------------------
+
+    def lock(self, name: str, *, timeout: float) -> AbstractContextManager[None]:
+        """Hold the lock ``name`` for the ``with`` block, excluding every other holder on
+        every machine using the database.
+
+        The lock lives as long as the session holding it: if the holder's process or machine
+        dies, PostgreSQL releases it when the connection drops.
+
+        Raises:
+            LockTimeoutError: The lock was not granted within ``timeout`` seconds (waiting for
+                a free pooled connection counts).
+        """
+        return _AdvisoryLock(self, name, timeout)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _lock_key(self, name: str) -> str:
+        # The prefix namespaces the locks as it does the tables.
+        return f"{self._prefix}lock:{name}"
+
+    def _opened(self) -> ConnectionPool[Connection[TupleRow]]:
+        """The pool, opened and with the tables in place (both done once, on first use)."""
+        if self._closed:
+            raise StoreError(f"{self!r} is closed")
+        if not self._ready:
+            # Safe to call concurrently and repeatedly: the pool opens once.
+            self._pool.open()
+            with self._pool.connection() as conn, conn.transaction():
+                # Concurrent CREATE … IF NOT EXISTS can still collide: serialise the creators.
+                conn.execute(
+                    sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_advisory_xact_lock")),
+                    [f"{self._prefix}schema"],
+                )
+                conn.execute(self._sql["create_schema"])
+                cursor = conn.execute(self._sql["schema_version"])
+                row = cursor.fetchone()
+                version = None if row is None else row[0]
+                if version is not None and version > SCHEMA_VERSION:
+                    raise ConfigurationError(
+                        f"the database holds zoomlink tables of version {version}, newer than "
+                        f"this zoomlink's {SCHEMA_VERSION}; upgrade zoomlink"
+                    )
+                for index in range(len(_CREATE_TABLES)):
+                    conn.execute(self._sql[f"create_{index}"])
+                if version is None:
+                    conn.execute(self._sql["set_schema_version"], [SCHEMA_VERSION])
+                # Later versions migrate here, from ``version`` up to SCHEMA_VERSION.
+            self._ready = True
+        return self._pool
+
+    def _run(self, action: str, query: str, params: Params) -> tuple[list[TupleRow], int]:
+        """Run one statement on a pooled connection: its rows (if any) and its row count."""
+        with _errors(action):
+            pool = self._opened()
+            with pool.connection() as conn:
+                cursor = conn.execute(self._sql[query], params)
+                rows = cursor.fetchall() if cursor.description is not None else []
+                return rows, cursor.rowcount
+
+
+class _AdvisoryLock:
+    """One :meth:`PostgresTokenStore.lock` block: a pooled connection holds a
+    session-level advisory lock from entry to exit."""
+
+    def __init__(self, store: PostgresTokenStore, name: str, timeout: float) -> None:
+        self._store = store
+        self._name = name
+        self._timeout = timeout
+        self._key = store._lock_key(name)
+        self._held: (
+            tuple[ConnectionPool[Connection[TupleRow]], Connection[TupleRow]] | None
+        ) = None
+
+    def __enter__(self) -> None:
+        deadline = time.monotonic() + self._timeout
+        with _errors(f"take lock {self._name!r}"):
+            pool = self._store._opened()
+            try:
+                conn = pool.getconn(timeout=max(deadline - time.monotonic(), 0.001))
+            except PoolTimeout:
+                raise _timed_out(
+                    self._name, self._timeout, " (no pooled connection free)"
+                ) from None
+            try:
+                taken = self._acquire(conn, deadline - time.monotonic())
+            except BaseException:
+                pool.putconn(conn)
+                raise
+            if not taken:
+                pool.putconn(conn)
+                raise _timed_out(self._name, self._timeout)
+        self._held = (pool, conn)
+
+    def _acquire(self, conn: Connection[TupleRow], remaining: float) -> bool:
+        try:
+            if remaining <= 0:
+                cursor = conn.execute(
+                    sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_try_advisory_lock")),
+                    [self._key],
+                )
+                row = cursor.fetchone()
+                return row is not None and row[0] is True
+            with conn.transaction():
+                # The server waits (in queue order) and gives up after lock_timeout; the setting
+                # ends with the transaction, the session-level lock does not.
+                conn.execute(
+                    "SELECT set_config('lock_timeout', %s, true)",
+                    [f"{math.ceil(remaining * 1000)}ms"],
+                )
+                conn.execute(
+                    sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_advisory_lock")), [self._key]
+                )
+            return True
+        except psycopg.errors.LockNotAvailable:
+            return False
+        except BaseException:
+            # Whether the lock was granted is unknown: ending the session releases it for sure.
+            conn.close()
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._held is None:
+            return
+        (pool, conn), self._held = self._held, None
+        try:
+            conn.execute(
+                sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_advisory_unlock")), [self._key]
+            )
+        except psycopg.Error:
+            # The session broke, and the lock went with it; the pool replaces the connection.
+            conn.close()
+        except BaseException:
+            conn.close()
+            raise
+        finally:
+            pool.putconn(conn)

@@ -1,0 +1,155 @@
+"""AsyncSQLiteTokenStore: the SQLite store for asyncio, over the same file format and locks."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
+
+from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+from zoomlink.stores._sqlite import _MIN_LEASE, SQLiteTokenStore, _new_holder, _waits
+
+
+class AsyncSQLiteTokenStore:
+    """:class:`SQLiteTokenStore` for asyncio: the same file format, locks and promises.
+
+    Each operation is one short transaction run on a worker thread
+    (:func:`asyncio.to_thread`), so the event loop never waits for the disk; waiting for a lock
+    polls with :func:`asyncio.sleep`. Sync and async stores may share one file.
+
+    Args:
+        path: The database file. Its directory must exist.
+
+    Raises:
+        ConfigurationError: The path is not usable.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._store = SQLiteTokenStore(path)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(path={self._store.path!r})"
+
+    def __reduce__(self) -> tuple[type[AsyncSQLiteTokenStore], tuple[str]]:
+        return (type(self), (self._store.path,))
+
+    async def __aenter__(self) -> AsyncSQLiteTokenStore:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    @property
+    def path(self) -> str:
+        """The database file's absolute path."""
+        return self._store.path
+
+    async def get_grant(self, grant_id: str) -> Grant | None:
+        """The grant with this id, or ``None``."""
+        return await asyncio.to_thread(self._store.get_grant, grant_id)
+
+    async def find_grants(
+        self,
+        *,
+        client_id: str | None = None,
+        zoom_user_id: str | None = None,
+        zoom_account_id: str | None = None,
+    ) -> list[Grant]:
+        """Grants matching every given filter (all grants when none is given), by id."""
+        return await asyncio.to_thread(
+            self._store.find_grants,
+            client_id=client_id,
+            zoom_user_id=zoom_user_id,
+            zoom_account_id=zoom_account_id,
+        )
+
+    async def add_grant(self, grant: Grant) -> None:
+        """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
+        await asyncio.to_thread(self._store.add_grant, grant)
+
+    async def update_grant(self, grant: Grant, *, expected_version: int) -> None:
+        """Replace the stored grant if its version is still ``expected_version``; else
+        :class:`~zoomlink.StaleRecordError`."""
+        await asyncio.to_thread(self._store.update_grant, grant, expected_version=expected_version)
+
+    async def remove_grant(self, grant_id: str) -> bool:
+        """Delete a grant; whether it existed."""
+        return await asyncio.to_thread(self._store.remove_grant, grant_id)
+
+    async def get_link(self, link_id: str) -> Link | None:
+        """The link with this id, or ``None``."""
+        return await asyncio.to_thread(self._store.get_link, link_id)
+
+    async def find_links(
+        self,
+        *,
+        tenant: str | None = None,
+        kind: ConnectionKind | None = None,
+        owner_id: str | None = None,
+        grant_id: str | None = None,
+    ) -> list[Link]:
+        """Links matching every given filter, oldest first."""
+        return await asyncio.to_thread(
+            self._store.find_links, tenant=tenant, kind=kind, owner_id=owner_id, grant_id=grant_id
+        )
+
+    async def put_link(self, link: Link) -> None:
+        """Insert the link, or replace the one with the same id."""
+        await asyncio.to_thread(self._store.put_link, link)
+
+    async def remove_link(self, link_id: str) -> bool:
+        """Delete a link; whether it existed."""
+        return await asyncio.to_thread(self._store.remove_link, link_id)
+
+    async def add_attempt(self, attempt: ConnectAttempt) -> None:
+        """Remember a connect in flight, forgetting those that expired before it began."""
+        await asyncio.to_thread(self._store.add_attempt, attempt)
+
+    async def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
+        """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
+        return await asyncio.to_thread(self._store.take_attempt, attempt_id)
+
+    def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:
+        """Hold the lock ``name`` for the ``async with`` block, excluding every other holder
+        (other coroutines and threads, and other processes using the same file).
+
+        A lease of ``max(60 s, 2 * timeout)``, as :meth:`SQLiteTokenStore.lock` explains.
+
+        Raises:
+            LockTimeoutError: The lock was not granted within ``timeout`` seconds.
+        """
+        return self._hold(name, timeout)
+
+    @asynccontextmanager
+    async def _hold(self, name: str, timeout: float) -> AsyncIterator[None]:
+        holder, lease, waits = _new_holder(), max(_MIN_LEASE, 2 * timeout), _waits(name, timeout)
+        # Polling: the holder may be another process, which no asyncio.Event can hear.
+        while not await self._try_lock(name, holder, lease):  # noqa: ASYNC110
+            await asyncio.sleep(next(waits))
+        try:
+            yield
+        finally:
+            # Shielded: a cancelled task still gives its lock back.
+            await asyncio.shield(asyncio.to_thread(self._store._unlock, name, holder))
+
+    async def _try_lock(self, name: str, holder: str, lease: float) -> bool:
+        attempt = asyncio.ensure_future(
+            asyncio.to_thread(self._store._try_lock, name, holder, lease)
+        )
+        try:
+            return await asyncio.shield(attempt)
+        except asyncio.CancelledError:
+            # The attempt runs on in its thread: should it win, give the lock straight back.
+            attempt.add_done_callback(partial(self._give_back, name, holder))
+            raise
+
+    def _give_back(self, name: str, holder: str, attempt: asyncio.Future[bool]) -> None:
+        if not attempt.cancelled() and attempt.exception() is None and attempt.result():
+            threading.Thread(target=self._store._unlock, args=(name, holder), daemon=True).start()
+
+    async def aclose(self) -> None:
+        """Close the store's connections. Using the store afterwards raises StoreError."""
+        await asyncio.to_thread(self._store.close)

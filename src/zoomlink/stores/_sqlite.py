@@ -1,0 +1,559 @@
+"""SQLiteTokenStore: the embedded token store, one SQLite file (AsyncSQLiteTokenStore wraps it).
+
+A pair written by hand: :mod:`sqlite3` has no async twin, so the async store runs the sync
+store's short transactions on worker threads and polls for locks with :func:`asyncio.sleep`.
+
+How it stays safe for many threads and several processes on one machine:
+
+* the database runs in WAL mode (readers never block the writer) with a busy timeout, and every
+  read-then-write runs in one ``BEGIN IMMEDIATE`` transaction or as one statement (the version
+  compare-and-swap is ``UPDATE … WHERE id = ? AND version = ?``; a take is
+  ``DELETE … RETURNING``);
+* connections are pooled per store object and used by one thread at a time; a process that
+  inherits the store through ``fork`` leaves its parent's connections alone and opens its own,
+  and a pickled store (``spawn``) carries only its path;
+* named locks are leases in the ``zoomlink_locks`` table: a holder inserts its row when the name
+  is free or its lease has run out, and deletes it on release. Every acquisition has its own
+  holder token, so threads and coroutines of one process exclude each other as other processes
+  do, and the lease of a holder that crashed runs out by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import (
+    AbstractContextManager,
+    contextmanager,
+)
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+
+from zoomlink.errors import (
+    ConfigurationError,
+    DuplicateRecordError,
+    LockTimeoutError,
+    StaleRecordError,
+    StoreError,
+)
+from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+
+__all__ = ["SCHEMA_VERSION", "SQLiteTokenStore"]
+
+logger = logging.getLogger("zoomlink.stores")
+
+SCHEMA_VERSION = 1
+"""The version of the tables this code writes; recorded in ``zoomlink_schema``."""
+
+# How long a statement waits for another connection's write before failing: writes are short,
+# so reaching this means something is badly stuck.
+_BUSY_TIMEOUT = 10.0
+# A lock's lease is at least this long, so a holder that crashed frees it in time.
+_MIN_LEASE = 60.0
+# Lock polling starts fast (a held token refresh ends quickly) and backs off.
+_FIRST_POLL = 0.005
+_LAST_POLL = 0.05
+# Idle connections kept per store object; more are closed when returned.
+_MAX_IDLE = 8
+
+# Column names are the value objects' field names, in order: a field added to a model without a
+# migration fails loudly ("no such column") instead of being dropped silently.
+_GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
+_LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
+_ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
+_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at"})
+
+_CREATE_SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS zoomlink_schema (version INTEGER NOT NULL)"
+# Times are fixed-width ISO-8601 UTC text, so text order is time order; scopes a JSON array.
+_CREATE_TABLES = (
+    """CREATE TABLE IF NOT EXISTS zoomlink_grants (
+        id TEXT PRIMARY KEY, client_id TEXT NOT NULL, app_kind TEXT NOT NULL,
+        zoom_user_id TEXT NOT NULL, zoom_email TEXT NOT NULL, zoom_account_id TEXT NOT NULL,
+        zoom_role TEXT NOT NULL, scopes TEXT NOT NULL, api_url TEXT, status TEXT NOT NULL,
+        status_reason TEXT NOT NULL, incident_id TEXT, sealed_access_token TEXT,
+        sealed_refresh_token TEXT, expires_at TEXT, created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL, version INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS zoomlink_grants_client ON zoomlink_grants (client_id)",
+    "CREATE INDEX IF NOT EXISTS zoomlink_grants_zoom_user ON zoomlink_grants (zoom_user_id)",
+    """CREATE TABLE IF NOT EXISTS zoomlink_links (
+        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, owner_id TEXT,
+        grant_id TEXT NOT NULL, connected_by TEXT NOT NULL, completed_by TEXT,
+        created_at TEXT NOT NULL, disconnected_at TEXT)""",
+    "CREATE INDEX IF NOT EXISTS zoomlink_links_tenant ON zoomlink_links (tenant, created_at)",
+    "CREATE INDEX IF NOT EXISTS zoomlink_links_grant ON zoomlink_links (grant_id)",
+    """CREATE TABLE IF NOT EXISTS zoomlink_attempts (
+        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL, sealed_verifier TEXT NOT NULL, created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS zoomlink_attempts_expiry ON zoomlink_attempts (expires_at)",
+    # expires_at: seconds since the epoch (time.time()), the clock every process shares.
+    """CREATE TABLE IF NOT EXISTS zoomlink_locks (
+        name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL)""",
+)
+
+
+def _upsert(table: str, columns: Sequence[str]) -> str:
+    """Insert-or-replace by id, for tables whose names are constants here."""
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
+    return f"{_insert(table, columns)} ON CONFLICT (id) DO UPDATE SET {updates}"
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+
+
+def _select(table: str, columns: Sequence[str]) -> str:
+    return f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608 - constant names only
+
+
+def _matching(*names: str) -> str:
+    """A WHERE clause in which a filter left as None matches every row."""
+    return " WHERE " + " AND ".join(f"(:{name} IS NULL OR {name} = :{name})" for name in names)
+
+
+_SELECT_GRANTS = _select("zoomlink_grants", _GRANT_COLUMNS)
+_INSERT_GRANT = _insert("zoomlink_grants", _GRANT_COLUMNS) + " ON CONFLICT (id) DO NOTHING"
+_UPDATE_GRANT = "UPDATE zoomlink_grants SET {} WHERE id = ? AND version = ?".format(  # noqa: S608
+    ", ".join(f"{column} = ?" for column in _GRANT_COLUMNS[1:])
+)
+_SELECT_LINKS = _select("zoomlink_links", _LINK_COLUMNS)
+# Ids sort by code point, as Python sorts strings (SQLite's default BINARY collation).
+_FIND_GRANTS = (
+    _SELECT_GRANTS + _matching("client_id", "zoom_user_id", "zoom_account_id") + " ORDER BY id"
+)
+_FIND_LINKS = (
+    _SELECT_LINKS + _matching("tenant", "kind", "owner_id", "grant_id") + " ORDER BY created_at, id"
+)
+_UPSERT_LINK = _upsert("zoomlink_links", _LINK_COLUMNS)
+_UPSERT_ATTEMPT = _upsert("zoomlink_attempts", _ATTEMPT_COLUMNS)
+_TAKE_ATTEMPT = "DELETE FROM zoomlink_attempts WHERE id = ? RETURNING " + ", ".join(  # noqa: S608
+    _ATTEMPT_COLUMNS
+)
+
+# Connections a forked child inherited: never used or closed there (SQLite forbids carrying a
+# connection across fork), only kept from being garbage-collected, which would close them.
+_INHERITED: list[sqlite3.Connection] = []
+
+
+def _time_text(moment: datetime) -> str:
+    """Fixed-width ISO-8601 UTC text: ``2026-03-01T09:00:00.000000Z``."""
+    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
+
+
+def _text_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=timezone.utc)
+
+
+def _row(record: Grant | Link | ConnectAttempt, columns: Sequence[str]) -> list[Any]:
+    values: list[Any] = []
+    for column in columns:
+        value = getattr(record, column)
+        if value is not None and column in _TIMES:
+            value = _time_text(value)
+        elif column == "scopes":
+            value = json.dumps(list(value))
+        values.append(value)
+    return values
+
+
+def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
+    fields = dict(zip(columns, row, strict=True))
+    for column in _TIMES.intersection(fields):
+        if fields[column] is not None:
+            fields[column] = _text_time(fields[column])
+    if "scopes" in fields:
+        fields["scopes"] = tuple(json.loads(fields["scopes"]))
+    return fields
+
+
+def _grant(row: Sequence[Any]) -> Grant:
+    return Grant(**_fields(row, _GRANT_COLUMNS))
+
+
+def _link(row: Sequence[Any]) -> Link:
+    return Link(**_fields(row, _LINK_COLUMNS))
+
+
+def _attempt(row: Sequence[Any]) -> ConnectAttempt:
+    return ConnectAttempt(**_fields(row, _ATTEMPT_COLUMNS))
+
+
+def _checked_path(path: str | os.PathLike[str]) -> str:
+    text = os.fspath(path)
+    if text == ":memory:" or text.startswith("file:"):
+        raise ConfigurationError(
+            f"SQLiteTokenStore needs a file path, not {text!r}; "
+            "use MemoryTokenStore for a store in memory"
+        )
+    absolute = os.path.abspath(text)
+    if os.path.isdir(absolute):
+        raise ConfigurationError(f"SQLite database path {absolute!r} is a directory")
+    directory = os.path.dirname(absolute)
+    if not os.path.isdir(directory):
+        raise ConfigurationError(
+            f"the directory of the SQLite database {absolute!r} does not exist; create it first"
+        )
+    return absolute
+
+
+def _timed_out(name: str, timeout: float) -> LockTimeoutError:
+    return LockTimeoutError(
+        f"lock {name!r} was not granted within {timeout:g} s", name=name, timeout=timeout
+    )
+
+
+def _waits(name: str, timeout: float) -> Iterator[float]:
+    """The sleeps between lock attempts, backing off; LockTimeoutError once time is up."""
+    deadline = time.monotonic() + timeout
+    delay = _FIRST_POLL
+    while (remaining := deadline - time.monotonic()) > 0:
+        yield min(delay, remaining)
+        delay = min(2 * delay, _LAST_POLL)
+    raise _timed_out(name, timeout)
+
+
+def _new_holder() -> str:
+    # The pid is only for people reading the table; the random part makes it unique.
+    return f"pid{os.getpid()}-{uuid.uuid4().hex}"
+
+
+class SQLiteTokenStore:
+    """Keeps connections in one SQLite file: the embedded default.
+
+    Safe for many threads and for several processes on one machine (web workers, a
+    scheduler, a CLI) sharing the file; named locks exclude all of them. The file must be on a
+    local disk (WAL mode does not work over network file systems); for several machines use
+    the PostgreSQL store. The file and its tables are created on first use, private to the
+    user (mode 0600) when the file is new.
+
+    Args:
+        path: The database file. Its directory must exist.
+
+    Raises:
+        ConfigurationError: The path is not usable (its directory is missing, it is a
+            directory, or it names an in-memory database).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        if sqlite3.sqlite_version_info < (3, 35):
+            raise ConfigurationError(
+                "SQLiteTokenStore needs SQLite 3.35 or newer (for RETURNING); "
+                f"this Python has {sqlite3.sqlite_version}"
+            )
+        self._path = _checked_path(path)
+        self._guard = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._pid = os.getpid()
+        self._schema_ready = False
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(path={self._path!r})"
+
+    def __reduce__(self) -> tuple[type[SQLiteTokenStore], tuple[str]]:
+        # Pickled (for a spawned process) as its path alone: the new process opens its own.
+        return (type(self), (self._path,))
+
+    def __enter__(self) -> SQLiteTokenStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> str:
+        """The database file's absolute path."""
+        return self._path
+
+    # -- grants ---------------------------------------------------------------------------
+
+    def get_grant(self, grant_id: str) -> Grant | None:
+        """The grant with this id, or ``None``."""
+        with self._connection("read a grant") as conn:
+            row = conn.execute(_SELECT_GRANTS + " WHERE id = ?", (grant_id,)).fetchone()
+        return None if row is None else _grant(row)
+
+    def find_grants(
+        self,
+        *,
+        client_id: str | None = None,
+        zoom_user_id: str | None = None,
+        zoom_account_id: str | None = None,
+    ) -> list[Grant]:
+        """Grants matching every given filter (all grants when none is given), by id."""
+        filters = {
+            "client_id": client_id,
+            "zoom_user_id": zoom_user_id,
+            "zoom_account_id": zoom_account_id,
+        }
+        with self._connection("find grants") as conn:
+            rows = conn.execute(_FIND_GRANTS, filters).fetchall()
+        return [_grant(row) for row in rows]
+
+    def add_grant(self, grant: Grant) -> None:
+        """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
+        with self._connection("add a grant") as conn:
+            added = conn.execute(_INSERT_GRANT, _row(grant, _GRANT_COLUMNS)).rowcount
+        if added != 1:
+            raise DuplicateRecordError(f"grant {grant.id} exists", record_id=grant.id)
+
+    def update_grant(self, grant: Grant, *, expected_version: int) -> None:
+        """Replace the stored grant if its version is still ``expected_version``.
+
+        Raises :class:`~zoomlink.StaleRecordError` when the stored version differs or the grant
+        is gone; nothing is written then.
+        """
+        values = [*_row(grant, _GRANT_COLUMNS)[1:], grant.id, expected_version]
+        # One statement: the version check and the write cannot be split by another writer.
+        with self._connection("update a grant") as conn:
+            updated = conn.execute(_UPDATE_GRANT, values).rowcount
+        if updated != 1:
+            raise StaleRecordError(
+                f"grant {grant.id} changed since version {expected_version}", record_id=grant.id
+            )
+
+    def remove_grant(self, grant_id: str) -> bool:
+        """Delete a grant; whether it existed."""
+        with self._connection("remove a grant") as conn:
+            removed = conn.execute("DELETE FROM zoomlink_grants WHERE id = ?", (grant_id,))
+            return removed.rowcount == 1
+
+    # -- links ----------------------------------------------------------------------------
+
+    def get_link(self, link_id: str) -> Link | None:
+        """The link with this id, or ``None``."""
+        with self._connection("read a link") as conn:
+            row = conn.execute(_SELECT_LINKS + " WHERE id = ?", (link_id,)).fetchone()
+        return None if row is None else _link(row)
+
+    def find_links(
+        self,
+        *,
+        tenant: str | None = None,
+        kind: ConnectionKind | None = None,
+        owner_id: str | None = None,
+        grant_id: str | None = None,
+    ) -> list[Link]:
+        """Links matching every given filter, oldest first."""
+        filters = {"tenant": tenant, "kind": kind, "owner_id": owner_id, "grant_id": grant_id}
+        with self._connection("find links") as conn:
+            rows = conn.execute(_FIND_LINKS, filters).fetchall()
+        return [_link(row) for row in rows]
+
+    def put_link(self, link: Link) -> None:
+        """Insert the link, or replace the one with the same id."""
+        with self._connection("store a link") as conn:
+            conn.execute(_UPSERT_LINK, _row(link, _LINK_COLUMNS))
+
+    def remove_link(self, link_id: str) -> bool:
+        """Delete a link; whether it existed."""
+        with self._connection("remove a link") as conn:
+            removed = conn.execute("DELETE FROM zoomlink_links WHERE id = ?", (link_id,))
+            return removed.rowcount == 1
+
+    # -- attempts -------------------------------------------------------------------------
+
+    def add_attempt(self, attempt: ConnectAttempt) -> None:
+        """Remember a connect in flight, forgetting those that expired before it began."""
+        with self._connection("add a connect attempt", write=True) as conn:
+            conn.execute(
+                "DELETE FROM zoomlink_attempts WHERE expires_at < ?",
+                (_time_text(attempt.created_at),),
+            )
+            conn.execute(_UPSERT_ATTEMPT, _row(attempt, _ATTEMPT_COLUMNS))
+
+    def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
+        """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
+        # DELETE … RETURNING is one statement: of concurrent takers only one gets the row.
+        with self._connection("take a connect attempt") as conn:
+            rows = conn.execute(_TAKE_ATTEMPT, (attempt_id,)).fetchall()
+        return _attempt(rows[0]) if rows else None
+
+    # -- locks ----------------------------------------------------------------------------
+
+    def lock(self, name: str, *, timeout: float) -> AbstractContextManager[None]:
+        """Hold the lock ``name`` for the ``with`` block, excluding every other holder (other
+        threads, and other processes using the same file).
+
+        The lock is a lease of ``max(60 s, 2 * timeout)``: should the holder's process die
+        without releasing it, others get it once the lease ends. Keep the block shorter than
+        that.
+
+        Raises:
+            LockTimeoutError: The lock was not granted within ``timeout`` seconds.
+        """
+        return self._hold(name, timeout)
+
+    @contextmanager
+    def _hold(self, name: str, timeout: float) -> Iterator[None]:
+        holder, lease, waits = _new_holder(), max(_MIN_LEASE, 2 * timeout), _waits(name, timeout)
+        while not self._try_lock(name, holder, lease):
+            time.sleep(next(waits))
+        try:
+            yield
+        finally:
+            self._unlock(name, holder)
+
+    def _try_lock(self, name: str, holder: str, lease: float) -> bool:
+        """Take the lease on ``name`` for ``holder`` if it is free or expired; whether taken."""
+        with self._connection("take a lock") as conn:
+            # A plain read first, so waiters polling a held lock do not queue for the write lock.
+            row = conn.execute(
+                "SELECT expires_at FROM zoomlink_locks WHERE name = ?", (name,)
+            ).fetchone()
+        if row is not None and row[0] > time.time():
+            return False
+        with self._connection("take a lock", write=True) as conn:
+            now = time.time()
+            conn.execute(
+                "DELETE FROM zoomlink_locks WHERE name = ? AND expires_at <= ?", (name, now)
+            )
+            taken = conn.execute(
+                "INSERT INTO zoomlink_locks (name, holder, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO NOTHING",
+                (name, holder, now + lease),
+            )
+            return taken.rowcount == 1
+
+    def _unlock(self, name: str, holder: str) -> None:
+        """End ``holder``'s lease on ``name``; never raises (a lease left behind runs out)."""
+        try:
+            with self._connection("release a lock") as conn:
+                conn.execute(
+                    "DELETE FROM zoomlink_locks WHERE name = ? AND holder = ?", (name, holder)
+                )
+        except StoreError:
+            logger.warning("could not release lock %r; its lease will run out", name, exc_info=True)
+
+    # -- connections ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the store's connections. Using the store afterwards raises StoreError."""
+        self._leave_parent_connections()
+        with self._guard:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    @contextmanager
+    def _connection(self, action: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection for one short operation; ``write`` makes it one ``BEGIN IMMEDIATE``
+        transaction. sqlite3 and OS errors become :class:`~zoomlink.StoreError`."""
+        try:
+            conn = self._checkout()
+            try:
+                if write:
+                    conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                if write:
+                    conn.execute("COMMIT")
+            except BaseException:
+                self._checkin(conn, rollback=True)
+                raise
+            self._checkin(conn)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"SQLite could not {action} in {self._path!r}: {exc}") from exc
+
+    def _checkout(self) -> sqlite3.Connection:
+        self._leave_parent_connections()
+        with self._guard:
+            if self._closed:
+                raise StoreError(f"{self!r} is closed")
+            if self._idle:
+                return self._idle.pop()
+        return self._connect()
+
+    def _checkin(self, conn: sqlite3.Connection, *, rollback: bool = False) -> None:
+        if rollback and conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                conn.close()
+                return
+        with self._guard:
+            if not self._closed and self._pid == os.getpid() and len(self._idle) < _MAX_IDLE:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def _leave_parent_connections(self) -> None:
+        """In a process forked from the one that opened them, set the connections aside."""
+        if self._pid == os.getpid():
+            return
+        # The guard may have been held by a thread that does not exist in this process.
+        self._guard = threading.Lock()
+        _INHERITED.extend(self._idle)
+        self._idle = []
+        self._pid = os.getpid()
+
+    def _connect(self) -> sqlite3.Connection:
+        if not os.path.exists(self._path):
+            # Sealed tokens are still nobody else's business: a new file is private.
+            os.close(os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600))
+        # Autocommit (isolation_level=None): transactions are explicit BEGIN IMMEDIATE. Used by
+        # one thread at a time, never shared, so check_same_thread is not needed.
+        conn = sqlite3.connect(
+            self._path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+        try:
+            mode = self._switch_to_wal(conn)
+            if mode != "wal":
+                raise ConfigurationError(
+                    f"SQLite could not switch {self._path!r} to WAL mode (got {mode!r})"
+                )
+            # Refresh tokens are one-use: a committed rotation must survive a power cut.
+            conn.execute("PRAGMA synchronous = FULL")
+            if not self._schema_ready:
+                self._create_schema(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _switch_to_wal(conn: sqlite3.Connection) -> str:
+        """Set WAL mode (once per file; a no-op after); the journal mode now in force."""
+        deadline = time.monotonic() + _BUSY_TIMEOUT
+        while True:
+            try:
+                (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return str(mode)
+            except sqlite3.OperationalError as exc:
+                # While other connections open a new file, SQLite can refuse the switch at
+                # once, without its busy timeout: wait here instead.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(_FIRST_POLL)
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(_CREATE_SCHEMA_TABLE)
+            (version,) = conn.execute("SELECT max(version) FROM zoomlink_schema").fetchone()
+            if version is not None and version > SCHEMA_VERSION:
+                raise ConfigurationError(
+                    f"{self._path!r} holds zoomlink tables of version {version}, newer than "
+                    f"this zoomlink's {SCHEMA_VERSION}; upgrade zoomlink"
+                )
+            for statement in _CREATE_TABLES:
+                conn.execute(statement)
+            if version is None:
+                conn.execute("INSERT INTO zoomlink_schema (version) VALUES (?)", (SCHEMA_VERSION,))
+            # Later versions migrate here, from ``version`` up to SCHEMA_VERSION.
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        self._schema_ready = True

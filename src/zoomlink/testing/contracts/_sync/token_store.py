@@ -1,0 +1,315 @@
+# This file is generated from src/zoomlink/testing/contracts/_async/token_store.py by scripts/unasync.py.
+# Do not edit it: edit the async original and run the script.
+"""TokenStoreContract: what every TokenStore must do, as pytest tests to inherit.
+
+Written once with async stores in mind; scripts/unasync.py generates the version for threads.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from functools import partial
+
+import attrs
+import pytest
+
+from zoomlink import (
+    TokenStore,
+    ConnectAttempt,
+    DuplicateRecordError,
+    Grant,
+    Link,
+    LockTimeoutError,
+    StaleRecordError,
+)
+from zoomlink.testing.contracts._concurrent import gather_threads
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def make_grant(grant_id: str = "app:zu1", **changes: object) -> Grant:
+    """A grant as zoomlink stores one (its tokens are opaque sealed strings to a store)."""
+    client_id, _, zoom_user_id = grant_id.partition(":")
+    grant = Grant(
+        id=grant_id,
+        client_id=client_id,
+        app_kind="user",
+        zoom_user_id=zoom_user_id,
+        zoom_email=f"{zoom_user_id}@example.com",
+        zoom_account_id="acct1",
+        zoom_role="member",
+        scopes=("meeting:write:meeting", "user:read:user"),
+        api_url="https://api.zoom.us",
+        sealed_access_token=f"zl1:k1:access-{grant_id}",
+        sealed_refresh_token=f"zl1:k1:refresh-{grant_id}",
+        expires_at=T0 + timedelta(hours=1),
+        created_at=T0,
+        updated_at=T0,
+    )
+    return attrs.evolve(grant, **changes)  # type: ignore[arg-type]
+
+
+def make_link(link_id: str = "l1", **changes: object) -> Link:
+    """A personal link of app user ``u1`` to grant ``app:zu1``."""
+    link = Link(
+        id=link_id,
+        tenant="t1",
+        kind="personal",
+        owner_id="u1",
+        grant_id="app:zu1",
+        connected_by="u1",
+        created_at=T0,
+    )
+    return attrs.evolve(link, **changes)  # type: ignore[arg-type]
+
+
+def make_attempt(attempt_id: str = "a1", **changes: object) -> ConnectAttempt:
+    """A personal connect started by ``u1``, valid for ten minutes."""
+    attempt = ConnectAttempt(
+        id=attempt_id,
+        tenant="t1",
+        kind="personal",
+        user_id="u1",
+        client_id="app",
+        sealed_verifier="zl1:k1:verifier",
+        created_at=T0,
+        expires_at=T0 + timedelta(minutes=10),
+    )
+    return attrs.evolve(attempt, **changes)  # type: ignore[arg-type]
+
+
+class TokenStoreContract:
+    """Inherit in a test class and define a ``store`` fixture that yields a fresh, empty
+    :class:`~zoomlink.TokenStore`. Define ``second_store`` too when two store objects can
+    share one database (as two processes would): it must yield another store on the same data.
+    Async tests need pytest-asyncio.
+    """
+
+    @pytest.fixture
+    def second_store(self, store: TokenStore) -> TokenStore:
+        """Another store object on the same data (the same object by default)."""
+        return store
+
+    # -- grants ---------------------------------------------------------------------------
+
+    def test_grant_round_trips_unchanged(self, store: TokenStore) -> None:
+        """A stored grant reads back equal, field for field, including aware datetimes."""
+        grant = make_grant()
+        store.add_grant(grant)
+        assert store.get_grant(grant.id) == grant
+
+    def test_grant_with_empty_optional_fields_round_trips(
+        self, store: TokenStore
+    ) -> None:
+        """A grant without tokens, scopes or expiry (a broken one) reads back equal."""
+        grant = make_grant(
+            status="needs_reconnect",
+            status_reason="Zoom refused the refresh token (invalid_grant)",
+            incident_id="inc1",
+            sealed_access_token=None,
+            sealed_refresh_token=None,
+            expires_at=None,
+            scopes=(),
+            api_url=None,
+        )
+        store.add_grant(grant)
+        assert store.get_grant(grant.id) == grant
+
+    def test_unknown_grant_is_none(self, store: TokenStore) -> None:
+        """Reading a grant that was never stored gives None."""
+        assert store.get_grant("app:nobody") is None
+
+    def test_adding_an_existing_grant_is_refused(self, store: TokenStore) -> None:
+        """A second add with the same id raises DuplicateRecordError and keeps the first."""
+        store.add_grant(make_grant())
+        with pytest.raises(DuplicateRecordError):
+            store.add_grant(make_grant(zoom_email="other@example.com"))
+        stored = store.get_grant("app:zu1")
+        assert stored is not None
+        assert stored.zoom_email == "zu1@example.com"
+
+    def test_update_with_the_expected_version_replaces(self, store: TokenStore) -> None:
+        """update_grant writes when the stored version is the expected one."""
+        grant = make_grant()
+        store.add_grant(grant)
+        newer = attrs.evolve(grant, sealed_access_token="zl1:k1:new", version=2)
+        store.update_grant(newer, expected_version=1)
+        assert store.get_grant(grant.id) == newer
+
+    def test_update_with_a_stale_version_is_refused(self, store: TokenStore) -> None:
+        """update_grant raises StaleRecordError and writes nothing when the version moved on."""
+        grant = make_grant()
+        store.add_grant(grant)
+        store.update_grant(attrs.evolve(grant, version=2), expected_version=1)
+        with pytest.raises(StaleRecordError):
+            store.update_grant(
+                attrs.evolve(grant, sealed_access_token="zl1:k1:lost", version=2),
+                expected_version=1,
+            )
+        stored = store.get_grant(grant.id)
+        assert stored is not None
+        assert stored.sealed_access_token == grant.sealed_access_token
+
+    def test_update_of_a_missing_grant_is_refused(self, store: TokenStore) -> None:
+        """update_grant on a grant that is not stored raises StaleRecordError."""
+        with pytest.raises(StaleRecordError):
+            store.update_grant(make_grant(version=2), expected_version=1)
+
+    def test_concurrent_updates_let_exactly_one_win(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """Of many updates from the same version, through both stores, exactly one succeeds."""
+        grant = make_grant()
+        store.add_grant(grant)
+
+        def update(index: int) -> bool:
+            target = store if index % 2 else second_store
+            candidate = attrs.evolve(grant, sealed_access_token=f"zl1:k1:{index}", version=2)
+            try:
+                target.update_grant(candidate, expected_version=1)
+            except StaleRecordError:
+                return False
+            return True
+
+        results = gather_threads(partial(update, index) for index in range(8))
+        assert results.count(True) == 1
+
+    def test_remove_grant_says_whether_it_existed(self, store: TokenStore) -> None:
+        """remove_grant deletes the grant and reports True, then False."""
+        store.add_grant(make_grant())
+        assert store.remove_grant("app:zu1") is True
+        assert store.get_grant("app:zu1") is None
+        assert store.remove_grant("app:zu1") is False
+
+    def test_find_grants_filters_and_orders_by_id(self, store: TokenStore) -> None:
+        """find_grants applies every filter given and returns grants ordered by id."""
+        store.add_grant(make_grant("b:zu2", zoom_account_id="acct2"))
+        store.add_grant(make_grant("a:zu1"))
+        store.add_grant(make_grant("a:zu2", zoom_account_id="acct2"))
+        assert [g.id for g in store.find_grants()] == ["a:zu1", "a:zu2", "b:zu2"]
+        assert [g.id for g in store.find_grants(client_id="a")] == ["a:zu1", "a:zu2"]
+        assert [g.id for g in store.find_grants(zoom_user_id="zu2")] == ["a:zu2", "b:zu2"]
+        found = store.find_grants(client_id="b", zoom_account_id="acct2")
+        assert [g.id for g in found] == ["b:zu2"]
+        assert store.find_grants(zoom_account_id="nowhere") == []
+
+    # -- links ----------------------------------------------------------------------------
+
+    def test_link_round_trips_and_is_replaced_by_id(self, store: TokenStore) -> None:
+        """put_link inserts, then replaces the link with the same id."""
+        link = make_link()
+        store.put_link(link)
+        assert store.get_link("l1") == link
+        moved = attrs.evolve(link, grant_id="app:zu9", disconnected_at=T0 + timedelta(days=1))
+        store.put_link(moved)
+        assert store.get_link("l1") == moved
+        assert len(store.find_links()) == 1
+
+    def test_organization_link_without_owner_round_trips(
+        self, store: TokenStore
+    ) -> None:
+        """An organisation link (no owner, completed by someone else) reads back equal."""
+        link = make_link("org", kind="organization", owner_id=None, completed_by="u7")
+        store.put_link(link)
+        assert store.get_link("org") == link
+
+    def test_find_links_filters_and_orders_oldest_first(self, store: TokenStore) -> None:
+        """find_links applies every filter given and returns links oldest first."""
+        store.put_link(make_link("l3", created_at=T0 + timedelta(minutes=3), owner_id="u2"))
+        store.put_link(make_link("l1", created_at=T0 + timedelta(minutes=1)))
+        store.put_link(
+            make_link(
+                "l2",
+                created_at=T0 + timedelta(minutes=2),
+                kind="organization",
+                owner_id=None,
+                tenant="t2",
+                grant_id="admin:zu5",
+            )
+        )
+        assert [link.id for link in store.find_links()] == ["l1", "l2", "l3"]
+        assert [link.id for link in store.find_links(tenant="t1")] == ["l1", "l3"]
+        assert [link.id for link in store.find_links(kind="organization")] == ["l2"]
+        assert [link.id for link in store.find_links(owner_id="u2")] == ["l3"]
+        assert [link.id for link in store.find_links(grant_id="app:zu1")] == ["l1", "l3"]
+        found = store.find_links(tenant="t1", kind="personal", owner_id="u1")
+        assert [link.id for link in found] == ["l1"]
+
+    def test_remove_link_says_whether_it_existed(self, store: TokenStore) -> None:
+        """remove_link deletes the link and reports True, then False."""
+        store.put_link(make_link())
+        assert store.remove_link("l1") is True
+        assert store.get_link("l1") is None
+        assert store.remove_link("l1") is False
+
+    # -- attempts -------------------------------------------------------------------------
+
+    def test_attempt_is_taken_exactly_once(self, store: TokenStore) -> None:
+        """take_attempt returns the attempt once, then None."""
+        attempt = make_attempt()
+        store.add_attempt(attempt)
+        assert store.take_attempt("a1") == attempt
+        assert store.take_attempt("a1") is None
+
+    def test_concurrent_takes_hand_the_attempt_to_one_caller(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """Of many concurrent takes through both stores, exactly one gets the attempt."""
+        store.add_attempt(make_attempt())
+        results = gather_threads(
+            partial((store if i % 2 else second_store).take_attempt, "a1") for i in range(8)
+        )
+        assert sum(result is not None for result in results) == 1
+
+    def test_unexpired_attempts_survive_new_ones(self, store: TokenStore) -> None:
+        """Adding an attempt keeps the others that have not expired."""
+        store.add_attempt(make_attempt("a1"))
+        store.add_attempt(make_attempt("a2", created_at=T0 + timedelta(minutes=5)))
+        assert store.take_attempt("a1") is not None
+        assert store.take_attempt("a2") is not None
+
+    # -- locks ----------------------------------------------------------------------------
+
+    def test_lock_excludes_other_holders(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """While one holder has a lock, no other holder (through either store) enters it."""
+        inside = 0
+        most = 0
+
+        def hold(index: int) -> None:
+            nonlocal inside, most
+            target = store if index % 2 else second_store
+            with target.lock("grant:app:zu1", timeout=10):
+                inside += 1
+                most = max(most, inside)
+                time.sleep(0.01)
+                inside -= 1
+
+        gather_threads(partial(hold, index) for index in range(6))
+        assert most == 1
+
+    def test_lock_times_out_with_a_typed_error(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """A lock held elsewhere raises LockTimeoutError after the timeout, then frees up."""
+        with store.lock("busy", timeout=5):
+            with pytest.raises(LockTimeoutError):
+                with second_store.lock("busy", timeout=0.2):
+                    pass  # pragma: no cover - the lock must not be granted
+        with second_store.lock("busy", timeout=5):
+            pass
+
+    def test_different_lock_names_do_not_block(self, store: TokenStore) -> None:
+        """Locks with different names are held at the same time."""
+        with store.lock("one", timeout=1), store.lock("two", timeout=1):
+            pass
+
+    def test_lock_is_released_when_the_block_raises(self, store: TokenStore) -> None:
+        """An exception inside the block releases the lock."""
+        with pytest.raises(RuntimeError):
+            with store.lock("fails", timeout=1):
+                raise RuntimeError("boom")
+        with store.lock("fails", timeout=1):
+            pass

@@ -1,0 +1,71 @@
+"""Code for the spawned processes of test_processes.py: contend for one store lock, or die
+holding it.
+
+A module of its own so a spawned child imports little; every function is a process target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from multiprocessing.synchronize import Barrier, Event
+from pathlib import Path
+
+from zoomlink import TokenStore
+from zoomlink.stores import SQLiteTokenStore
+from zoomlink.stores.postgres import PostgresTokenStore
+
+LOCK_NAME = "grant:app:zu1"
+ROUNDS = 5
+HOLD = 0.01
+
+
+def contend_sqlite(store: SQLiteTokenStore, marker: Path, out: Path, start: Barrier) -> None:
+    """Take the lock ROUNDS times through a store that came here pickled."""
+    with store:
+        _contend(store, marker, out, start)
+
+
+def contend_postgres(dsn: str, prefix: str, marker: Path, out: Path, start: Barrier) -> None:
+    """Take the lock ROUNDS times through a PostgreSQL store of this process."""
+    with PostgresTokenStore(dsn, table_prefix=prefix, min_size=0, max_size=2) as store:
+        _contend(store, marker, out, start)
+
+
+def die_holding_sqlite(store: SQLiteTokenStore, held: Event) -> None:
+    """Take the lock, say so, and end the process without releasing it."""
+    _die_holding(store, held)
+
+
+def die_holding_postgres(dsn: str, prefix: str, held: Event) -> None:
+    """Take the lock through PostgreSQL, say so, and end the process without releasing it."""
+    _die_holding(PostgresTokenStore(dsn, table_prefix=prefix, min_size=0, max_size=2), held)
+
+
+def _die_holding(store: TokenStore, held: Event) -> None:
+    with store.lock(LOCK_NAME, timeout=10):
+        held.set()
+        time.sleep(0.2)  # let the parent see the lock held
+        os._exit(0)  # a crash, as far as the store can tell: no release, no cleanup
+
+
+def _contend(store: TokenStore, marker: Path, out: Path, start: Barrier) -> None:
+    start.wait(timeout=60)
+    spans: list[tuple[float, float]] = []
+    collisions = 0
+    for _ in range(ROUNDS):
+        with store.lock(LOCK_NAME, timeout=30):
+            entered = time.monotonic()
+            # O_EXCL fails if another holder is inside: overlap seen without trusting clocks.
+            try:
+                fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                collisions += 1
+            else:
+                time.sleep(HOLD)
+                os.close(fd)
+                os.unlink(marker)
+            left = time.monotonic()
+        spans.append((entered, left))
+    out.write_text(json.dumps({"spans": spans, "collisions": collisions}), encoding="utf-8")
