@@ -43,7 +43,8 @@ def _decode_key(key_id: str, encoded: str | bytes) -> bytes:
         raw = encoded
     else:
         try:
-            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+            padded = encoded + "=" * (-len(encoded) % 4)
+            raw = base64.b64decode(padded, altchars=b"-_", validate=True)
         except (binascii.Error, ValueError):
             raise KeyringError(f"key {key_id!r} is not valid base64url", key_id=key_id) from None
     if len(raw) != _KEY_BYTES:
