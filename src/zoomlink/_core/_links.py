@@ -201,8 +201,6 @@ def resolve_host(
             continue
         if grant.status != "active":
             raise needs_reconnect_error(link, grant, template)
-        if link.kind == "organization" and grant.app_kind == "user":
-            zoom_user = "me"
         if not zoom_user:
             raise NotConnectedError(
                 f"app user {user_id} has no personal Zoom connection in {tenant!r}; the "

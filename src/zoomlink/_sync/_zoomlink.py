@@ -287,7 +287,9 @@ class ZoomLink:
                 self._revoke_quietly(api, tokens.access_token)
                 raise
         grant = _grants.new_grant(api.app, user, tokens, self.keyring, self.clock.now())
-        link = self._link(attempt, grant, completed_by=user_id)
+        link = self._link(
+            attempt.tenant, attempt.kind, attempt.user_id, grant, completed_by=user_id
+        )
         logger.info("Zoom %s connection %s made in %s", attempt.kind, link.id, attempt.tenant)
         return _links.describe(link, self.store.get_grant(link.grant_id))
 
@@ -321,46 +323,43 @@ class ZoomLink:
         api = self._app("s2s")
         tokens = api.account_token()
         grant = _grants.new_grant(api.app, None, tokens, self.keyring, self.clock.now())
-        attempt = ConnectAttempt(
-            id=secrets.token_urlsafe(12),
-            tenant=tenant,
-            kind="organization",
-            user_id=actor.user_id,
-            client_id=api.app.client_id,
-            sealed_verifier="",
-            created_at=self.clock.now(),
-            expires_at=self.clock.now(),
+        link = self._link(
+            tenant, "organization", actor.user_id, grant, completed_by=actor.user_id
         )
-        link = self._link(attempt, grant, completed_by=actor.user_id)
         return _links.describe(link, self.store.get_grant(link.grant_id))
 
     def _link(
-        self, attempt: ConnectAttempt, grant: Grant, *, completed_by: str | None
+        self,
+        tenant: str,
+        kind: ConnectionKind,
+        user_id: str,
+        grant: Grant,
+        *,
+        completed_by: str | None,
     ) -> Link:
-        """Store the grant's new tokens, then link it, under the tenant's link lock."""
-        with self.store.lock(f"links:{attempt.tenant}", timeout=self.lock_timeout):
+        """Store the grant's new tokens, then link it for ``user_id`` (personal) or the tenant
+        (organisation) under the tenant's link lock."""
+        with self.store.lock(f"links:{tenant}", timeout=self.lock_timeout):
             # Zoom ended the Zoom user's earlier grant when it issued this one, so the new
             # tokens are stored even if the link is refused: other links to it keep working.
             self._store_grant(grant)
-            if attempt.kind == "personal":
+            if kind == "personal":
                 _links.check_personal_link(
                     self.link_policy,
-                    attempt.tenant,
-                    attempt.user_id,
+                    tenant,
+                    user_id,
                     grant.zoom_user_id,
                     self.store.find_links(grant_id=grant.id),
                 )
-                mine = self.store.find_links(
-                    tenant=attempt.tenant, kind="personal", owner_id=attempt.user_id
-                )
+                mine = self.store.find_links(tenant=tenant, kind="personal", owner_id=user_id)
             else:
-                mine = self.store.find_links(tenant=attempt.tenant, kind="organization")
+                mine = self.store.find_links(tenant=tenant, kind="organization")
             now = self.clock.now()
             if mine:
                 link = attrs.evolve(
                     mine[-1],
                     grant_id=grant.id,
-                    connected_by=attempt.user_id,
+                    connected_by=user_id,
                     completed_by=completed_by,
                     created_at=now,
                     disconnected_at=None,
@@ -368,11 +367,11 @@ class ZoomLink:
             else:
                 link = Link(
                     id=secrets.token_urlsafe(12),
-                    tenant=attempt.tenant,
-                    kind=attempt.kind,
-                    owner_id=attempt.user_id if attempt.kind == "personal" else None,
+                    tenant=tenant,
+                    kind=kind,
+                    owner_id=user_id if kind == "personal" else None,
                     grant_id=grant.id,
-                    connected_by=attempt.user_id,
+                    connected_by=user_id,
                     completed_by=completed_by,
                     created_at=now,
                 )
