@@ -42,6 +42,17 @@ def test_first_meeting_example_runs() -> None:
     assert "moved, then cancelled" in result.stdout
 
 
+def test_booking_lifecycle_example_runs() -> None:
+    """examples/booking_lifecycle.py schedules, moves and cancels one booking's meeting."""
+    out = _python(str(ROOT / "examples" / "booking_lifecycle.py")).stdout
+    assert "Zoom event types: ['consult']" in out
+    assert "created: meeting " in out
+    assert "to carol@example.net (client): Booked: Consultation with Carol" in out
+    assert "updated: same link https://" in out
+    assert "deleted; 0 meetings left in Zoom" in out
+    assert ", cancelled" in out
+
+
 def test_connect_accounts_example_runs() -> None:
     """examples/connect_accounts.py connects, resolves, breaks and reconnects as it says."""
     out = _python(str(ROOT / "examples" / "connect_accounts.py")).stdout

@@ -20,6 +20,7 @@ SRC = ROOT / "src" / "zoomlink"
 LAYERS: dict[str, int] = {
     "zoomlink.errors": 0,
     "zoomlink.models": 1,
+    "zoomlink.booking": 1,
     "zoomlink.protocols": 2,
     "zoomlink.clocks": 2,
     "zoomlink.keyring": 2,
@@ -31,6 +32,7 @@ LAYERS: dict[str, int] = {
     "zoomlink": 5,
     "zoomlink.stores": 5,
     "zoomlink.notify": 5,
+    "zoomlink.calendars": 5,
     "zoomlink.cli": 6,
     "zoomlink._demo": 6,
     "zoomlink.__main__": 6,

@@ -8,6 +8,7 @@ library's failures in one place and still tell them apart::
     │   └── KeyringError              no encryption key, or a key that cannot open stored tokens
     ├── InvalidInputError             a value passed in cannot be sent to Zoom (naive datetime,
     │                                 a topic over Zoom's 200 characters …); also a ValueError
+    │   └── InvalidBookingError       a booking is malformed (``field`` names what and why)
     ├── ConnectError                  an OAuth callback could not complete a connection
     │   ├── InvalidStateError         the ``state`` is forged, expired, reused or someone else's
     │   ├── AuthorizationDeniedError  the user declined on Zoom's consent page
@@ -18,6 +19,9 @@ library's failures in one place and still tell them apart::
     ├── PermissionDeniedError         the acting app user may not do this (policy named)
     ├── NotConnectedError             the app user has no Zoom connection to use
     ├── NeedsReconnectError           Zoom rejected the connection for good; reconnect it
+    ├── BookingStateError             the booking's meeting is not in a state that allows this
+    ├── DailyLimitError               the host's 100 meeting creates/updates for this UTC day
+    │                                 are used up; ``retry_at`` says when the quota resets
     ├── StoreError                    a token store could not do what was asked
     │   ├── StaleRecordError          a record changed since it was read (compare-and-swap)
     │   ├── DuplicateRecordError      a record with that id is already stored
@@ -32,6 +36,7 @@ library's failures in one place and still tell them apart::
         ├── ZoomPermissionError       403: the token may not act on that resource
         ├── ZoomNotFoundError         404: no such user (1001) or meeting (3001)
         ├── ZoomValidationError       400: Zoom rejected the request's data (code 300, ``errors``)
+        │   └── PasscodePolicyError   the passcode breaks the host's Zoom passcode rules
         ├── ZoomRateLimitError        429: a per-second or daily limit; ``retry_at`` says when
         ├── ZoomServerError           5xx: Zoom failed; safe requests may be retried
         └── ZoomResponseError         Zoom said yes, but with a body zoomlink cannot read
@@ -52,9 +57,12 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthorizationCodeError",
     "AuthorizationDeniedError",
+    "BookingStateError",
     "ConfigurationError",
     "ConnectError",
+    "DailyLimitError",
     "DuplicateRecordError",
+    "InvalidBookingError",
     "InvalidInputError",
     "InvalidStateError",
     "KeyringError",
@@ -62,6 +70,7 @@ __all__ = [
     "NeedsReconnectError",
     "NotConnectedError",
     "OwnershipConflictError",
+    "PasscodePolicyError",
     "PermissionDeniedError",
     "RedirectMismatchError",
     "StaleRecordError",
@@ -92,6 +101,18 @@ class ConfigurationError(ZoomLinkError):
 
 class InvalidInputError(ZoomLinkError, ValueError):
     """A value passed to zoomlink cannot be sent to Zoom; the message names it and says why."""
+
+
+class InvalidBookingError(InvalidInputError):
+    """A booking (or one of its parts) is malformed; nothing was sent to Zoom.
+
+    Attributes:
+        field: The field at fault (``start``, ``end``, ``host.time_zone``, ``title`` …).
+    """
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class KeyringError(ConfigurationError):
@@ -254,6 +275,51 @@ class NeedsReconnectError(ZoomLinkError):
         self.reconnect_url = reconnect_url
 
 
+class BookingStateError(ZoomLinkError):
+    """The booking's meeting is in a state that does not allow this (a cancelled booking
+    cannot be rescheduled; schedule it again instead).
+
+    Attributes:
+        booking_id: The booking.
+        state: The state its meeting record is in.
+    """
+
+    def __init__(self, message: str, *, booking_id: str, state: str) -> None:
+        super().__init__(message)
+        self.booking_id = booking_id
+        self.state = state
+
+
+class DailyLimitError(ZoomLinkError):
+    """The host has used Zoom's 100 meeting create/update requests for this UTC day.
+
+    Raised before calling Zoom when zoomlink's own count says the quota is spent, and when Zoom
+    answers with its per-host daily 429. Nothing was changed; defer the work until
+    ``retry_at``.
+
+    Attributes:
+        zoom_user: The Zoom user (ID or e-mail) whose quota is spent.
+        limit: The daily limit (100).
+        retry_at: When the quota resets (the next 00:00 UTC).
+        booking_id: The booking being served, when there is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        zoom_user: str,
+        limit: int,
+        retry_at: datetime,
+        booking_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.zoom_user = zoom_user
+        self.limit = limit
+        self.retry_at = retry_at
+        self.booking_id = booking_id
+
+
 class StoreError(ZoomLinkError):
     """A token store could not do what was asked."""
 
@@ -393,6 +459,35 @@ class ZoomValidationError(ZoomAPIError):
     ) -> None:
         super().__init__(message, **context)
         self.errors = tuple(errors)
+
+
+class PasscodePolicyError(ZoomValidationError):
+    """Zoom refused the meeting passcode: it breaks the host's passcode requirements (length,
+    letters, digits, special characters …) or a passcode is required and none was given.
+
+    Attributes:
+        booking_id: The booking being served.
+        event_type_id: The event type whose meeting settings carry the passcode.
+        problem: Zoom's words about the passcode.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        booking_id: str,
+        event_type_id: str,
+        problem: str,
+        errors: Sequence[Mapping[str, str]] = (),
+        **context: Unpack[ZoomErrorContext],
+    ) -> None:
+        super().__init__(message, errors=errors, **context)
+        self.booking_id = booking_id
+        self.event_type_id = event_type_id
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ZoomRateLimitError(ZoomAPIError):

@@ -23,6 +23,7 @@ __all__ = [
     "Actor",
     "AppKind",
     "AppRole",
+    "Channel",
     "ConnectAttempt",
     "ConnectedUser",
     "Connection",
@@ -43,8 +44,10 @@ __all__ = [
     "Occurrence",
     "Pkce",
     "ResolvedHost",
+    "RetryPolicy",
     "Tokens",
     "ZoomApp",
+    "ZoomPlan",
     "ZoomRole",
     "ZoomUser",
 ]
@@ -86,6 +89,41 @@ class Endpoints:
     def single(cls, base_url: str) -> Endpoints:
         """Both OAuth and API under one base URL, as the fake Zoom serves them over a socket."""
         return cls(oauth_base_url=base_url, api_base_url=base_url)
+
+
+ZoomPlan = Literal["free", "pro", "business"]
+"""A Zoom account plan, which sets the account's per-second rate limits."""
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigurationError(f"{attribute.name} must be a non-negative number, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How zoomlink retries calls to Zoom that failed for a passing reason.
+
+    Per-second 429s are always waited out (Zoom refused them, so nothing happened). Transient
+    5xx answers and network failures are retried only for requests that are safe to repeat
+    (GET, PATCH, DELETE); a meeting create is never repeated blindly: zoomlink first looks for
+    the meeting by its booking marker.
+
+    Attributes:
+        attempts: Tries per request, the first included.
+        backoff: Seconds before the first retry; doubled for each further one.
+        max_backoff: The longest pause between tries.
+        max_wait: The longest ``Retry-After`` zoomlink waits out; a longer one raises.
+    """
+
+    attempts: int = attrs.field(default=4, validator=attrs.validators.ge(1))
+    backoff: float = attrs.field(default=0.5, validator=_non_negative)
+    max_backoff: float = attrs.field(default=8.0, validator=_non_negative)
+    max_wait: float = attrs.field(default=30.0, validator=_non_negative)
+
+    def pause(self, retry: int) -> float:
+        """Seconds to wait before retry number ``retry`` (1 for the first)."""
+        return float(min(self.max_backoff, self.backoff * 2 ** (retry - 1)))
 
 
 def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -332,8 +370,14 @@ DisconnectPolicy = Literal["organization_admins", "zoom_admin"]
 """Who may disconnect an organisation connection: the organisation's owners and admins, or only
 the app user who completed it with their Zoom admin account."""
 
-NotificationKind = Literal["action_required"]
-"""What a notification is about; ``action_required`` asks the recipient to reconnect Zoom."""
+NotificationKind = Literal[
+    "action_required", "meeting_scheduled", "meeting_rescheduled", "meeting_cancelled"
+]
+"""What a notification is about: ``action_required`` asks the recipient to reconnect Zoom; the
+``meeting_*`` kinds tell a booking's participants about its Zoom meeting."""
+
+Channel = Literal["email", "sms"]
+"""How a recipient is told: by e-mail or by SMS."""
 
 
 def _not_blank(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -575,26 +619,37 @@ class ConnectedUser:
 
 @attrs.frozen(kw_only=True)
 class Notification:
-    """A message for an app user, delivered through a :class:`~zoomlink.NotificationSink`.
+    """A message for a person, delivered through a :class:`~zoomlink.NotificationSink`.
 
     Attributes:
         kind: What it is about.
         tenant: The tenant.
-        recipient_id: The app user it is for.
+        recipient_id: The app user it is for (``None`` for a client who is not an app user).
         subject: A one-line subject ("Action required: reconnect Zoom").
-        text: The body, in plain words.
+        text: The body, in plain words (short for SMS).
         action_url: Where the recipient can act (the reconnect link), when known.
         connection_id: The connection concerned, if any.
         incident_id: Identifies the incident, so a sink can de-duplicate.
         created_at: When it was raised.
+        channel: ``email`` or ``sms``.
+        address: The e-mail address or phone number to deliver to, when zoomlink knows it
+            (booking messages); ``None`` leaves it to the sink to look the recipient up.
+        role: ``host`` or ``client`` for booking messages.
+        booking_id: The booking concerned, if any.
+        meeting_id: The Zoom meeting concerned, if any.
     """
 
     kind: NotificationKind
     tenant: str
-    recipient_id: str
+    recipient_id: str | None
     subject: str
     text: str
     action_url: str | None = None
     connection_id: str | None = None
     incident_id: str | None = None
     created_at: datetime = attrs.field(validator=_require_aware)
+    channel: Channel = "email"
+    address: str | None = None
+    role: Literal["host", "client"] | None = None
+    booking_id: str | None = None
+    meeting_id: int | None = None

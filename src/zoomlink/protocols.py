@@ -13,11 +13,14 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
+from zoomlink.booking import CalendarEvent, MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link, Notification
 
 __all__ = [
+    "AsyncCalendarBackend",
     "AsyncNotificationSink",
     "AsyncTokenStore",
+    "CalendarBackend",
     "Clock",
     "NotificationSink",
     "TokenStore",
@@ -39,15 +42,18 @@ class Clock(Protocol):
 class TokenStore(Protocol):
     """**Protocol:** where connections and their (sealed) tokens live.
 
-    A store keeps three kinds of record — :class:`~zoomlink.Grant` (one Zoom authorisation and
-    its tokens), :class:`~zoomlink.Link` (who a grant serves) and
-    :class:`~zoomlink.ConnectAttempt` (a connect in flight) — and grants named locks. Tokens
+    A store keeps :class:`~zoomlink.Grant` s (one Zoom authorisation and its tokens),
+    :class:`~zoomlink.Link` s (who a grant serves), :class:`~zoomlink.ConnectAttempt` s (a
+    connect in flight), :class:`~zoomlink.MeetingRecord` s (the meeting made for each booking),
+    app users' preferences and daily quota counts, and it grants named locks. Tokens
     arrive already sealed: a store never sees a token in clear. Every method is safe to call from
     several threads, and a store shared by several processes (or machines) must keep these
     promises across all of them:
 
     * :meth:`update_grant` is a compare-and-swap on ``version``;
     * :meth:`take_attempt` hands an attempt out at most once;
+    * :meth:`update_meeting_record` is a compare-and-swap on ``version``;
+    * :meth:`take_quota` never counts past its limit, however many callers race;
     * :meth:`lock` excludes every other holder of the same name until released.
 
     Run :class:`zoomlink.testing.contracts.TokenStoreContract` against an implementation to
@@ -113,6 +119,67 @@ class TokenStore(Protocol):
 
     def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
+        ...
+
+    def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
+        """The meeting record with this id, or ``None``."""
+        ...
+
+    def find_meeting_records(
+        self,
+        *,
+        tenant: str | None = None,
+        host_id: str | None = None,
+        booking_id: str | None = None,
+        state: MeetingState | None = None,
+    ) -> list[MeetingRecord]:
+        """Meeting records matching every given filter, by start time then id."""
+        ...
+
+    def add_meeting_record(self, record: MeetingRecord) -> None:
+        """Store a new meeting record.
+
+        Raises :class:`~zoomlink.DuplicateRecordError` if the id exists.
+        """
+        ...
+
+    def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
+        """Replace the stored record if its version is still ``expected_version``.
+
+        Raises :class:`~zoomlink.StaleRecordError` when it differs or the record is gone.
+        """
+        ...
+
+    def remove_meeting_record(self, record_id: str) -> bool:
+        """Delete a meeting record; whether it existed."""
+        ...
+
+    def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
+        """An app user's stored preference (such as their default conferencing), or ``None``."""
+        ...
+
+    def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
+        """Store an app user's preference, replacing any earlier value."""
+        ...
+
+    def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
+        """Forget an app user's preference; whether it was set."""
+        ...
+
+    def take_quota(self, name: str, *, limit: int, expires_at: datetime) -> int | None:
+        """Atomically count one use of the quota ``name`` if fewer than ``limit`` are used.
+
+        Returns the uses counted so far including this one, or ``None`` (and counts nothing)
+        when ``limit`` are used already. A quota may be forgotten after ``expires_at``.
+        """
+        ...
+
+    def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
+        """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
+        ...
+
+    def quota_used(self, name: str) -> int:
+        """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
         ...
 
     def lock(self, name: str, *, timeout: float) -> AbstractContextManager[None]:
@@ -187,6 +254,67 @@ class AsyncTokenStore(Protocol):
         """Remove and return the attempt, once."""
         ...
 
+    async def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
+        """The meeting record with this id, or ``None``."""
+        ...
+
+    async def find_meeting_records(
+        self,
+        *,
+        tenant: str | None = None,
+        host_id: str | None = None,
+        booking_id: str | None = None,
+        state: MeetingState | None = None,
+    ) -> list[MeetingRecord]:
+        """Meeting records matching every given filter, by start time then id."""
+        ...
+
+    async def add_meeting_record(self, record: MeetingRecord) -> None:
+        """Store a new meeting record.
+
+        Raises :class:`~zoomlink.DuplicateRecordError` if the id exists.
+        """
+        ...
+
+    async def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
+        """Replace the stored record if its version is still ``expected_version``.
+
+        Raises :class:`~zoomlink.StaleRecordError` when it differs or the record is gone.
+        """
+        ...
+
+    async def remove_meeting_record(self, record_id: str) -> bool:
+        """Delete a meeting record; whether it existed."""
+        ...
+
+    async def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
+        """An app user's stored preference (such as their default conferencing), or ``None``."""
+        ...
+
+    async def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
+        """Store an app user's preference, replacing any earlier value."""
+        ...
+
+    async def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
+        """Forget an app user's preference; whether it was set."""
+        ...
+
+    async def take_quota(self, name: str, *, limit: int, expires_at: datetime) -> int | None:
+        """Atomically count one use of the quota ``name`` if fewer than ``limit`` are used.
+
+        Returns the uses counted so far including this one, or ``None`` (and counts nothing)
+        when ``limit`` are used already. A quota may be forgotten after ``expires_at``.
+        """
+        ...
+
+    async def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
+        """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
+        ...
+
+    async def quota_used(self, name: str) -> int:
+        """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
+        ...
+
     def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:
         """Hold the lock ``name`` for the ``async with`` block, excluding every other holder."""
         ...
@@ -213,4 +341,56 @@ class AsyncNotificationSink(Protocol):
 
     async def notify(self, notification: Notification) -> None:
         """Deliver one notification."""
+        ...
+
+
+class CalendarBackend(Protocol):
+    """**Protocol:** the calendars of the host app's users.
+
+    zoomlink puts one event per booking on the host's calendar, and on a client's when the
+    client is an app user; it replaces the event on reschedule and removes it on cancel. Events
+    are keyed by ``(tenant, owner_id, uid)``. Run
+    :class:`zoomlink.testing.contracts.CalendarBackendContract` against an implementation.
+    """
+
+    def put_event(self, event: CalendarEvent) -> None:
+        """Add the event, or replace the one with the same key."""
+        ...
+
+    def remove_event(self, tenant: str, owner_id: str, uid: str) -> bool:
+        """Remove an event; whether it was there."""
+        ...
+
+    def events(
+        self,
+        tenant: str,
+        owner_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[CalendarEvent]:
+        """The owner's events overlapping ``[start, end)`` (all when not given), by start."""
+        ...
+
+
+class AsyncCalendarBackend(Protocol):
+    """**Protocol:** :class:`CalendarBackend` for asyncio."""
+
+    async def put_event(self, event: CalendarEvent) -> None:
+        """Add the event, or replace the one with the same key."""
+        ...
+
+    async def remove_event(self, tenant: str, owner_id: str, uid: str) -> bool:
+        """Remove an event; whether it was there."""
+        ...
+
+    async def events(
+        self,
+        tenant: str,
+        owner_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[CalendarEvent]:
+        """The owner's events overlapping ``[start, end)`` (all when not given), by start."""
         ...

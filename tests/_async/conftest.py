@@ -12,7 +12,8 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import ADMIN_APP, S2S_APP, USER_APP, unique_prefix
-from zoomlink import AsyncTokenStore, AsyncZoomLink, Endpoints, Keyring
+from zoomlink import AsyncTokenStore, AsyncZoomLink, Endpoints, Keyring, RetryPolicy
+from zoomlink.calendars import AsyncMemoryCalendarBackend
 from zoomlink.notify import AsyncMemoryNotificationSink
 from zoomlink.stores import AsyncMemoryTokenStore, AsyncSQLiteTokenStore
 from zoomlink.testing import FakeZoom
@@ -20,6 +21,9 @@ from zoomlink.testing import FakeZoom
 RECONNECT_URL = "https://app.example.com/settings/zoom?connection={connection_id}"
 K1 = Keyring.generate_key()
 KEYRING = Keyring.from_string(f"k1:{K1}")
+
+# Retries without the production pauses, so fault tests stay quick.
+FAST_RETRY = RetryPolicy(backoff=0.01, max_backoff=0.05)
 
 # Every store, and both ways of reaching the fake (the socket once, on the memory store).
 BACKENDS = ["memory", "memory-socket", "sqlite", "postgres"]
@@ -35,6 +39,7 @@ class Harness:
     endpoints: Endpoints
     transport: httpx.MockTransport | None
     clients: list[httpx.AsyncClient] = attrs.field(factory=list)
+    calendar: AsyncMemoryCalendarBackend = attrs.field(factory=AsyncMemoryCalendarBackend)
     link: AsyncZoomLink = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -49,6 +54,8 @@ class Harness:
             "reconnect_url": RECONNECT_URL,
             "endpoints": self.endpoints,
             "clock": self.fake,
+            "calendar": self.calendar,
+            "retry": FAST_RETRY,
         }
         settings.update(options)
         if self.transport is not None and "http_client" not in settings:

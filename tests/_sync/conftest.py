@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_APP, S2S_APP, USER_APP, unique_prefix
-from zoomlink import TokenStore, ZoomLink, Endpoints, Keyring
+from zoomlink import TokenStore, ZoomLink, Endpoints, Keyring, RetryPolicy
+from zoomlink.calendars import MemoryCalendarBackend
 from zoomlink.notify import MemoryNotificationSink
 from zoomlink.stores import MemoryTokenStore, SQLiteTokenStore
 from zoomlink.testing import FakeZoom
@@ -21,6 +22,9 @@ from zoomlink.testing import FakeZoom
 RECONNECT_URL = "https://app.example.com/settings/zoom?connection={connection_id}"
 K1 = Keyring.generate_key()
 KEYRING = Keyring.from_string(f"k1:{K1}")
+
+# Retries without the production pauses, so fault tests stay quick.
+FAST_RETRY = RetryPolicy(backoff=0.01, max_backoff=0.05)
 
 # Every store, and both ways of reaching the fake (the socket once, on the memory store).
 BACKENDS = ["memory", "memory-socket", "sqlite", "postgres"]
@@ -36,6 +40,7 @@ class Harness:
     endpoints: Endpoints
     transport: httpx.MockTransport | None
     clients: list[httpx.Client] = attrs.field(factory=list)
+    calendar: MemoryCalendarBackend = attrs.field(factory=MemoryCalendarBackend)
     link: ZoomLink = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -50,6 +55,8 @@ class Harness:
             "reconnect_url": RECONNECT_URL,
             "endpoints": self.endpoints,
             "clock": self.fake,
+            "calendar": self.calendar,
+            "retry": FAST_RETRY,
         }
         settings.update(options)
         if self.transport is not None and "http_client" not in settings:

@@ -1,5 +1,5 @@
-"""Code for the spawned processes of test_processes.py: contend for one store lock, or die
-holding it.
+"""Code for the spawned processes of test_processes.py: contend for one store lock, die
+holding it, or race for one quota.
 
 A module of its own so a spawned child imports little; every function is a process target.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from datetime import datetime, timezone
 from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from zoomlink.stores.postgres import PostgresTokenStore
 LOCK_NAME = "grant:app:zu1"
 ROUNDS = 5
 HOLD = 0.01
+QUOTA_NAME = "quota:zu1:2026-03-01"
+QUOTA_TAKES = 10
 
 
 def contend_sqlite(store: SQLiteTokenStore, marker: Path, out: Path, start: Barrier) -> None:
@@ -31,6 +34,18 @@ def contend_postgres(dsn: str, prefix: str, marker: Path, out: Path, start: Barr
     """Take the lock ROUNDS times through a PostgreSQL store of this process."""
     with PostgresTokenStore(dsn, table_prefix=prefix, min_size=0, max_size=2) as store:
         _contend(store, marker, out, start)
+
+
+def take_quota_sqlite(store: SQLiteTokenStore, limit: int, out: Path, start: Barrier) -> None:
+    """Take the quota QUOTA_TAKES times through a store that came here pickled."""
+    with store:
+        _take_quota(store, limit, out, start)
+
+
+def take_quota_postgres(dsn: str, prefix: str, limit: int, out: Path, start: Barrier) -> None:
+    """Take the quota QUOTA_TAKES times through a PostgreSQL store of this process."""
+    with PostgresTokenStore(dsn, table_prefix=prefix, min_size=0, max_size=2) as store:
+        _take_quota(store, limit, out, start)
 
 
 def die_holding_sqlite(store: SQLiteTokenStore, held: Event) -> None:
@@ -69,3 +84,12 @@ def _contend(store: TokenStore, marker: Path, out: Path, start: Barrier) -> None
             left = time.monotonic()
         spans.append((entered, left))
     out.write_text(json.dumps({"spans": spans, "collisions": collisions}), encoding="utf-8")
+
+
+def _take_quota(store: TokenStore, limit: int, out: Path, start: Barrier) -> None:
+    expires_at = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    start.wait(timeout=60)
+    counts = [
+        store.take_quota(QUOTA_NAME, limit=limit, expires_at=expires_at) for _ in range(QUOTA_TAKES)
+    ]
+    out.write_text(json.dumps(counts), encoding="utf-8")

@@ -1,5 +1,6 @@
 """Store locks exclude other processes: four spawned processes contend for one lock, and a
-process that dies holding a lock does not keep it forever."""
+process that dies holding a lock does not keep it forever. Quotas hold across processes too:
+four processes racing for one never count past its limit."""
 
 from __future__ import annotations
 
@@ -71,6 +72,34 @@ def test_postgres_lock_excludes_other_processes(
     with _started(_lock_worker.contend_postgres, *args):
         pass
     _assert_never_overlapped(outputs)
+
+
+def _assert_counted_exactly(outputs: list[Path], limit: int) -> None:
+    counts = [count for path in outputs for count in json.loads(path.read_text(encoding="utf-8"))]
+    assert len(counts) == PROCESSES * _lock_worker.QUOTA_TAKES
+    assert sorted(count for count in counts if count is not None) == list(range(1, limit + 1))
+
+
+def test_sqlite_quota_is_never_passed_by_other_processes(tmp_path: Path) -> None:
+    """Four processes taking one quota on one SQLite file count exactly up to its limit."""
+    store = SQLiteTokenStore(tmp_path / "tokens.db")  # pickled to each child, never opened here
+    start = SPAWN.Barrier(PROCESSES)
+    outputs = [tmp_path / f"out{i}.json" for i in range(PROCESSES)]
+    with _started(_lock_worker.take_quota_sqlite, *[(store, 25, out, start) for out in outputs]):
+        pass
+    _assert_counted_exactly(outputs, 25)
+
+
+def test_postgres_quota_is_never_passed_by_other_processes(
+    tmp_path: Path, postgres_dsn: str, table_prefix: str
+) -> None:
+    """Four processes, each with its own PostgreSQL store, count one quota up to its limit."""
+    start = SPAWN.Barrier(PROCESSES)
+    outputs = [tmp_path / f"out{i}.json" for i in range(PROCESSES)]
+    args = [(postgres_dsn, table_prefix, 25, out, start) for out in outputs]
+    with _started(_lock_worker.take_quota_postgres, *args):
+        pass
+    _assert_counted_exactly(outputs, 25)
 
 
 def test_sqlite_lock_of_a_dead_process_frees_when_its_lease_ends(tmp_path: Path) -> None:

@@ -19,7 +19,12 @@ from zoomlink import ConfigurationError, StaleRecordError, StoreError
 from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore
 from zoomlink.stores._sqlite import SCHEMA_VERSION
 from zoomlink.testing.contracts._concurrent import gather_threads
-from zoomlink.testing.contracts._sync.token_store import make_attempt, make_grant
+from zoomlink.testing.contracts._sync.token_store import (
+    T0,
+    make_attempt,
+    make_grant,
+    make_record,
+)
 
 
 def _lock_rows(path: str) -> list[tuple[str, str, float]]:
@@ -74,6 +79,24 @@ def test_schema_version_is_recorded_and_a_newer_one_refused(tmp_path: Path) -> N
     db.close()
     with SQLiteTokenStore(path) as store, pytest.raises(ConfigurationError, match="newer"):
         store.get_grant("app:zu1")
+
+
+def test_a_file_without_the_newer_tables_gains_them(tmp_path: Path) -> None:
+    """A file written before meeting records, preferences and quotas gets their tables on
+    first use and keeps what it held."""
+    path = tmp_path / "tokens.db"
+    with SQLiteTokenStore(path) as store:
+        store.add_grant(make_grant())
+    with sqlite3.connect(path) as db:
+        for table in ("zoomlink_meetings", "zoomlink_preferences", "zoomlink_quotas"):
+            db.execute(f"DROP TABLE {table}")
+    db.close()
+    with SQLiteTokenStore(path) as store:
+        store.add_meeting_record(make_record())
+        store.set_preference("t1", "u1", "conferencing", "zoom")
+        assert store.take_quota("q:zu1", limit=1, expires_at=T0) == 1
+        assert store.get_meeting_record("t1:b1") == make_record()
+        assert store.get_grant("app:zu1") == make_grant()
 
 
 def test_journal_is_wal(tmp_path: Path) -> None:

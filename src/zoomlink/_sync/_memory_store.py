@@ -6,10 +6,20 @@ from __future__ import annotations
 
 import threading
 from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from zoomlink._locks import KeyedLock
+from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import DuplicateRecordError, StaleRecordError
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+
+# Quota counts are forgotten this long after they expire (measured against the expiry of the
+# quota being counted: a store has no clock). Quota names carry their day, so old ones are inert.
+_QUOTA_GRACE = timedelta(days=2)
+
+# The records kept with a version, replaced by compare-and-swap.
+_Versioned = TypeVar("_Versioned", Grant, MeetingRecord)
 
 
 class MemoryTokenStore:
@@ -25,6 +35,10 @@ class MemoryTokenStore:
         self._grants: dict[str, Grant] = {}
         self._links: dict[str, Link] = {}
         self._attempts: dict[str, ConnectAttempt] = {}
+        self._records: dict[str, MeetingRecord] = {}
+        self._preferences: dict[tuple[str, str, str], str] = {}
+        # name -> (uses counted, expires_at)
+        self._quotas: dict[str, tuple[int, datetime]] = {}
         self._locks = KeyedLock()
 
     def __repr__(self) -> str:
@@ -54,21 +68,11 @@ class MemoryTokenStore:
 
     def add_grant(self, grant: Grant) -> None:
         """Store a new grant; :class:`~zoomlink.DuplicateRecordError` if the id exists."""
-        with self._guard:
-            if grant.id in self._grants:
-                raise DuplicateRecordError(f"grant {grant.id} exists", record_id=grant.id)
-            self._grants[grant.id] = grant
+        self._add(self._grants, grant, "grant")
 
     def update_grant(self, grant: Grant, *, expected_version: int) -> None:
         """Replace the grant if its stored version is ``expected_version``."""
-        with self._guard:
-            stored = self._grants.get(grant.id)
-            if stored is None or stored.version != expected_version:
-                raise StaleRecordError(
-                    f"grant {grant.id} changed since version {expected_version}",
-                    record_id=grant.id,
-                )
-            self._grants[grant.id] = grant
+        self._swap(self._grants, grant, expected_version, "grant")
 
     def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
@@ -122,6 +126,107 @@ class MemoryTokenStore:
         """Remove and return the attempt, once."""
         with self._guard:
             return self._attempts.pop(attempt_id, None)
+
+    def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
+        """The meeting record with this id, or ``None``."""
+        return self._records.get(record_id)
+
+    def find_meeting_records(
+        self,
+        *,
+        tenant: str | None = None,
+        host_id: str | None = None,
+        booking_id: str | None = None,
+        state: MeetingState | None = None,
+    ) -> list[MeetingRecord]:
+        """Meeting records matching every given filter, by start time then id."""
+        with self._guard:
+            records = list(self._records.values())
+        return [
+            record
+            for record in sorted(records, key=lambda record: (record.start, record.id))
+            if (tenant is None or record.tenant == tenant)
+            and (host_id is None or record.host_id == host_id)
+            and (booking_id is None or record.booking_id == booking_id)
+            and (state is None or record.state == state)
+        ]
+
+    def add_meeting_record(self, record: MeetingRecord) -> None:
+        """Store a new meeting record; :class:`~zoomlink.DuplicateRecordError` if the id exists."""
+        self._add(self._records, record, "meeting record")
+
+    def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
+        """Replace the record if its stored version is ``expected_version``."""
+        self._swap(self._records, record, expected_version, "meeting record")
+
+    def remove_meeting_record(self, record_id: str) -> bool:
+        """Delete a meeting record; whether it existed."""
+        with self._guard:
+            return self._records.pop(record_id, None) is not None
+
+    def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
+        """An app user's stored preference, or ``None``."""
+        return self._preferences.get((tenant, user_id, name))
+
+    def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
+        """Store an app user's preference, replacing any earlier value."""
+        with self._guard:
+            self._preferences[tenant, user_id, name] = value
+
+    def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
+        """Forget an app user's preference; whether it was set."""
+        with self._guard:
+            return self._preferences.pop((tenant, user_id, name), None) is not None
+
+    def take_quota(self, name: str, *, limit: int, expires_at: datetime) -> int | None:
+        """Count one use of the quota ``name`` if fewer than ``limit`` are used: the uses
+        counted including this one, or ``None`` (counting nothing) when it is used up."""
+        with self._guard:
+            self._forget_quotas(expires_at)
+            used, ends = self._quotas.get(name, (0, expires_at))
+            if used >= limit:
+                return None
+            self._quotas[name] = (used + 1, max(ends, expires_at))
+            return used + 1
+
+    def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
+        """Mark the quota ``name`` as used up until ``expires_at``."""
+        with self._guard:
+            self._forget_quotas(expires_at)
+            _, ends = self._quotas.get(name, (0, expires_at))
+            self._quotas[name] = (limit, max(ends, expires_at))
+
+    def quota_used(self, name: str) -> int:
+        """How many uses of the quota ``name`` are counted (0 when unknown)."""
+        quota = self._quotas.get(name)
+        return 0 if quota is None else quota[0]
+
+    def _add(self, records: dict[str, _Versioned], record: _Versioned, kind: str) -> None:
+        """Keep a new record; DuplicateRecordError if its id is taken."""
+        with self._guard:
+            if record.id in records:
+                raise DuplicateRecordError(f"{kind} {record.id} exists", record_id=record.id)
+            records[record.id] = record
+
+    def _swap(
+        self, records: dict[str, _Versioned], record: _Versioned, expected_version: int, kind: str
+    ) -> None:
+        """Replace a record if its stored version is ``expected_version``; else
+        StaleRecordError."""
+        with self._guard:
+            stored = records.get(record.id)
+            if stored is None or stored.version != expected_version:
+                raise StaleRecordError(
+                    f"{kind} {record.id} changed since version {expected_version}",
+                    record_id=record.id,
+                )
+            records[record.id] = record
+
+    def _forget_quotas(self, expires_at: datetime) -> None:
+        """Under the guard: drop quotas that expired well before ``expires_at``."""
+        forget_before = expires_at - _QUOTA_GRACE
+        for stale in [key for key, (_, ends) in self._quotas.items() if ends < forget_before]:
+            del self._quotas[stale]
 
     def lock(self, name: str, *, timeout: float) -> AbstractContextManager[None]:
         """Hold the lock ``name`` (within this process) for the block."""

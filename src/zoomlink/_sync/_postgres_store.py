@@ -5,9 +5,9 @@
 Every operation is one statement (or one short transaction) on a pooled connection, so the
 store's promises hold across every process and machine using the database: the version
 compare-and-swap is ``UPDATE … WHERE id = %s AND version = %s``, a take is
-``DELETE … RETURNING``. Named locks are session-level advisory locks: the holder keeps one
-pooled connection for the whole block, and a holder whose connection or machine dies loses the
-lock with its session.
+``DELETE … RETURNING``, a quota use is ``INSERT … ON CONFLICT DO UPDATE … WHERE used < limit``.
+Named locks are session-level advisory locks: the holder keeps one pooled connection for the
+whole block, and a holder whose connection or machine dies loses the lock with its session.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +29,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
@@ -50,7 +51,11 @@ _PREFIX = re.compile(r"[a-z_][a-z0-9_]{0,31}")
 _GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
 _LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
 _ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
-_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at"})
+_RECORD_COLUMNS = tuple(field.name for field in attrs.fields(MeetingRecord))
+_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at", "start", "end"})
+# Quota counts are forgotten this long after they expire (measured against the expiry of the
+# quota being counted: a store has no clock). Quota names carry their day, so old ones are inert.
+_QUOTA_GRACE = timedelta(days=2)
 
 _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS {grants} (
@@ -73,6 +78,24 @@ _CREATE_TABLES = (
         client_id text NOT NULL, sealed_verifier text NOT NULL,
         created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS {attempts_expiry} ON {attempts} (expires_at)",
+    # Added within version 1: CREATE … IF NOT EXISTS adds them to older databases on first use.
+    """CREATE TABLE IF NOT EXISTS {meetings} (
+        id text PRIMARY KEY, tenant text NOT NULL, booking_id text NOT NULL,
+        host_id text NOT NULL, event_type_id text NOT NULL, connection_id text NOT NULL,
+        zoom_user text NOT NULL, quota_user text NOT NULL, marker text NOT NULL,
+        state text NOT NULL, meeting_id bigint, join_url text NOT NULL, password text NOT NULL,
+        topic text NOT NULL, start timestamptz NOT NULL, "end" timestamptz NOT NULL,
+        timezone text NOT NULL, recreated integer NOT NULL, announced boolean NOT NULL,
+        created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+        version bigint NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS {meetings_tenant} ON {meetings} (tenant, start)",
+    "CREATE INDEX IF NOT EXISTS {meetings_host} ON {meetings} (host_id, start)",
+    """CREATE TABLE IF NOT EXISTS {preferences} (
+        tenant text NOT NULL, user_id text NOT NULL, name text NOT NULL, value text NOT NULL,
+        PRIMARY KEY (tenant, user_id, name))""",
+    """CREATE TABLE IF NOT EXISTS {quotas} (
+        name text PRIMARY KEY, used integer NOT NULL, expires_at timestamptz NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS {quotas_expiry} ON {quotas} (expires_at)",
 )
 _NAMES = (
     "schema",
@@ -84,6 +107,12 @@ _NAMES = (
     "links_grant",
     "attempts",
     "attempts_expiry",
+    "meetings",
+    "meetings_tenant",
+    "meetings_host",
+    "preferences",
+    "quotas",
+    "quotas_expiry",
 )
 # Ids sort as Python sorts strings (by code point), whatever the database's collation.
 _FIND_GRANTS = """SELECT {columns} FROM {grants}
@@ -99,10 +128,34 @@ _FIND_LINKS = """SELECT {columns} FROM {links}
     AND (%(grant_id)s::text IS NULL OR grant_id = %(grant_id)s::text)
     ORDER BY created_at, id COLLATE "C"
 """
+_FIND_MEETINGS = """SELECT {columns} FROM {meetings}
+    WHERE (%(tenant)s::text IS NULL OR tenant = %(tenant)s::text)
+    AND (%(host_id)s::text IS NULL OR host_id = %(host_id)s::text)
+    AND (%(booking_id)s::text IS NULL OR booking_id = %(booking_id)s::text)
+    AND (%(state)s::text IS NULL OR state = %(state)s::text)
+    ORDER BY start, id COLLATE "C"
+"""
+# Rows another transaction is forgetting (or counting) are skipped, so forgetters never wait.
+_FORGET_QUOTAS = """DELETE FROM {quotas} WHERE name IN (
+    SELECT name FROM {quotas} WHERE expires_at < %s FOR UPDATE SKIP LOCKED)"""
+# One statement: the limit check and the count cannot be split by another writer. When the
+# quota is used up the WHERE leaves the row alone and nothing is returned.
+_TAKE_QUOTA = """INSERT INTO {quotas} AS q (name, used, expires_at)
+    VALUES (%(name)s, 1, %(expires_at)s)
+    ON CONFLICT (name) DO UPDATE
+    SET used = q.used + 1, expires_at = GREATEST(q.expires_at, EXCLUDED.expires_at)
+    WHERE q.used < %(limit)s
+    RETURNING used"""
+_FILL_QUOTA = """INSERT INTO {quotas} AS q (name, used, expires_at)
+    VALUES (%(name)s, %(limit)s, %(expires_at)s)
+    ON CONFLICT (name) DO UPDATE
+    SET used = EXCLUDED.used, expires_at = GREATEST(q.expires_at, EXCLUDED.expires_at)"""
 _LOCK_KEY = "SELECT {function}(hashtextextended(%s, 0))"
 
 
-def _values(record: Grant | Link | ConnectAttempt, columns: Sequence[str]) -> list[Any]:
+def _values(
+    record: Grant | Link | ConnectAttempt | MeetingRecord, columns: Sequence[str]
+) -> list[Any]:
     values = [getattr(record, column) for column in columns]
     return [list(v) if column == "scopes" else v for column, v in zip(columns, values, strict=True)]
 
@@ -144,6 +197,7 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         )
 
     grant_columns, link_columns = columns(_GRANT_COLUMNS), columns(_LINK_COLUMNS)
+    record_columns = columns(_RECORD_COLUMNS)
     queries = {
         f"create_{index}": sql.SQL(statement).format(**names)
         for index, statement in enumerate(_CREATE_TABLES)
@@ -174,6 +228,31 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         take_attempt=sql.SQL("DELETE FROM {attempts} WHERE id = %s RETURNING {c}").format(
             c=columns(_ATTEMPT_COLUMNS), **names
         ),
+        get_meeting_record=sql.SQL("SELECT {c} FROM {meetings} WHERE id = %s").format(
+            c=record_columns, **names
+        ),
+        find_meeting_records=sql.SQL(_FIND_MEETINGS).format(columns=record_columns, **names),
+        add_meeting_record=sql.SQL(
+            "INSERT INTO {meetings} ({c}) VALUES ({m}) ON CONFLICT (id) DO NOTHING"
+        ).format(c=record_columns, m=marks(_RECORD_COLUMNS), **names),
+        update_meeting_record=sql.SQL(
+            "UPDATE {meetings} SET {a} WHERE id = %s AND version = %s"
+        ).format(a=assignments(_RECORD_COLUMNS, "%s"), **names),
+        remove_meeting_record=sql.SQL("DELETE FROM {meetings} WHERE id = %s").format(**names),
+        get_preference=sql.SQL(
+            "SELECT value FROM {preferences} WHERE tenant = %s AND user_id = %s AND name = %s"
+        ).format(**names),
+        set_preference=sql.SQL(
+            "INSERT INTO {preferences} (tenant, user_id, name, value) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (tenant, user_id, name) DO UPDATE SET value = EXCLUDED.value"
+        ).format(**names),
+        remove_preference=sql.SQL(
+            "DELETE FROM {preferences} WHERE tenant = %s AND user_id = %s AND name = %s"
+        ).format(**names),
+        forget_quotas=sql.SQL(_FORGET_QUOTAS).format(**names),
+        take_quota=sql.SQL(_TAKE_QUOTA).format(**names),
+        fill_quota=sql.SQL(_FILL_QUOTA).format(**names),
+        quota_used=sql.SQL("SELECT used FROM {quotas} WHERE name = %s").format(**names),
     )
     return queries
 
@@ -211,10 +290,10 @@ def _describe(conninfo: str) -> str:
 class PostgresTokenStore:
     """Keeps connections in PostgreSQL, for several app servers sharing one database.
 
-    Tables are created on first use (``<table_prefix>grants``, ``…links``, ``…attempts`` and
-    ``…schema``). The connection pool opens on first use too, or with :meth:`open`; close the
-    store with :meth:`close` (or let ``with`` open and close it). A store object
-    belongs to one event loop (its pool's).
+    Tables are created on first use (``<table_prefix>grants``, ``…links``, ``…attempts``,
+    ``…meetings``, ``…preferences``, ``…quotas`` and ``…schema``). The connection pool opens
+    on first use too, or with :meth:`open`; close the store with :meth:`close` (or let
+    ``with`` open and close it). A store object belongs to one event loop (its pool's).
 
     Named locks are PostgreSQL advisory locks, excluding holders on every machine; each held
     or awaited lock occupies one pooled connection, so size ``max_size`` for the locks you
@@ -314,9 +393,7 @@ class PostgresTokenStore:
 
     def add_grant(self, grant: Grant) -> None:
         """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
-        _, added = self._run("add a grant", "add_grant", _values(grant, _GRANT_COLUMNS))
-        if added != 1:
-            raise DuplicateRecordError(f"grant {grant.id} exists", record_id=grant.id)
+        self._add("grant", "add_grant", grant, _GRANT_COLUMNS)
 
     def update_grant(self, grant: Grant, *, expected_version: int) -> None:
         """Replace the stored grant if its version is still ``expected_version``.
@@ -324,13 +401,7 @@ class PostgresTokenStore:
         Raises :class:`~zoomlink.StaleRecordError` when the stored version differs or the grant
         is gone; nothing is written then.
         """
-        # One statement: the version check and the write cannot be split by another writer.
-        values = [*_values(grant, _GRANT_COLUMNS)[1:], grant.id, expected_version]
-        _, updated = self._run("update a grant", "update_grant", values)
-        if updated != 1:
-            raise StaleRecordError(
-                f"grant {grant.id} changed since version {expected_version}", record_id=grant.id
-            )
+        self._swap("grant", "update_grant", grant, _GRANT_COLUMNS, expected_version)
 
     def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
@@ -381,6 +452,130 @@ class PostgresTokenStore:
         # DELETE … RETURNING is one statement: of concurrent takers only one gets the row.
         rows, _ = self._run("take a connect attempt", "take_attempt", [attempt_id])
         return ConnectAttempt(**_fields(rows[0], _ATTEMPT_COLUMNS)) if rows else None
+
+    # -- meeting records ------------------------------------------------------------------
+
+    def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
+        """The meeting record with this id, or ``None``."""
+        rows, _ = self._run("read a meeting record", "get_meeting_record", [record_id])
+        return MeetingRecord(**_fields(rows[0], _RECORD_COLUMNS)) if rows else None
+
+    def find_meeting_records(
+        self,
+        *,
+        tenant: str | None = None,
+        host_id: str | None = None,
+        booking_id: str | None = None,
+        state: MeetingState | None = None,
+    ) -> list[MeetingRecord]:
+        """Meeting records matching every given filter, by start time then id."""
+        filters = {"tenant": tenant, "host_id": host_id, "booking_id": booking_id, "state": state}
+        rows, _ = self._run("find meeting records", "find_meeting_records", filters)
+        return [MeetingRecord(**_fields(row, _RECORD_COLUMNS)) for row in rows]
+
+    def add_meeting_record(self, record: MeetingRecord) -> None:
+        """Store a new meeting record.
+
+        Raises :class:`~zoomlink.DuplicateRecordError` if the id exists.
+        """
+        self._add("meeting record", "add_meeting_record", record, _RECORD_COLUMNS)
+
+    def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
+        """Replace the stored record if its version is still ``expected_version``.
+
+        Raises :class:`~zoomlink.StaleRecordError` when it differs or the record is gone;
+        nothing is written then.
+        """
+        self._swap(
+            "meeting record", "update_meeting_record", record, _RECORD_COLUMNS, expected_version
+        )
+
+    def remove_meeting_record(self, record_id: str) -> bool:
+        """Delete a meeting record; whether it existed."""
+        _, removed = self._run(
+            "remove a meeting record", "remove_meeting_record", [record_id]
+        )
+        return removed == 1
+
+    # -- preferences ----------------------------------------------------------------------
+
+    def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
+        """An app user's stored preference (such as their default conferencing), or ``None``."""
+        rows, _ = self._run("read a preference", "get_preference", [tenant, user_id, name])
+        return str(rows[0][0]) if rows else None
+
+    def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
+        """Store an app user's preference, replacing any earlier value."""
+        self._run("store a preference", "set_preference", [tenant, user_id, name, value])
+
+    def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
+        """Forget an app user's preference; whether it was set."""
+        _, removed = self._run(
+            "remove a preference", "remove_preference", [tenant, user_id, name]
+        )
+        return removed == 1
+
+    # -- quotas ---------------------------------------------------------------------------
+
+    def take_quota(self, name: str, *, limit: int, expires_at: datetime) -> int | None:
+        """Atomically count one use of the quota ``name`` if fewer than ``limit`` are used.
+
+        Returns the uses counted so far including this one, or ``None`` (and counts nothing)
+        when ``limit`` are used already. Quotas that expired well before ``expires_at`` are
+        forgotten.
+        """
+        if limit < 1:
+            return None
+        rows = self._count_quota("count a quota use", "take_quota", name, limit, expires_at)
+        return int(rows[0][0]) if rows else None
+
+    def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
+        """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
+        self._count_quota("fill a quota", "fill_quota", name, limit, expires_at)
+
+    def quota_used(self, name: str) -> int:
+        """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
+        rows, _ = self._run("read a quota", "quota_used", [name])
+        return int(rows[0][0]) if rows else 0
+
+    def _add(
+        self, kind: str, query: str, record: Grant | MeetingRecord, columns: Sequence[str]
+    ) -> None:
+        """Insert a new record; DuplicateRecordError if its id is taken."""
+        _, added = self._run(f"add a {kind}", query, _values(record, columns))
+        if added != 1:
+            raise DuplicateRecordError(f"{kind} {record.id} exists", record_id=record.id)
+
+    def _swap(
+        self,
+        kind: str,
+        query: str,
+        record: Grant | MeetingRecord,
+        columns: Sequence[str],
+        expected_version: int,
+    ) -> None:
+        """Replace a record if its stored version is ``expected_version``; else
+        StaleRecordError."""
+        # One statement: the version check and the write cannot be split by another writer.
+        values = [*_values(record, columns)[1:], record.id, expected_version]
+        _, updated = self._run(f"update a {kind}", query, values)
+        if updated != 1:
+            raise StaleRecordError(
+                f"{kind} {record.id} changed since version {expected_version}",
+                record_id=record.id,
+            )
+
+    def _count_quota(
+        self, action: str, query: str, name: str, limit: int, expires_at: datetime
+    ) -> list[TupleRow]:
+        """Forget long-expired quotas, then run ``query`` on ``name``: its rows."""
+        params = {"name": name, "limit": limit, "expires_at": expires_at}
+        with _errors(action):
+            pool = self._opened()
+            with pool.connection() as conn, conn.transaction():
+                conn.execute(self._sql["forget_quotas"], [expires_at - _QUOTA_GRACE])
+                cursor = conn.execute(self._sql[query], params)
+                return cursor.fetchall() if cursor.description is not None else []
 
     # -- locks ----------------------------------------------------------------------------
 

@@ -9,22 +9,33 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from types import TracebackType
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import attrs
 import httpx
 
 from zoomlink._sync._api import ZoomAPI
+from zoomlink._sync._bookings import Bookings
 from zoomlink._sync._http import new_client
 from zoomlink._sync._memory_store import MemoryTokenStore
 from zoomlink._sync._notify import LoggingNotificationSink
+from zoomlink._sync._pacer import Pacer
 from zoomlink._sync._tokens import TokenKeeper
-from zoomlink._core import _connect, _grants, _links
+from zoomlink._core import _bookings, _connect, _grants, _limits, _links
+from zoomlink.booking import (
+    Booking,
+    BookingOutcome,
+    ConferencingChoice,
+    EventType,
+    MeetingRecord,
+    MeetingState,
+)
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
     AuthorizationCodeError,
     ConfigurationError,
     DuplicateRecordError,
+    InvalidInputError,
     InvalidStateError,
     NeedsReconnectError,
     NotConnectedError,
@@ -50,10 +61,17 @@ from zoomlink.models import (
     LinkPolicy,
     Member,
     ResolvedHost,
+    RetryPolicy,
     ZoomApp,
+    ZoomPlan,
     ZoomUser,
 )
-from zoomlink.protocols import NotificationSink, TokenStore, Clock
+from zoomlink.protocols import (
+    CalendarBackend,
+    NotificationSink,
+    TokenStore,
+    Clock,
+)
 
 T = TypeVar("T")
 
@@ -91,7 +109,12 @@ class ZoomLink:
         clock: Where the time comes from.
         timeout: Seconds before a request to Zoom times out, for the client zoomlink creates.
         refresh_margin: Refresh an access token this long before it expires.
-        lock_timeout: Seconds to wait for a refresh lock before giving up.
+        lock_timeout: Seconds to wait for a store lock (a refresh, a booking) before giving up.
+        calendar: Where bookings' calendar events go (the host's, and app-user clients');
+            none are written if omitted.
+        zoom_plan: The Zoom accounts' plan (``free``, ``pro``, ``business``), which sets the
+            per-second limits requests are paced to; ``None`` turns pacing off.
+        retry: How calls that failed for a passing reason are retried.
 
     Raises:
         ConfigurationError: For no app, two apps of one kind, a store without a keyring, or an
@@ -113,6 +136,9 @@ class ZoomLink:
         timeout: float = 10.0,
         refresh_margin: timedelta = _grants.REFRESH_MARGIN,
         lock_timeout: float = 30.0,
+        calendar: CalendarBackend | None = None,
+        zoom_plan: ZoomPlan | None = "pro",
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not apps:
             raise ConfigurationError("ZoomLink needs at least one ZoomApp")
@@ -128,6 +154,10 @@ class ZoomLink:
             raise ConfigurationError(
                 "disconnect_policy must be organization_admins or zoom_admin, "
                 f"not {disconnect_policy!r}"
+            )
+        if zoom_plan is not None and zoom_plan not in ("free", "pro", "business"):
+            raise ConfigurationError(
+                f"zoom_plan must be free, pro, business or None, not {zoom_plan!r}"
             )
         if store is not None and keyring is None:
             raise ConfigurationError(
@@ -162,6 +192,18 @@ class ZoomLink:
             refresh_margin=refresh_margin,
             lock_timeout=lock_timeout,
             reconnect_url=reconnect_url,
+        )
+        self.calendar = calendar
+        self._bookings = Bookings(
+            store=self.store,
+            tokens=self._tokens,
+            resolve_host=self._booking_host,
+            notifications=self.notifications,
+            calendar=calendar,
+            clock=self.clock,
+            pacer=Pacer(zoom_plan),
+            retry=retry or RetryPolicy(),
+            lock_timeout=lock_timeout,
         )
 
     def __repr__(self) -> str:
@@ -576,6 +618,135 @@ class ZoomLink:
         grant = self._tokens.active_grant(link)
         api = self._tokens.api_for(grant)
         return self._tokens.call(link, lambda token: api.get_user(token, host.zoom_user))
+
+    # -- bookings ---------------------------------------------------------------------------
+
+    def schedule(self, booking: Booking) -> BookingOutcome:
+        """Give an online booking its own Zoom meeting, tell the client(s) and the host, and
+        put it in their calendars.
+
+        Whether the booking gets Zoom is decided now from its event type's location (falling
+        back to the host's default conferencing). The meeting goes on the host's resolved
+        connection with the start in UTC, whole minutes and the host's time zone. Calling it
+        again for the same booking returns the same meeting without asking Zoom again; a call
+        interrupted after Zoom's answer is finished by the next one, which finds the meeting
+        by its booking marker instead of creating a second.
+
+        Returns:
+            What happened (``created``, ``existing``, ``reconciled``, or ``none`` for a
+            booking that is not on Zoom), with the record carrying join URL, meeting ID and
+            passcode.
+
+        Raises:
+            InvalidBookingError: The booking starts in the past.
+            NotConnectedError: No connection serves the host.
+            NeedsReconnectError: The host's connection must be reconnected first.
+            DailyLimitError: The host's 100 meeting creates/updates for today are used up.
+            PasscodePolicyError: The event type's passcode breaks the host's Zoom rules.
+            ZoomAPIError: Zoom refused for another reason; nothing is left half-made.
+        """
+        return self._bookings.schedule(booking)
+
+    def reschedule(self, booking: Booking) -> BookingOutcome:
+        """Move the booking's meeting to the booking's current times with one PATCH, tell
+        everyone and update the calendar events.
+
+        A meeting deleted in Zoom meanwhile is created again (action ``recreated``; the
+        messages say the link changed). A booking without a meeting gets one (``created``).
+
+        Raises:
+            BookingStateError: The booking was cancelled.
+            DailyLimitError, PasscodePolicyError, ZoomAPIError: As for :meth:`schedule`.
+        """
+        return self._bookings.reschedule(booking)
+
+    def cancel(self, booking: Booking) -> BookingOutcome:
+        """Delete the booking's meeting with one DELETE (a meeting Zoom no longer has counts
+        as deleted), tell everyone and remove the calendar events.
+
+        Returns:
+            What happened (``deleted``, ``already_gone``, or ``none`` when there was nothing
+            to cancel because it was never scheduled or was cancelled before).
+        """
+        return self._bookings.cancel(booking)
+
+    def meeting_record(
+        self, booking_id: str, *, tenant: str = DEFAULT_TENANT
+    ) -> MeetingRecord | None:
+        """The meeting record zoomlink keeps for a booking, or ``None``."""
+        return self._bookings.record(tenant, booking_id)
+
+    def meetings(
+        self,
+        *,
+        tenant: str = DEFAULT_TENANT,
+        user_id: str | None = None,
+        booking_id: str | None = None,
+        state: MeetingState | None = None,
+    ) -> list[MeetingRecord]:
+        """Every meeting zoomlink made in the tenant (an organisation), or for one host user or
+        booking, with its state, by start time."""
+        return self.store.find_meeting_records(
+            tenant=tenant, host_id=user_id, booking_id=booking_id, state=state
+        )
+
+    def set_default_conferencing(
+        self, user_id: str, choice: ConferencingChoice, *, tenant: str = DEFAULT_TENANT
+    ) -> None:
+        """Make Zoom (or the host app's built-in calls) the user's default conferencing, used
+        by event types whose location is ``default``.
+
+        Raises:
+            InvalidInputError: ``choice`` is neither ``zoom`` nor ``builtin``.
+        """
+        if choice not in ("zoom", "builtin"):
+            raise InvalidInputError(f"default conferencing is zoom or builtin, not {choice!r}")
+        self.store.set_preference(tenant, user_id, _bookings.DEFAULT_CONFERENCING, choice)
+
+    def clear_default_conferencing(
+        self, user_id: str, *, tenant: str = DEFAULT_TENANT
+    ) -> bool:
+        """Forget the user's default conferencing (back to the built-in calls); whether one
+        was set."""
+        return self.store.remove_preference(tenant, user_id, _bookings.DEFAULT_CONFERENCING)
+
+    def default_conferencing(
+        self, user_id: str, *, tenant: str = DEFAULT_TENANT
+    ) -> ConferencingChoice | None:
+        """The user's default conferencing, or ``None`` when never chosen."""
+        return self._bookings.default_conferencing(user_id, tenant)
+
+    def location(
+        self, event_type: EventType, user_id: str, *, tenant: str = DEFAULT_TENANT
+    ) -> Literal["zoom", "builtin", "none"]:
+        """Where a booking of ``event_type`` hosted by ``user_id`` would take place now."""
+        return self._bookings.location(event_type, user_id, tenant)
+
+    def zoom_event_types(
+        self, event_types: Iterable[EventType], user_id: str, *, tenant: str = DEFAULT_TENANT
+    ) -> list[EventType]:
+        """Which of the user's event types will create Zoom meetings, in the order given."""
+        return [
+            event_type
+            for event_type in event_types
+            if self._bookings.location(event_type, user_id, tenant) == "zoom"
+        ]
+
+    def meeting_writes_left(
+        self, user_id: str, *, tenant: str = DEFAULT_TENANT, email: str | None = None
+    ) -> int:
+        """How many of Zoom's 100 meeting creates/updates for this UTC day the user's Zoom
+        host has left, as zoomlink counted them: check before a batch to defer early."""
+        host = self.resolve_host(user_id, tenant=tenant, email=email)
+        grant = self._tokens.active_grant(self._link_by_id(host.connection.id))
+        quota_user = grant.zoom_user_id if host.zoom_user == "me" else host.zoom_user
+        used = self.store.quota_used(_limits.quota_name(quota_user, self.clock.now()))
+        return max(0, _limits.HOST_DAILY_WRITES - used)
+
+    def _booking_host(self, booking: Booking) -> ResolvedHost:
+        return self.resolve_host(
+            booking.host_id, tenant=booking.tenant, email=booking.host.email
+        )
 
     # -- tokens -----------------------------------------------------------------------------
 

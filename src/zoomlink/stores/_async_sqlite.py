@@ -7,8 +7,10 @@ import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 from functools import partial
 
+from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
 from zoomlink.stores._sqlite import _MIN_LEASE, SQLiteTokenStore, _new_holder, _waits
 
@@ -111,6 +113,70 @@ class AsyncSQLiteTokenStore:
     async def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
         return await asyncio.to_thread(self._store.take_attempt, attempt_id)
+
+    async def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
+        """The meeting record with this id, or ``None``."""
+        return await asyncio.to_thread(self._store.get_meeting_record, record_id)
+
+    async def find_meeting_records(
+        self,
+        *,
+        tenant: str | None = None,
+        host_id: str | None = None,
+        booking_id: str | None = None,
+        state: MeetingState | None = None,
+    ) -> list[MeetingRecord]:
+        """Meeting records matching every given filter, by start time then id."""
+        return await asyncio.to_thread(
+            self._store.find_meeting_records,
+            tenant=tenant,
+            host_id=host_id,
+            booking_id=booking_id,
+            state=state,
+        )
+
+    async def add_meeting_record(self, record: MeetingRecord) -> None:
+        """Store a new meeting record; :class:`~zoomlink.DuplicateRecordError` if the id
+        exists."""
+        await asyncio.to_thread(self._store.add_meeting_record, record)
+
+    async def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
+        """Replace the stored record if its version is still ``expected_version``; else
+        :class:`~zoomlink.StaleRecordError`."""
+        await asyncio.to_thread(
+            self._store.update_meeting_record, record, expected_version=expected_version
+        )
+
+    async def remove_meeting_record(self, record_id: str) -> bool:
+        """Delete a meeting record; whether it existed."""
+        return await asyncio.to_thread(self._store.remove_meeting_record, record_id)
+
+    async def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
+        """An app user's stored preference, or ``None``."""
+        return await asyncio.to_thread(self._store.get_preference, tenant, user_id, name)
+
+    async def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
+        """Store an app user's preference, replacing any earlier value."""
+        await asyncio.to_thread(self._store.set_preference, tenant, user_id, name, value)
+
+    async def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
+        """Forget an app user's preference; whether it was set."""
+        return await asyncio.to_thread(self._store.remove_preference, tenant, user_id, name)
+
+    async def take_quota(self, name: str, *, limit: int, expires_at: datetime) -> int | None:
+        """Atomically count one use of the quota ``name`` if fewer than ``limit`` are used:
+        the uses counted including this one, or ``None`` (counting nothing) when used up."""
+        return await asyncio.to_thread(
+            self._store.take_quota, name, limit=limit, expires_at=expires_at
+        )
+
+    async def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
+        """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
+        await asyncio.to_thread(self._store.fill_quota, name, limit=limit, expires_at=expires_at)
+
+    async def quota_used(self, name: str) -> int:
+        """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
+        return await asyncio.to_thread(self._store.quota_used, name)
 
     def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:
         """Hold the lock ``name`` for the ``async with`` block, excluding every other holder

@@ -8,7 +8,8 @@ How it stays safe for many threads and several processes on one machine:
 * the database runs in WAL mode (readers never block the writer) with a busy timeout, and every
   read-then-write runs in one ``BEGIN IMMEDIATE`` transaction or as one statement (the version
   compare-and-swap is ``UPDATE … WHERE id = ? AND version = ?``; a take is
-  ``DELETE … RETURNING``);
+  ``DELETE … RETURNING``; a quota use is ``INSERT … ON CONFLICT DO UPDATE … WHERE used <
+  limit``);
 * connections are pooled per store object and used by one thread at a time; a process that
   inherits the store through ``fork`` leaves its parent's connections alone and opens its own,
   and a pickled store (``spawn``) carries only its path;
@@ -32,11 +33,12 @@ from contextlib import (
     AbstractContextManager,
     contextmanager,
 )
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
 
+from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
@@ -69,7 +71,11 @@ _MAX_IDLE = 8
 _GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
 _LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
 _ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
-_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at"})
+_RECORD_COLUMNS = tuple(field.name for field in attrs.fields(MeetingRecord))
+_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at", "start", "end"})
+# Quota counts are forgotten this long after they expire (measured against the expiry of the
+# quota being counted: a store has no clock). Quota names carry their day, so old ones are inert.
+_QUOTA_GRACE = timedelta(days=2)
 
 _CREATE_SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS zoomlink_schema (version INTEGER NOT NULL)"
 # Times are fixed-width ISO-8601 UTC text, so text order is time order; scopes a JSON array.
@@ -97,6 +103,23 @@ _CREATE_TABLES = (
     # expires_at: seconds since the epoch (time.time()), the clock every process shares.
     """CREATE TABLE IF NOT EXISTS zoomlink_locks (
         name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL)""",
+    # Added within version 1: CREATE … IF NOT EXISTS adds them to older files on first use.
+    """CREATE TABLE IF NOT EXISTS zoomlink_meetings (
+        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, booking_id TEXT NOT NULL,
+        host_id TEXT NOT NULL, event_type_id TEXT NOT NULL, connection_id TEXT NOT NULL,
+        zoom_user TEXT NOT NULL, quota_user TEXT NOT NULL, marker TEXT NOT NULL,
+        state TEXT NOT NULL, meeting_id INTEGER, join_url TEXT NOT NULL, password TEXT NOT NULL,
+        topic TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, timezone TEXT NOT NULL,
+        recreated INTEGER NOT NULL, announced INTEGER NOT NULL, created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL, version INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS zoomlink_meetings_tenant ON zoomlink_meetings (tenant, start)",
+    "CREATE INDEX IF NOT EXISTS zoomlink_meetings_host ON zoomlink_meetings (host_id, start)",
+    """CREATE TABLE IF NOT EXISTS zoomlink_preferences (
+        tenant TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (tenant, user_id, name))""",
+    """CREATE TABLE IF NOT EXISTS zoomlink_quotas (
+        name TEXT PRIMARY KEY, used INTEGER NOT NULL, expires_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS zoomlink_quotas_expiry ON zoomlink_quotas (expires_at)",
 )
 
 
@@ -125,6 +148,11 @@ _INSERT_GRANT = _insert("zoomlink_grants", _GRANT_COLUMNS) + " ON CONFLICT (id) 
 _UPDATE_GRANT = "UPDATE zoomlink_grants SET {} WHERE id = ? AND version = ?".format(  # noqa: S608
     ", ".join(f"{column} = ?" for column in _GRANT_COLUMNS[1:])
 )
+_SELECT_RECORDS = _select("zoomlink_meetings", _RECORD_COLUMNS)
+_INSERT_RECORD = _insert("zoomlink_meetings", _RECORD_COLUMNS) + " ON CONFLICT (id) DO NOTHING"
+_UPDATE_RECORD = "UPDATE zoomlink_meetings SET {} WHERE id = ? AND version = ?".format(  # noqa: S608
+    ", ".join(f"{column} = ?" for column in _RECORD_COLUMNS[1:])
+)
 _SELECT_LINKS = _select("zoomlink_links", _LINK_COLUMNS)
 # Ids sort by code point, as Python sorts strings (SQLite's default BINARY collation).
 _FIND_GRANTS = (
@@ -133,10 +161,31 @@ _FIND_GRANTS = (
 _FIND_LINKS = (
     _SELECT_LINKS + _matching("tenant", "kind", "owner_id", "grant_id") + " ORDER BY created_at, id"
 )
+# Start times are fixed-width UTC text, so text order is time order.
+_FIND_RECORDS = (
+    _SELECT_RECORDS + _matching("tenant", "host_id", "booking_id", "state") + " ORDER BY start, id"
+)
 _UPSERT_LINK = _upsert("zoomlink_links", _LINK_COLUMNS)
 _UPSERT_ATTEMPT = _upsert("zoomlink_attempts", _ATTEMPT_COLUMNS)
 _TAKE_ATTEMPT = "DELETE FROM zoomlink_attempts WHERE id = ? RETURNING " + ", ".join(  # noqa: S608
     _ATTEMPT_COLUMNS
+)
+_SET_PREFERENCE = (
+    "INSERT INTO zoomlink_preferences (tenant, user_id, name, value) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (tenant, user_id, name) DO UPDATE SET value = excluded.value"
+)
+_FORGET_QUOTAS = "DELETE FROM zoomlink_quotas WHERE expires_at < ?"
+# One statement: the limit check and the count cannot be split by another writer. When the
+# quota is used up the WHERE leaves the row alone and nothing is returned.
+_TAKE_QUOTA = (
+    "INSERT INTO zoomlink_quotas (name, used, expires_at) VALUES (:name, 1, :expires_at)"
+    " ON CONFLICT (name) DO UPDATE SET used = used + 1,"
+    " expires_at = max(expires_at, excluded.expires_at) WHERE used < :limit RETURNING used"
+)
+_FILL_QUOTA = (
+    "INSERT INTO zoomlink_quotas (name, used, expires_at) VALUES (:name, :limit, :expires_at)"
+    " ON CONFLICT (name) DO UPDATE SET used = excluded.used,"
+    " expires_at = max(expires_at, excluded.expires_at)"
 )
 
 # Connections a forked child inherited: never used or closed there (SQLite forbids carrying a
@@ -154,7 +203,9 @@ def _text_time(text: str) -> datetime:
     return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=timezone.utc)
 
 
-def _row(record: Grant | Link | ConnectAttempt, columns: Sequence[str]) -> list[Any]:
+def _row(
+    record: Grant | Link | ConnectAttempt | MeetingRecord, columns: Sequence[str]
+) -> list[Any]:
     values: list[Any] = []
     for column in columns:
         value = getattr(record, column)
@@ -173,6 +224,8 @@ def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
             fields[column] = _text_time(fields[column])
     if "scopes" in fields:
         fields["scopes"] = tuple(json.loads(fields["scopes"]))
+    if "announced" in fields:
+        fields["announced"] = bool(fields["announced"])
     return fields
 
 
@@ -186,6 +239,14 @@ def _link(row: Sequence[Any]) -> Link:
 
 def _attempt(row: Sequence[Any]) -> ConnectAttempt:
     return ConnectAttempt(**_fields(row, _ATTEMPT_COLUMNS))
+
+
+def _record(row: Sequence[Any]) -> MeetingRecord:
+    return MeetingRecord(**_fields(row, _RECORD_COLUMNS))
+
+
+def _quota_params(name: str, limit: int, expires_at: datetime) -> dict[str, Any]:
+    return {"name": name, "limit": limit, "expires_at": _time_text(expires_at)}
 
 
 def _checked_path(path: str | os.PathLike[str]) -> str:
@@ -302,10 +363,7 @@ class SQLiteTokenStore:
 
     def add_grant(self, grant: Grant) -> None:
         """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
-        with self._connection("add a grant") as conn:
-            added = conn.execute(_INSERT_GRANT, _row(grant, _GRANT_COLUMNS)).rowcount
-        if added != 1:
-            raise DuplicateRecordError(f"grant {grant.id} exists", record_id=grant.id)
+        self._add("grant", _INSERT_GRANT, grant, _GRANT_COLUMNS)
 
     def update_grant(self, grant: Grant, *, expected_version: int) -> None:
         """Replace the stored grant if its version is still ``expected_version``.
@@ -313,14 +371,7 @@ class SQLiteTokenStore:
         Raises :class:`~zoomlink.StaleRecordError` when the stored version differs or the grant
         is gone; nothing is written then.
         """
-        values = [*_row(grant, _GRANT_COLUMNS)[1:], grant.id, expected_version]
-        # One statement: the version check and the write cannot be split by another writer.
-        with self._connection("update a grant") as conn:
-            updated = conn.execute(_UPDATE_GRANT, values).rowcount
-        if updated != 1:
-            raise StaleRecordError(
-                f"grant {grant.id} changed since version {expected_version}", record_id=grant.id
-            )
+        self._swap("grant", _UPDATE_GRANT, grant, _GRANT_COLUMNS, expected_version)
 
     def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
@@ -378,6 +429,136 @@ class SQLiteTokenStore:
         with self._connection("take a connect attempt") as conn:
             rows = conn.execute(_TAKE_ATTEMPT, (attempt_id,)).fetchall()
         return _attempt(rows[0]) if rows else None
+
+    # -- meeting records ------------------------------------------------------------------
+
+    def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
+        """The meeting record with this id, or ``None``."""
+        with self._connection("read a meeting record") as conn:
+            row = conn.execute(_SELECT_RECORDS + " WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else _record(row)
+
+    def find_meeting_records(
+        self,
+        *,
+        tenant: str | None = None,
+        host_id: str | None = None,
+        booking_id: str | None = None,
+        state: MeetingState | None = None,
+    ) -> list[MeetingRecord]:
+        """Meeting records matching every given filter, by start time then id."""
+        filters = {"tenant": tenant, "host_id": host_id, "booking_id": booking_id, "state": state}
+        with self._connection("find meeting records") as conn:
+            rows = conn.execute(_FIND_RECORDS, filters).fetchall()
+        return [_record(row) for row in rows]
+
+    def add_meeting_record(self, record: MeetingRecord) -> None:
+        """Store a new meeting record.
+
+        Raises :class:`~zoomlink.DuplicateRecordError` if the id exists.
+        """
+        self._add("meeting record", _INSERT_RECORD, record, _RECORD_COLUMNS)
+
+    def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
+        """Replace the stored record if its version is still ``expected_version``.
+
+        Raises :class:`~zoomlink.StaleRecordError` when it differs or the record is gone;
+        nothing is written then.
+        """
+        self._swap("meeting record", _UPDATE_RECORD, record, _RECORD_COLUMNS, expected_version)
+
+    def remove_meeting_record(self, record_id: str) -> bool:
+        """Delete a meeting record; whether it existed."""
+        with self._connection("remove a meeting record") as conn:
+            removed = conn.execute("DELETE FROM zoomlink_meetings WHERE id = ?", (record_id,))
+            return removed.rowcount == 1
+
+    # -- preferences ----------------------------------------------------------------------
+
+    def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
+        """An app user's stored preference (such as their default conferencing), or ``None``."""
+        with self._connection("read a preference") as conn:
+            row = conn.execute(
+                "SELECT value FROM zoomlink_preferences"
+                " WHERE tenant = ? AND user_id = ? AND name = ?",
+                (tenant, user_id, name),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
+        """Store an app user's preference, replacing any earlier value."""
+        with self._connection("store a preference") as conn:
+            conn.execute(_SET_PREFERENCE, (tenant, user_id, name, value))
+
+    def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
+        """Forget an app user's preference; whether it was set."""
+        with self._connection("remove a preference") as conn:
+            removed = conn.execute(
+                "DELETE FROM zoomlink_preferences WHERE tenant = ? AND user_id = ? AND name = ?",
+                (tenant, user_id, name),
+            )
+            return removed.rowcount == 1
+
+    # -- quotas ---------------------------------------------------------------------------
+
+    def take_quota(self, name: str, *, limit: int, expires_at: datetime) -> int | None:
+        """Atomically count one use of the quota ``name`` if fewer than ``limit`` are used.
+
+        Returns the uses counted so far including this one, or ``None`` (and counts nothing)
+        when ``limit`` are used already. Quotas that expired well before ``expires_at`` are
+        forgotten.
+        """
+        if limit < 1:
+            return None
+        with self._connection("count a quota use", write=True) as conn:
+            conn.execute(_FORGET_QUOTAS, (_time_text(expires_at - _QUOTA_GRACE),))
+            rows = conn.execute(_TAKE_QUOTA, _quota_params(name, limit, expires_at)).fetchall()
+        return int(rows[0][0]) if rows else None
+
+    def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
+        """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
+        with self._connection("fill a quota", write=True) as conn:
+            conn.execute(_FORGET_QUOTAS, (_time_text(expires_at - _QUOTA_GRACE),))
+            conn.execute(_FILL_QUOTA, _quota_params(name, limit, expires_at))
+
+    def quota_used(self, name: str) -> int:
+        """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
+        with self._connection("read a quota") as conn:
+            row = conn.execute(
+                "SELECT used FROM zoomlink_quotas WHERE name = ?", (name,)
+            ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    # -- versioned records (grants, meeting records) ---------------------------------------
+
+    def _add(
+        self, kind: str, statement: str, record: Grant | MeetingRecord, columns: Sequence[str]
+    ) -> None:
+        """Insert a new record; DuplicateRecordError if its id is taken."""
+        with self._connection(f"add a {kind}") as conn:
+            added = conn.execute(statement, _row(record, columns)).rowcount
+        if added != 1:
+            raise DuplicateRecordError(f"{kind} {record.id} exists", record_id=record.id)
+
+    def _swap(
+        self,
+        kind: str,
+        statement: str,
+        record: Grant | MeetingRecord,
+        columns: Sequence[str],
+        expected_version: int,
+    ) -> None:
+        """Replace a record if its stored version is ``expected_version``; else
+        StaleRecordError."""
+        values = [*_row(record, columns)[1:], record.id, expected_version]
+        # One statement: the version check and the write cannot be split by another writer.
+        with self._connection(f"update a {kind}") as conn:
+            updated = conn.execute(statement, values).rowcount
+        if updated != 1:
+            raise StaleRecordError(
+                f"{kind} {record.id} changed since version {expected_version}",
+                record_id=record.id,
+            )
 
     # -- locks ----------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ Written once with async stores in mind; scripts/unasync.py generates the version
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from functools import partial
 
@@ -21,9 +22,13 @@ from zoomlink import (
     LockTimeoutError,
     StaleRecordError,
 )
+from zoomlink.booking import MeetingRecord
 from zoomlink.testing.contracts._concurrent import gather_async
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+INDIA = timezone(timedelta(hours=5, minutes=30))
+# Zoom's meeting IDs are 10 to 11 digits: more than a 32-bit integer holds.
+MEETING_ID = 87_654_321_098
 
 
 def make_grant(grant_id: str = "app:zu1", **changes: object) -> Grant:
@@ -75,6 +80,50 @@ def make_attempt(attempt_id: str = "a1", **changes: object) -> ConnectAttempt:
         expires_at=T0 + timedelta(minutes=10),
     )
     return attrs.evolve(attempt, **changes)  # type: ignore[arg-type]
+
+
+def make_record(record_id: str = "t1:b1", **changes: object) -> MeetingRecord:
+    """A scheduled half-hour meeting of host ``u1`` for booking ``b1`` of tenant ``t1``."""
+    tenant, _, booking_id = record_id.partition(":")
+    record = MeetingRecord(
+        id=record_id,
+        tenant=tenant,
+        booking_id=booking_id,
+        host_id="u1",
+        event_type_id="intro",
+        connection_id="l1",
+        zoom_user="me",
+        quota_user="zu1",
+        marker="[zl:b1]",
+        state="scheduled",
+        meeting_id=MEETING_ID,
+        join_url=f"https://zoom.us/j/{MEETING_ID}?pwd=abc",
+        password="Xy7-q'9",
+        topic="Intro call",
+        start=T0 + timedelta(days=1),
+        end=T0 + timedelta(days=1, minutes=30),
+        timezone="Europe/Berlin",
+        created_at=T0,
+        updated_at=T0,
+    )
+    return attrs.evolve(record, **changes)  # type: ignore[arg-type]
+
+
+async def count_winners(
+    stores: tuple[AsyncTokenStore, AsyncTokenStore],
+    update: Callable[[AsyncTokenStore, int], Awaitable[None]],
+) -> int:
+    """Run eight compare-and-swap updates at once, alternating stores: how many succeeded."""
+
+    async def attempt(index: int) -> bool:
+        try:
+            await update(stores[index % 2], index)
+        except StaleRecordError:
+            return False
+        return True
+
+    results = await gather_async(partial(attempt, index) for index in range(8))
+    return results.count(True)
 
 
 class AsyncTokenStoreContract:
@@ -169,17 +218,11 @@ class AsyncTokenStoreContract:
         grant = make_grant()
         await store.add_grant(grant)
 
-        async def update(index: int) -> bool:
-            target = store if index % 2 else second_store
+        async def update(target: AsyncTokenStore, index: int) -> None:
             candidate = attrs.evolve(grant, sealed_access_token=f"zl1:k1:{index}", version=2)
-            try:
-                await target.update_grant(candidate, expected_version=1)
-            except StaleRecordError:
-                return False
-            return True
+            await target.update_grant(candidate, expected_version=1)
 
-        results = await gather_async(partial(update, index) for index in range(8))
-        assert results.count(True) == 1
+        assert await count_winners((store, second_store), update) == 1
 
     @pytest.mark.asyncio
     async def test_remove_grant_says_whether_it_existed(self, store: AsyncTokenStore) -> None:
@@ -283,6 +326,256 @@ class AsyncTokenStoreContract:
         await store.add_attempt(make_attempt("a2", created_at=T0 + timedelta(minutes=5)))
         assert await store.take_attempt("a1") is not None
         assert await store.take_attempt("a2") is not None
+
+    # -- meeting records ------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_meeting_record_round_trips_unchanged(self, store: AsyncTokenStore) -> None:
+        """A stored record reads back equal: an 11-digit meeting ID, aware times, every field."""
+        start = datetime(2026, 3, 2, 15, 30, 0, 123456, tzinfo=INDIA)
+        record = make_record(
+            start=start,
+            end=start + timedelta(minutes=45),
+            created_at=T0 - timedelta(microseconds=1),
+            recreated=2,
+            announced=True,
+            version=7,
+        )
+        await store.add_meeting_record(record)
+        stored = await store.get_meeting_record(record.id)
+        assert stored == record
+        assert stored is not None
+        assert stored.meeting_id == MEETING_ID
+        times = [stored.start, stored.end, stored.created_at, stored.updated_at]
+        assert all(moment.utcoffset() is not None for moment in times)
+
+    @pytest.mark.asyncio
+    async def test_pending_meeting_record_round_trips(self, store: AsyncTokenStore) -> None:
+        """A pending record (no meeting ID, link or passcode yet) reads back equal."""
+        record = make_record(state="pending", meeting_id=None, join_url="", password="")
+        await store.add_meeting_record(record)
+        assert await store.get_meeting_record(record.id) == record
+
+    @pytest.mark.asyncio
+    async def test_unknown_meeting_record_is_none(self, store: AsyncTokenStore) -> None:
+        """Reading a meeting record that was never stored gives None."""
+        assert await store.get_meeting_record("t1:nothing") is None
+
+    @pytest.mark.asyncio
+    async def test_adding_an_existing_meeting_record_is_refused(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """A second add with the same id raises DuplicateRecordError and keeps the first."""
+        await store.add_meeting_record(make_record())
+        with pytest.raises(DuplicateRecordError) as raised:
+            await store.add_meeting_record(make_record(topic="Another"))
+        assert raised.value.record_id == "t1:b1"
+        stored = await store.get_meeting_record("t1:b1")
+        assert stored is not None
+        assert stored.topic == "Intro call"
+
+    @pytest.mark.asyncio
+    async def test_meeting_record_update_with_the_expected_version_replaces(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """update_meeting_record writes when the stored version is the expected one."""
+        record = make_record(state="pending", meeting_id=None)
+        await store.add_meeting_record(record)
+        newer = attrs.evolve(
+            record, state="scheduled", meeting_id=MEETING_ID + 1, announced=True, version=2
+        )
+        await store.update_meeting_record(newer, expected_version=1)
+        assert await store.get_meeting_record(record.id) == newer
+
+    @pytest.mark.asyncio
+    async def test_meeting_record_update_with_a_stale_version_is_refused(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """A stale update_meeting_record raises StaleRecordError and writes nothing."""
+        record = make_record()
+        await store.add_meeting_record(record)
+        current = attrs.evolve(record, topic="Moved", version=2)
+        await store.update_meeting_record(current, expected_version=1)
+        with pytest.raises(StaleRecordError) as raised:
+            await store.update_meeting_record(
+                attrs.evolve(record, state="cancelled", version=2), expected_version=1
+            )
+        assert raised.value.record_id == record.id
+        assert await store.get_meeting_record(record.id) == current
+
+    @pytest.mark.asyncio
+    async def test_update_of_a_missing_meeting_record_is_refused(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """update_meeting_record on a record that is not stored raises StaleRecordError."""
+        with pytest.raises(StaleRecordError):
+            await store.update_meeting_record(make_record(version=2), expected_version=1)
+        assert await store.get_meeting_record("t1:b1") is None
+
+    @pytest.mark.asyncio
+    async def test_concurrent_meeting_record_updates_let_exactly_one_win(
+        self, store: AsyncTokenStore, second_store: AsyncTokenStore
+    ) -> None:
+        """Of many record updates from the same version, through both stores, one succeeds."""
+        record = make_record()
+        await store.add_meeting_record(record)
+
+        async def update(target: AsyncTokenStore, index: int) -> None:
+            candidate = attrs.evolve(record, topic=f"topic {index}", version=2)
+            await target.update_meeting_record(candidate, expected_version=1)
+
+        assert await count_winners((store, second_store), update) == 1
+
+    @pytest.mark.asyncio
+    async def test_remove_meeting_record_says_whether_it_existed(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """remove_meeting_record deletes the record and reports True, then False."""
+        await store.add_meeting_record(make_record())
+        assert await store.remove_meeting_record("t1:b1") is True
+        assert await store.get_meeting_record("t1:b1") is None
+        assert await store.remove_meeting_record("t1:b1") is False
+
+    @pytest.mark.asyncio
+    async def test_find_meeting_records_filters_and_orders_by_start_then_id(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """find_meeting_records applies every filter given, ordered by start instant then id."""
+        later = T0 + timedelta(days=2)
+        # 14:00 in India is 08:30 UTC: earlier than T0 although its wall-clock text is later.
+        early = datetime(2026, 3, 1, 14, 0, tzinfo=INDIA)
+        await store.add_meeting_record(make_record("t1:b3", start=later, end=later))
+        await store.add_meeting_record(make_record("t1:b2", start=T0, end=T0, host_id="u2"))
+        await store.add_meeting_record(make_record("t1:b1", start=T0, end=T0, state="cancelled"))
+        await store.add_meeting_record(make_record("t2:b1", start=early, end=early))
+        ids = [r.id for r in await store.find_meeting_records()]
+        assert ids == ["t2:b1", "t1:b1", "t1:b2", "t1:b3"]
+        found = await store.find_meeting_records(tenant="t1")
+        assert [r.id for r in found] == ["t1:b1", "t1:b2", "t1:b3"]
+        assert [r.id for r in await store.find_meeting_records(host_id="u2")] == ["t1:b2"]
+        found = await store.find_meeting_records(booking_id="b1")
+        assert [r.id for r in found] == ["t2:b1", "t1:b1"]
+        found = await store.find_meeting_records(state="cancelled")
+        assert [r.id for r in found] == ["t1:b1"]
+        found = await store.find_meeting_records(tenant="t1", host_id="u1", state="scheduled")
+        assert [r.id for r in found] == ["t1:b3"]
+        assert await store.find_meeting_records(tenant="t1", booking_id="b9") == []
+
+    @pytest.mark.asyncio
+    async def test_meeting_records_are_shared_by_store_objects(
+        self, store: AsyncTokenStore, second_store: AsyncTokenStore
+    ) -> None:
+        """A record written through one store object is read and updated through the other."""
+        record = make_record()
+        await store.add_meeting_record(record)
+        assert await second_store.get_meeting_record(record.id) == record
+        assert await second_store.find_meeting_records(tenant="t1") == [record]
+        cancelled = attrs.evolve(record, state="cancelled", version=2)
+        await second_store.update_meeting_record(cancelled, expected_version=1)
+        assert await store.get_meeting_record(record.id) == cancelled
+
+    # -- preferences ----------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_preference_is_set_replaced_and_read(self, store: AsyncTokenStore) -> None:
+        """get_preference is None until set_preference, then the latest value set."""
+        assert await store.get_preference("t1", "u1", "conferencing") is None
+        await store.set_preference("t1", "u1", "conferencing", "zoom")
+        assert await store.get_preference("t1", "u1", "conferencing") == "zoom"
+        await store.set_preference("t1", "u1", "conferencing", "builtin")
+        assert await store.get_preference("t1", "u1", "conferencing") == "builtin"
+
+    @pytest.mark.asyncio
+    async def test_preferences_are_kept_per_tenant_user_and_name(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """A preference belongs to one tenant, user and name; the others are not touched."""
+        await store.set_preference("t1", "u1", "conferencing", "zoom")
+        await store.set_preference("t2", "u1", "conferencing", "builtin")
+        await store.set_preference("t1", "u2", "conferencing", "builtin")
+        await store.set_preference("t1", "u1", "other", "x")
+        assert await store.get_preference("t1", "u1", "conferencing") == "zoom"
+        assert await store.get_preference("t2", "u1", "conferencing") == "builtin"
+        assert await store.get_preference("t1", "u2", "conferencing") == "builtin"
+        assert await store.get_preference("t2", "u2", "conferencing") is None
+        assert await store.remove_preference("t2", "u1", "conferencing") is True
+        assert await store.get_preference("t1", "u1", "conferencing") == "zoom"
+        assert await store.get_preference("t1", "u1", "other") == "x"
+
+    @pytest.mark.asyncio
+    async def test_remove_preference_says_whether_it_was_set(self, store: AsyncTokenStore) -> None:
+        """remove_preference forgets the value and reports True, then False."""
+        await store.set_preference("t1", "u1", "conferencing", "zoom")
+        assert await store.remove_preference("t1", "u1", "conferencing") is True
+        assert await store.get_preference("t1", "u1", "conferencing") is None
+        assert await store.remove_preference("t1", "u1", "conferencing") is False
+
+    # -- quotas ---------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_take_quota_counts_up_to_the_limit(self, store: AsyncTokenStore) -> None:
+        """take_quota returns 1, 2, … up to the limit, then None without counting more."""
+        until = T0 + timedelta(days=1)
+        counts = [
+            await store.take_quota("q:zu1:2026-03-01", limit=3, expires_at=until) for _ in range(4)
+        ]
+        assert counts == [1, 2, 3, None]
+        assert await store.quota_used("q:zu1:2026-03-01") == 3
+
+    @pytest.mark.asyncio
+    async def test_quotas_are_counted_by_name(self, store: AsyncTokenStore) -> None:
+        """Each quota name has its own count."""
+        until = T0 + timedelta(days=1)
+        assert await store.take_quota("q:zu1:2026-03-01", limit=1, expires_at=until) == 1
+        assert await store.take_quota("q:zu2:2026-03-01", limit=1, expires_at=until) == 1
+        assert await store.take_quota("q:zu1:2026-03-01", limit=1, expires_at=until) is None
+        assert await store.quota_used("q:zu2:2026-03-01") == 1
+
+    @pytest.mark.asyncio
+    async def test_unknown_quota_has_no_uses(self, store: AsyncTokenStore) -> None:
+        """quota_used of a quota never taken is 0."""
+        assert await store.quota_used("q:nobody:2026-03-01") == 0
+
+    @pytest.mark.asyncio
+    async def test_filled_quota_takes_no_more(self, store: AsyncTokenStore) -> None:
+        """After fill_quota the quota counts as used up, so take_quota returns None."""
+        until = T0 + timedelta(days=1)
+        assert await store.take_quota("q:zu1:2026-03-01", limit=100, expires_at=until) == 1
+        await store.fill_quota("q:zu1:2026-03-01", limit=100, expires_at=until)
+        assert await store.quota_used("q:zu1:2026-03-01") == 100
+        assert await store.take_quota("q:zu1:2026-03-01", limit=100, expires_at=until) is None
+        await store.fill_quota("q:zu2:2026-03-01", limit=5, expires_at=until)
+        assert await store.take_quota("q:zu2:2026-03-01", limit=5, expires_at=until) is None
+        assert await store.quota_used("q:zu2:2026-03-01") == 5
+
+    @pytest.mark.asyncio
+    async def test_unexpired_quotas_survive_newer_ones(self, store: AsyncTokenStore) -> None:
+        """Counting a quota that expires later keeps the counts of quotas not yet expired."""
+        first, second = T0 + timedelta(days=1), T0 + timedelta(days=2)
+        assert await store.take_quota("q:zu1:2026-03-01", limit=5, expires_at=first) == 1
+        assert await store.take_quota("q:zu1:2026-03-02", limit=5, expires_at=second) == 1
+        await store.fill_quota("q:zu2:2026-03-02", limit=5, expires_at=second)
+        assert await store.quota_used("q:zu1:2026-03-01") == 1
+        assert await store.take_quota("q:zu1:2026-03-01", limit=5, expires_at=first) == 2
+
+    @pytest.mark.asyncio
+    async def test_concurrent_quota_takes_never_pass_the_limit(
+        self, store: AsyncTokenStore, second_store: AsyncTokenStore
+    ) -> None:
+        """Of many concurrent takes through both stores, exactly ``limit`` are counted."""
+        until = T0 + timedelta(days=1)
+        results = await gather_async(
+            partial(
+                (store if i % 2 else second_store).take_quota,
+                "q:zu1:2026-03-01",
+                limit=5,
+                expires_at=until,
+            )
+            for i in range(16)
+        )
+        assert sorted(count for count in results if count is not None) == [1, 2, 3, 4, 5]
+        assert await store.quota_used("q:zu1:2026-03-01") == 5
+        assert await second_store.quota_used("q:zu1:2026-03-01") == 5
 
     # -- locks ----------------------------------------------------------------------------
 

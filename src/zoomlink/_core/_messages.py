@@ -1,0 +1,149 @@
+"""What participants are told about a booking's meeting, and what goes in their calendars.
+
+Times are shown in each recipient's own zone. The host's ``start_url`` is never part of any
+message: it lets anyone start the meeting as the host, and it expires within hours anyway.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from zoomlink.booking import Booking, CalendarEvent, MeetingRecord, Participant
+from zoomlink.models import Notification, NotificationKind
+
+MeetingNews = Literal["meeting_scheduled", "meeting_rescheduled", "meeting_cancelled"]
+
+_HEADLINE: dict[MeetingNews, str] = {
+    "meeting_scheduled": "Booked",
+    "meeting_rescheduled": "Moved",
+    "meeting_cancelled": "Cancelled",
+}
+
+
+def when(booking: Booking, time_zone: str) -> str:
+    """The booking's time as ``time_zone`` sees it, e.g.
+    ``Monday 2 November 2026, 09:00 to 09:30 EST (America/New_York)``."""
+    zone = ZoneInfo(time_zone)
+    start = booking.start.astimezone(zone)
+    end = booking.end.astimezone(zone)
+    day = f"{start:%A} {start.day} {start:%B %Y}"
+    finish = f"{end:%H:%M}" if end.date() == start.date() else f"{end.day} {end:%B}, {end:%H:%M}"
+    if start.tzname() != end.tzname():  # a daylight-saving switch inside the booking
+        return f"{day}, {start:%H:%M %Z} to {finish} {end:%Z} ({time_zone})"
+    return f"{day}, {start:%H:%M} to {finish} {start:%Z} ({time_zone})"
+
+
+def _join_lines(record: MeetingRecord) -> list[str]:
+    return [
+        f"Join Zoom: {record.join_url}",
+        f"Meeting ID: {record.meeting_id}",
+        f"Passcode: {record.password or '(none)'}",
+    ]
+
+
+def _answers(booking: Booking) -> list[str]:
+    if not booking.answers:
+        return []
+    return ["", "Answers:", *(f"- {q}: {a}" for q, a in booking.answers)]
+
+
+def _email_text(
+    news: MeetingNews, booking: Booking, record: MeetingRecord, person: Participant, role: str
+) -> str:
+    other = (
+        ", ".join(client.name for client in booking.clients)
+        if role == "host"
+        else booking.host.name
+    )
+    lines = [
+        f"{_HEADLINE[news]}: {booking.title}",
+        f"With: {other}",
+        f"When: {when(booking, person.time_zone)}",
+    ]
+    if news == "meeting_cancelled":
+        lines.append("The Zoom meeting has been cancelled; its link no longer works.")
+    else:
+        if news == "meeting_rescheduled" and record.recreated:
+            lines.append("The Zoom link has changed: please use the one below.")
+        lines += _join_lines(record)
+    return "\n".join(lines + _answers(booking))
+
+
+def _sms_text(
+    news: MeetingNews, booking: Booking, record: MeetingRecord, person: Participant
+) -> str:
+    head = f"{_HEADLINE[news]}: {booking.title}, {when(booking, person.time_zone)}."
+    if news == "meeting_cancelled":
+        return f"{head} The Zoom meeting is cancelled."
+    changed = " New link!" if news == "meeting_rescheduled" and record.recreated else ""
+    passcode = f", passcode {record.password}" if record.password else ""
+    answers = "".join(f" {q}: {a}." for q, a in booking.answers)
+    return f"{head}{changed} Join: {record.join_url} (ID {record.meeting_id}{passcode}).{answers}"
+
+
+def notifications(
+    news: MeetingNews, booking: Booking, record: MeetingRecord, now: datetime
+) -> list[Notification]:
+    """One message per client and one for the host, each on the recipient's channel."""
+    people: list[tuple[Participant, Literal["host", "client"]]] = [
+        *((client, "client") for client in booking.clients),
+        (booking.host, "host"),
+    ]
+    kind: NotificationKind = news
+    messages = []
+    for person, role in people:
+        text = (
+            _sms_text(news, booking, record, person)
+            if person.channel == "sms"
+            else _email_text(news, booking, record, person, role)
+        )
+        messages.append(
+            Notification(
+                kind=kind,
+                tenant=booking.tenant,
+                recipient_id=person.user_id,
+                subject=f"{_HEADLINE[news]}: {booking.title} ({when(booking, person.time_zone)})",
+                text=text,
+                created_at=now,
+                channel=person.channel,
+                address=person.address,
+                role=role,
+                booking_id=booking.id,
+                meeting_id=record.meeting_id,
+                connection_id=record.connection_id,
+            )
+        )
+    return messages
+
+
+def calendar_owners(booking: Booking) -> list[Participant]:
+    """Whose calendars get the event: the host, and every client who is an app user."""
+    owners = [booking.host]
+    owners += [c for c in booking.clients if c.user_id and c.user_id != booking.host_id]
+    return owners
+
+
+def calendar_uid(record: MeetingRecord) -> str:
+    """The event's uid: the same for the booking on every calendar, stable across moves."""
+    return f"{record.id}@zoomlink"
+
+
+def calendar_event(booking: Booking, record: MeetingRecord, owner: Participant) -> CalendarEvent:
+    """The booking's event on ``owner``'s calendar, carrying the join URL and meeting ID."""
+    assert owner.user_id is not None  # calendar_owners picks app users only
+    description = "\n".join(_join_lines(record))
+    return CalendarEvent(
+        uid=calendar_uid(record),
+        tenant=booking.tenant,
+        owner_id=owner.user_id,
+        booking_id=booking.id,
+        title=booking.title,
+        start=booking.start,
+        end=booking.end,
+        time_zone=owner.time_zone,
+        location=record.join_url,
+        description=description,
+        meeting_id=record.meeting_id or 0,
+    )
