@@ -27,6 +27,9 @@ def test_demo_tells_the_booking_story() -> None:
     text = out.getvalue()
     assert "connected Zoom user: owner@example.com (owner of account acct_demo)" in text
     assert "join URL: https://" in text
+    assert "told client jane@example.net: Booked: Consultation with Jane Doe" in text
+    assert "scheduling again (a retry) is existing" in text
+    assert "same link" in text
     assert "0 meetings left in Zoom for the host" in text
     assert "Zoom sent app_deauthorized (1 signed webhook)" in text
 

@@ -7,21 +7,22 @@ the demo needs no network and no Zoom account.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+import attrs
 import httpx
 
-from zoomlink import Actor, MeetingFields, ZoomApp, ZoomLink
+from zoomlink import Actor, Booking, EventType, Participant, ZoomApp, ZoomLink
+from zoomlink.calendars import MemoryCalendarBackend
+from zoomlink.notify import MemoryNotificationSink
 from zoomlink.testing import FakeClock, FakeZoom
 
 REDIRECT_URI = "http://127.0.0.1:8000/zoom/callback"
 HOST_ZONE = ZoneInfo("Europe/Berlin")
 CLIENT_ZONE = ZoneInfo("America/New_York")
-
-T = TypeVar("T")
 
 
 def _seeded(seed: Mapping[str, Any], section: str, **match: str) -> dict[str, Any]:
@@ -52,8 +53,14 @@ def run_demo(out: TextIO) -> int:
         print(text, file=out)
 
     say("zoomlink demo: a booking's Zoom meeting, against the embedded fake Zoom")
+    sink = MemoryNotificationSink()
+    calendar = MemoryCalendarBackend()
     with ZoomLink(
-        app, http_client=httpx.Client(transport=httpx.MockTransport(fake)), clock=fake.clock
+        app,
+        http_client=httpx.Client(transport=httpx.MockTransport(fake)),
+        clock=fake.clock,
+        notifications=sink,
+        calendar=calendar,
     ) as zoom:
         say("\n1. Connect the host's Zoom account (OAuth with PKCE S256 and a signed state)")
         url = zoom.personal_connect_url("host-1")
@@ -65,35 +72,50 @@ def run_demo(out: TextIO) -> int:
             f"{connection.zoom_account_id}), status {connection.status}"
         )
 
-        def with_token(operation: Callable[[str], T]) -> T:
-            return zoom.with_token(connection.id, operation)
-
-        say("\n2. A client books a 45-minute consultation: one meeting for this booking")
+        event_type = EventType(id="consult", title="Consultation", location="zoom")
+        host = Participant(
+            name="Olivia Owner", time_zone=str(HOST_ZONE), email=owner["email"], user_id="host-1"
+        )
+        client = Participant(name="Jane Doe", time_zone=str(CLIENT_ZONE), email="jane@example.net")
         start = (fake.now() + timedelta(days=2)).astimezone(HOST_ZONE)
         start = start.replace(hour=10, minute=0, second=0, microsecond=0)
-        fields = MeetingFields(
-            topic="Consultation with Jane Doe",
+        booking = Booking(
+            id="bk_demo_1",
+            event_type=event_type,
+            host=host,
+            clients=[client],
             start=start,
-            duration_minutes=45,
-            timezone=str(HOST_ZONE),
-            agenda="[bk_demo_1] First consultation",
+            end=start + timedelta(minutes=45),
+            title="Consultation with Jane Doe",
+            answers={"What would you like to discuss?": "Moving to Berlin"},
         )
-        meeting = with_token(lambda token: zoom.api.create_meeting(token, fields))
-        say(f"   meeting {meeting.id}, passcode {meeting.password}")
-        say(f"   join URL: {meeting.join_url}")
-        say(f"   host sees  {_local(meeting.start, HOST_ZONE)}")
-        say(f"   client sees {_local(meeting.start, CLIENT_ZONE)}")
+
+        say("\n2. A client books a 45-minute consultation: one meeting for this booking")
+        outcome = zoom.schedule(booking)
+        say(f"   {outcome.action} meeting {outcome.meeting_id}, passcode {outcome.password}")
+        say(f"   join URL: {outcome.join_url}")
+        for message in sink.sent:
+            say(f"   told {message.role} {message.address}: {message.subject}")
+        retry = zoom.schedule(booking)
+        say(f"   scheduling again (a retry) is {retry.action}: still one meeting in Zoom")
 
         say("\n3. An hour later the booking moves: the token is refreshed, the meeting updated")
         fake.advance(timedelta(hours=1))
-        later = MeetingFields(start=start + timedelta(hours=1))
-        with_token(lambda token: zoom.api.update_meeting(token, meeting.id, later))
-        moved = with_token(lambda token: zoom.api.get_meeting(token, meeting.id))
-        say(f"   meeting {moved.id} now at {_local(moved.start, HOST_ZONE)}; same link")
+        later = start + timedelta(hours=1)
+        moved = zoom.reschedule(
+            attrs.evolve(booking, start=later, end=later + timedelta(minutes=45))
+        )
+        same = "same link" if moved.join_url == outcome.join_url else "new link"
+        say(f"   {moved.action} meeting {moved.meeting_id}, {same}")
+        [event] = calendar.events("default", "host-1")
+        say(f"   host calendar: {_local(event.start, HOST_ZONE)}")
 
         say("\n4. The booking is cancelled: the meeting is deleted")
-        with_token(lambda token: zoom.api.delete_meeting(token, meeting.id))
-        say(f"   {len(fake.meetings(owner['id']))} meetings left in Zoom for the host")
+        cancelled = zoom.cancel(booking)
+        left = len(fake.meetings(owner["id"]))
+        say(f"   {cancelled.action}; {left} meetings left in Zoom for the host")
+        for record in zoom.meetings(user_id="host-1"):
+            say(f"   tracked: {record.booking_id}, meeting {record.meeting_id}, {record.state}")
 
         say("\n5. The host disconnects: the grant is revoked at Zoom")
         gone = zoom.disconnect(connection.id, actor=Actor("host-1"))
