@@ -211,3 +211,24 @@ def test_without_psycopg_the_module_says_what_to_install(monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(ConfigurationError, match=r'pip install "zoomlink\[postgres\]"'):
         importlib.import_module("zoomlink.stores.postgres")
+
+
+@pytest.mark.asyncio
+async def test_lock_waiters_leave_the_holder_a_connection(
+    postgres_dsn: str, table_prefix: str
+) -> None:
+    """Many tasks queued on one lock, on a pool of three, never starve the holder of the
+    connection it needs to do its work and let go."""
+    store = AsyncPostgresTokenStore(postgres_dsn, table_prefix=table_prefix, max_size=3)
+    finished: list[int] = []
+
+    async def hold_and_work(index: int) -> None:
+        async with store.lock("booking:one", timeout=20):
+            await store.get_grant("no-such-grant")  # needs a second pooled connection
+            finished.append(index)
+
+    try:
+        await asyncio.gather(*(hold_and_work(index) for index in range(8)))
+    finally:
+        await store.aclose()
+    assert sorted(finished) == list(range(8))

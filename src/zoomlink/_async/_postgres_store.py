@@ -6,16 +6,17 @@ compare-and-swap is ``UPDATE … WHERE id = %s AND version = %s``, a take is
 ``DELETE … RETURNING``, a quota use is ``INSERT … ON CONFLICT DO UPDATE … WHERE used < limit``.
 Named locks are session-level advisory locks: the holder keeps one pooled connection for the
 whole block, and a holder whose connection or machine dies loses the lock with its session.
+Waiters poll ``pg_try_advisory_lock`` and hold no connection between tries.
 """
 
 from __future__ import annotations
 
-import math
+import asyncio
 import re
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import datetime, timedelta, timezone
+from time import monotonic
 from types import TracebackType
 from typing import Any
 
@@ -149,6 +150,9 @@ _FILL_QUOTA = """INSERT INTO {quotas} AS q (name, used, expires_at)
     ON CONFLICT (name) DO UPDATE
     SET used = EXCLUDED.used, expires_at = GREATEST(q.expires_at, EXCLUDED.expires_at)"""
 _LOCK_KEY = "SELECT {function}(hashtextextended(%s, 0))"
+# How long a lock waiter sleeps between tries: doubling from the first to the most.
+_LOCK_POLL_FIRST = 0.005
+_LOCK_POLL_MAX = 0.1
 
 
 def _values(
@@ -294,8 +298,8 @@ class AsyncPostgresTokenStore:
     ``async with`` open and close it). A store object belongs to one event loop (its pool's).
 
     Named locks are PostgreSQL advisory locks, excluding holders on every machine; each held
-    or awaited lock occupies one pooled connection, so size ``max_size`` for the locks you
-    expect to hold at once plus the store's other work.
+    lock occupies one pooled connection (waiters poll and hold none), so size ``max_size`` for
+    the locks you expect to hold at once plus the store's other work.
 
     Args:
         conninfo: A libpq connection string or URL (``postgresql://user:pw@host/db``).
@@ -650,47 +654,42 @@ class _AdvisoryLock:
         ) = None
 
     async def __aenter__(self) -> None:
-        deadline = time.monotonic() + self._timeout
+        # Waiters poll with pg_try_advisory_lock and hand their connection back between tries:
+        # a waiter blocked inside PostgreSQL would keep a pooled connection, and enough of them
+        # would starve the holder of the connection it needs to finish and let go.
+        deadline = monotonic() + self._timeout
+        pause = _LOCK_POLL_FIRST
         with _errors(f"take lock {self._name!r}"):
             pool = await self._store._opened()
-            try:
-                conn = await pool.getconn(timeout=max(deadline - time.monotonic(), 0.001))
-            except PoolTimeout:
-                raise _timed_out(
-                    self._name, self._timeout, " (no pooled connection free)"
-                ) from None
-            try:
-                taken = await self._acquire(conn, deadline - time.monotonic())
-            except BaseException:
+            while True:
+                try:
+                    conn = await pool.getconn(timeout=max(deadline - monotonic(), 0.001))
+                except PoolTimeout:
+                    raise _timed_out(
+                        self._name, self._timeout, " (no pooled connection free)"
+                    ) from None
+                try:
+                    taken = await self._try(conn)
+                except BaseException:
+                    await pool.putconn(conn)
+                    raise
+                if taken:
+                    self._held = (pool, conn)
+                    return
                 await pool.putconn(conn)
-                raise
-            if not taken:
-                await pool.putconn(conn)
-                raise _timed_out(self._name, self._timeout)
-        self._held = (pool, conn)
+                remaining = deadline - monotonic()
+                if remaining <= 0:
+                    raise _timed_out(self._name, self._timeout)
+                await asyncio.sleep(min(pause, remaining))
+                pause = min(pause * 2, _LOCK_POLL_MAX)
 
-    async def _acquire(self, conn: AsyncConnection[TupleRow], remaining: float) -> bool:
+    async def _try(self, conn: AsyncConnection[TupleRow]) -> bool:
         try:
-            if remaining <= 0:
-                cursor = await conn.execute(
-                    sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_try_advisory_lock")),
-                    [self._key],
-                )
-                row = await cursor.fetchone()
-                return row is not None and row[0] is True
-            async with conn.transaction():
-                # The server waits (in queue order) and gives up after lock_timeout; the setting
-                # ends with the transaction, the session-level lock does not.
-                await conn.execute(
-                    "SELECT set_config('lock_timeout', %s, true)",
-                    [f"{math.ceil(remaining * 1000)}ms"],
-                )
-                await conn.execute(
-                    sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_advisory_lock")), [self._key]
-                )
-            return True
-        except psycopg.errors.LockNotAvailable:
-            return False
+            cursor = await conn.execute(
+                sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_try_advisory_lock")), [self._key]
+            )
+            row = await cursor.fetchone()
+            return row is not None and row[0] is True
         except BaseException:
             # Whether the lock was granted is unknown: ending the session releases it for sure.
             await conn.close()
