@@ -42,7 +42,7 @@ from zoomlink.errors import (
     ZoomTransportError,
     ZoomValidationError,
 )
-from zoomlink.models import Grant, Link, Meeting, MeetingPage, ResolvedHost, RetryPolicy
+from zoomlink.models import Link, Meeting, MeetingPage, ResolvedHost, RetryPolicy
 from zoomlink.protocols import AsyncCalendarBackend, AsyncNotificationSink, AsyncTokenStore, Clock
 
 T = TypeVar("T")
@@ -186,7 +186,7 @@ class AsyncBookings:
             booking,
             connection_id=link.id,
             zoom_user=host.zoom_user,
-            quota_user=_quota_user(host, grant),
+            quota_user=_limits.quota_user(host, grant),
             now=self._clock.now(),
             previous=previous,
         )
@@ -491,8 +491,3 @@ class AsyncBookings:
                 "the future; Zoom ignores past start times on updates",
                 field="start",
             )
-
-
-def _quota_user(host: ResolvedHost, grant: Grant) -> str:
-    """The Zoom user whose daily quota the booking's meetings use."""
-    return grant.zoom_user_id if host.zoom_user == "me" else host.zoom_user

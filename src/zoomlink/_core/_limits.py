@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from zoomlink._core._http import next_utc_midnight
 from zoomlink.errors import ZoomRateLimitError, ZoomServerError, ZoomTransportError
-from zoomlink.models import RetryPolicy, ZoomPlan
+from zoomlink.models import Grant, ResolvedHost, RetryPolicy, ZoomPlan
 
 LIGHT, MEDIUM = "light", "medium"
 # Zoom's per-second limits by plan and category (account-wide, shared by every app).
@@ -50,6 +50,12 @@ def pace_delay(sent: deque[float], rate: int, tick: float) -> float:
     if len(sent) < rate:
         return 0.0
     return max(0.0, sent[-rate] + WINDOW - tick)
+
+
+def quota_user(host: ResolvedHost, grant: Grant) -> str:
+    """The Zoom user whose daily create/update quota the host's meetings use: the grant's own
+    user through a personal connection, the member's e-mail through an organisation's."""
+    return grant.zoom_user_id if host.zoom_user == "me" else host.zoom_user
 
 
 def quota_name(zoom_user: str, now: datetime) -> str:

@@ -44,7 +44,7 @@ from zoomlink.errors import (
     ZoomTransportError,
     ZoomValidationError,
 )
-from zoomlink.models import Grant, Link, Meeting, MeetingPage, ResolvedHost, RetryPolicy
+from zoomlink.models import Link, Meeting, MeetingPage, ResolvedHost, RetryPolicy
 from zoomlink.protocols import CalendarBackend, NotificationSink, TokenStore, Clock
 
 T = TypeVar("T")
@@ -188,7 +188,7 @@ class Bookings:
             booking,
             connection_id=link.id,
             zoom_user=host.zoom_user,
-            quota_user=_quota_user(host, grant),
+            quota_user=_limits.quota_user(host, grant),
             now=self._clock.now(),
             previous=previous,
         )
@@ -493,8 +493,3 @@ class Bookings:
                 "the future; Zoom ignores past start times on updates",
                 field="start",
             )
-
-
-def _quota_user(host: ResolvedHost, grant: Grant) -> str:
-    """The Zoom user whose daily quota the booking's meetings use."""
-    return grant.zoom_user_id if host.zoom_user == "me" else host.zoom_user

@@ -739,7 +739,7 @@ class ZoomLink:
         host has left, as zoomlink counted them: check before a batch to defer early."""
         host = self.resolve_host(user_id, tenant=tenant, email=email)
         grant = self._tokens.active_grant(self._link_by_id(host.connection.id))
-        quota_user = grant.zoom_user_id if host.zoom_user == "me" else host.zoom_user
+        quota_user = _limits.quota_user(host, grant)
         used = self.store.quota_used(_limits.quota_name(quota_user, self.clock.now()))
         return max(0, _limits.HOST_DAILY_WRITES - used)
 
