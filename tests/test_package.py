@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "zoomlink.errors": 0,
     "zoomlink.models": 1,
     "zoomlink.booking": 1,
+    "zoomlink.availability": 1,
     "zoomlink.protocols": 2,
     "zoomlink.clocks": 2,
     "zoomlink.keyring": 2,

@@ -27,9 +27,11 @@ __all__ = [
     "ConferencingChoice",
     "EventType",
     "LocationSetting",
+    "MeetingOccurrence",
     "MeetingRecord",
     "MeetingSettings",
     "MeetingState",
+    "OccurrenceState",
     "Participant",
 ]
 
@@ -43,6 +45,9 @@ ConferencingChoice = Literal["zoom", "builtin"]
 MeetingState = Literal["pending", "scheduled", "cancelled"]
 """A meeting record's state: ``pending`` while Zoom's answer is not yet recorded (a crash
 leaves it so, and the next call reconciles it), ``scheduled``, or ``cancelled``."""
+
+OccurrenceState = Literal["scheduled", "cancelled"]
+"""One occurrence of a recurring booking's meeting: ``scheduled`` or ``cancelled``."""
 
 BookingAction = Literal[
     "created", "existing", "reconciled", "updated", "recreated", "deleted", "already_gone", "none"
@@ -61,6 +66,9 @@ BookingAction = Literal[
 
 NAME_MAX = 200
 ID_MAX = 200
+RULE_MAX = 500
+# Zoom gives a meeting at most this many alternative hosts; collective bookings stay below it.
+CO_HOSTS_MAX = 20
 ANSWER_MAX = 1000
 # Room kept at the start of Zoom's agenda for the booking marker and a blank line.
 MARKER_ROOM = 40
@@ -253,8 +261,17 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
     return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
 
 
-def _clients(value: Iterable[Participant]) -> tuple[Participant, ...]:
+def _participants(value: Iterable[Participant]) -> tuple[Participant, ...]:
     return tuple(value)
+
+
+def _recurrence(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise _fail("recurrence", "must be an RRULE text such as 'FREQ=WEEKLY;COUNT=4'")
+    if len(value) > RULE_MAX:
+        raise _fail("recurrence", f"at most {RULE_MAX} characters fit")
 
 
 @attrs.frozen(kw_only=True)
@@ -272,16 +289,24 @@ class Booking:
         description: Text for the meeting's agenda.
         answers: What the client entered on the booking form, as (question, answer) pairs.
         tenant: The organisation (tenant) it belongs to.
+        co_hosts: Further hosts of a collective booking (app users, like ``host``): every one
+            must be free, and all of them are told and get the calendar event. The meeting is
+            on ``host``'s connection; co-hosts in the same Zoom account become its alternative
+            hosts, the others are invited.
+        recurrence: For a recurring booking, its rule as iCalendar RRULE text (for instance
+            ``"FREQ=WEEKLY;BYDAY=MO;COUNT=6"``); ``start`` and ``end`` are its first
+            occurrence, and the rule is read on the host's wall clock.
 
     Raises:
         InvalidBookingError: For naive or reversed times, durations that are not whole minutes,
-            unknown time zones, a host without ``user_id``, no clients, or over-long fields.
+            unknown time zones, a host or co-host without ``user_id``, no clients, a co-host
+            listed twice, or over-long fields.
     """
 
     id: str = attrs.field(validator=_text(ID_MAX))
     event_type: EventType
     host: Participant
-    clients: tuple[Participant, ...] = attrs.field(converter=_clients)
+    clients: tuple[Participant, ...] = attrs.field(converter=_participants)
     start: datetime = attrs.field(validator=_aware)
     end: datetime = attrs.field(validator=_aware)
     title: str = attrs.field(validator=_text(TOPIC_MAX))
@@ -290,10 +315,21 @@ class Booking:
         default=(), converter=_answers, validator=_check_answers
     )
     tenant: str = attrs.field(default=DEFAULT_TENANT, validator=_text(ID_MAX))
+    co_hosts: tuple[Participant, ...] = attrs.field(default=(), converter=_participants)
+    recurrence: str | None = attrs.field(default=None, validator=_recurrence)
 
     def __attrs_post_init__(self) -> None:
         if self.host.user_id is None:
             raise _fail("host.user_id", "the host must be an app user (give its user_id)")
+        hosts = [self.host.user_id]
+        for co_host in self.co_hosts:
+            if co_host.user_id is None:
+                raise _fail("co_hosts", f"co-host {co_host.name} must be an app user (user_id)")
+            if co_host.user_id in hosts:
+                raise _fail("co_hosts", f"{co_host.user_id!r} is listed as a host twice")
+            hosts.append(co_host.user_id)
+        if len(self.co_hosts) > CO_HOSTS_MAX:
+            raise _fail("co_hosts", f"at most {CO_HOSTS_MAX} co-hosts fit on one meeting")
         if not self.clients:
             raise _fail("clients", "a booking needs at least one client")
         length = _elapsed(self.start, self.end)
@@ -315,6 +351,28 @@ class Booking:
     def duration_minutes(self) -> int:
         """The real length in whole minutes (right across daylight-saving switches)."""
         return _elapsed(self.start, self.end) // timedelta(minutes=1)
+
+    @property
+    def host_ids(self) -> tuple[str, ...]:
+        """The app user ids of the host and every co-host, host first."""
+        return (self.host_id, *(str(co_host.user_id) for co_host in self.co_hosts))
+
+
+@attrs.frozen(kw_only=True)
+class MeetingOccurrence:
+    """One occurrence of a recurring booking's meeting.
+
+    Attributes:
+        occurrence_id: Zoom's occurrence id (its original start in epoch milliseconds).
+        start: When it starts now (UTC).
+        end: When it ends now (UTC).
+        state: ``scheduled`` or ``cancelled``.
+    """
+
+    occurrence_id: str
+    start: datetime = attrs.field(validator=_aware)
+    end: datetime = attrs.field(validator=_aware)
+    state: OccurrenceState = "scheduled"
 
 
 @attrs.frozen(kw_only=True)
@@ -345,6 +403,8 @@ class MeetingRecord:
         created_at: When the record was first written.
         updated_at: When it last changed.
         version: Bumped on every write (compare-and-swap).
+        recurrence: The RRULE text of a recurring booking's meeting (empty for one meeting).
+        occurrences: A recurring meeting's occurrences, each with its own times and state.
     """
 
     id: str
@@ -369,6 +429,8 @@ class MeetingRecord:
     created_at: datetime = attrs.field(validator=_aware)
     updated_at: datetime = attrs.field(validator=_aware)
     version: int = 1
+    recurrence: str = ""
+    occurrences: tuple[MeetingOccurrence, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -22,6 +22,8 @@ library's failures in one place and still tell them apart::
     ├── BookingStateError             the booking's meeting is not in a state that allows this
     ├── DailyLimitError               the host's 100 meeting creates/updates for this UTC day
     │                                 are used up; ``retry_at`` says when the quota resets
+    ├── BookingConflictError          the booking overlaps the host's busy time (``conflicts``)
+    ├── NoHostAvailableError          no host of a round-robin pool is free (``reasons``)
     ├── StoreError                    a token store could not do what was asked
     │   ├── StaleRecordError          a record changed since it was read (compare-and-swap)
     │   ├── DuplicateRecordError      a record with that id is already stored
@@ -40,6 +42,9 @@ library's failures in one place and still tell them apart::
         ├── ZoomRateLimitError        429: a per-second or daily limit; ``retry_at`` says when
         ├── ZoomServerError           5xx: Zoom failed; safe requests may be retried
         └── ZoomResponseError         Zoom said yes, but with a body zoomlink cannot read
+
+``BookingConflictError`` and ``NoHostAvailableError`` are defined in :mod:`zoomlink.availability`
+next to the :class:`~zoomlink.Conflict` values they carry; ``zoomlink`` exports them all.
 
 Errors carry context (status, Zoom ``code``, ``tracking_id``), never a token, a client secret or a
 ``start_url``: messages from Zoom are scrubbed of every secret the request carried.

@@ -4,6 +4,9 @@ Every step for a booking runs under the store lock ``booking:<record id>``, so c
 retries (several workers, several processes) take turns. A record is written *before* Zoom is
 asked to create a meeting; a crash after Zoom's answer leaves it ``pending``, and the next call
 finds the meeting by the marker at the start of its agenda instead of creating another.
+
+Before a meeting is made or moved, the hosts' busy times are checked under the store lock
+``host:<tenant>:<user id>`` of each host, so two bookings cannot both take the same free time.
 """
 
 from __future__ import annotations
@@ -12,44 +15,51 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Literal, TypeVar
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
 import attrs
 
+from zoomlink._async._announce import AsyncAnnouncer
 from zoomlink._async._api import AsyncZoomAPI
-from zoomlink._async._pacer import AsyncPacer
+from zoomlink._async._availability import AsyncAvailability
+from zoomlink._async._calls import AsyncZoomCalls
 from zoomlink._async._tokens import AsyncTokenKeeper
-from zoomlink._core import _bookings, _limits, _messages
+from zoomlink._core import _bookings, _busy, _limits, _messages
+from zoomlink._core._busy import Guard
+from zoomlink._core._recurrence import ZoomRecurrence
 from zoomlink._locks import AsyncKeyedLock
+from zoomlink.availability import BookingConflictError
 from zoomlink.booking import (
     Booking,
     BookingAction,
     BookingOutcome,
     ConferencingChoice,
     EventType,
+    MeetingOccurrence,
     MeetingRecord,
 )
 from zoomlink.errors import (
     BookingStateError,
     DailyLimitError,
     InvalidBookingError,
+    NeedsReconnectError,
     NotConnectedError,
     StaleRecordError,
-    ZoomAPIError,
     ZoomNotFoundError,
     ZoomRateLimitError,
     ZoomServerError,
     ZoomTransportError,
     ZoomValidationError,
 )
-from zoomlink.models import Link, Meeting, MeetingPage, ResolvedHost, RetryPolicy
+from zoomlink.models import Link, Meeting, MeetingFields, ResolvedHost, RetryPolicy
 from zoomlink.protocols import AsyncCalendarBackend, AsyncNotificationSink, AsyncTokenStore, Clock
 
 T = TypeVar("T")
 
 logger = logging.getLogger("zoomlink")
 
-ResolveHost = Callable[[Booking], Awaitable[ResolvedHost]]
+ResolveUser = Callable[[str, str, "str | None"], Awaitable[ResolvedHost]]
 Place = Literal["zoom", "builtin", "none"]
 
 
@@ -61,24 +71,27 @@ class AsyncBookings:
         *,
         store: AsyncTokenStore,
         tokens: AsyncTokenKeeper,
-        resolve_host: ResolveHost,
+        calls: AsyncZoomCalls,
+        availability: AsyncAvailability,
+        resolve_user: ResolveUser,
         notifications: AsyncNotificationSink,
         calendar: AsyncCalendarBackend | None,
         clock: Clock,
-        pacer: AsyncPacer,
-        retry: RetryPolicy,
+        retry_policy: RetryPolicy,
         lock_timeout: float,
     ) -> None:
         self._store = store
         self._tokens = tokens
-        self._resolve_host = resolve_host
-        self._notifications = notifications
-        self._calendar = calendar
+        self._calls = calls
+        self._availability = availability
+        self._resolve_user = resolve_user
         self._clock = clock
-        self._pacer = pacer
-        self._retry = retry
+        self._retry = retry_policy
         self._lock_timeout = lock_timeout
         self._local = AsyncKeyedLock()
+        self._announcer = AsyncAnnouncer(
+            notifications=notifications, calendar=calendar, clock=clock, save=self._save
+        )
 
     # -- location ----------------------------------------------------------------------------
 
@@ -96,33 +109,39 @@ class AsyncBookings:
 
     # -- the lifecycle -------------------------------------------------------------------------
 
-    async def schedule(self, booking: Booking) -> BookingOutcome:
+    async def schedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
         """Give the booking its Zoom meeting (once), tell everyone, write calendars."""
         place = await self.location(booking.event_type, booking.host_id, booking.tenant)
         if place != "zoom":
             return BookingOutcome(booking_id=booking.id, action="none", location=place)
         self._check_future(booking)
+        plan = _bookings.recurrence(booking)
         async with self._lock(booking):
             record = await self._record(booking)
             if record is not None and record.state == "scheduled":
                 return await self._announce(booking, record, "existing", "meeting_scheduled")
-            if record is not None and record.state == "pending":
-                record, action = await self._settle(booking, record)
-            else:
-                record, action = await self._create(booking, previous=record)
+            async with self._hosts_lock(booking, guard):
+                await self._refuse_conflicts(booking, plan, guard, own=None)
+                if record is not None and record.state == "pending":
+                    record, action = await self._settle(booking, record, plan)
+                else:
+                    record, action = await self._create(booking, plan, previous=record)
             return await self._announce(booking, record, action, "meeting_scheduled")
 
-    async def reschedule(self, booking: Booking) -> BookingOutcome:
+    async def reschedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
         """Move the booking's meeting to the booking's (new) times: one PATCH. A meeting that
         was deleted in Zoom meanwhile is made again, and the outcome says ``recreated``."""
         self._check_future(booking)
+        plan = _bookings.recurrence(booking)
         async with self._lock(booking):
             record = await self._record(booking)
             if record is None:
                 place = await self.location(booking.event_type, booking.host_id, booking.tenant)
                 if place != "zoom":
                     return BookingOutcome(booking_id=booking.id, action="none", location=place)
-                record, action = await self._create(booking, previous=None)
+                async with self._hosts_lock(booking, guard):
+                    await self._refuse_conflicts(booking, plan, guard, own=None)
+                    record, action = await self._create(booking, plan, previous=None)
                 return await self._announce(booking, record, action, "meeting_scheduled")
             if record.state == "cancelled":
                 raise BookingStateError(
@@ -131,14 +150,23 @@ class AsyncBookings:
                     booking_id=booking.id,
                     state=record.state,
                 )
-            if record.state == "pending":
-                record, action = await self._settle(booking, record)
-                if action == "created":  # created at the new times already
-                    return await self._announce(booking, record, action, "meeting_scheduled")
-            if _bookings.same_times(booking, record):
+            if record.state == "scheduled" and _bookings.same_times(booking, record):
                 return await self._announce(booking, record, "existing", "meeting_rescheduled")
-            record, action = await self._move(booking, record)
-            return await self._announce(booking, record, action, "meeting_rescheduled")
+            before = record.occurrences
+            async with self._hosts_lock(booking, guard):
+                await self._refuse_conflicts(booking, plan, guard, own=record)
+                action = "existing"
+                if record.state == "pending":
+                    record, action = await self._settle(booking, record, plan)
+                    if action == "created":  # created at the new times already
+                        return await self._announce(booking, record, action, "meeting_scheduled")
+                if not _bookings.same_times(booking, record):
+                    record, action = await self._move(booking, record, plan)
+            kept = {o.occurrence_id for o in record.occurrences}
+            dropped = tuple(o for o in before if o.occurrence_id not in kept)
+            return await self._announce(
+                booking, record, action, "meeting_rescheduled", dropped=dropped
+            )
 
     async def cancel(self, booking: Booking) -> BookingOutcome:
         """Delete the booking's meeting (one DELETE; gone already counts as done), tell
@@ -150,23 +178,11 @@ class AsyncBookings:
             if record.state == "cancelled":
                 return await self._announce(booking, record, "none", "meeting_cancelled")
             link = await self._link(record)
-            action: BookingAction = "deleted"
             meeting_id = record.meeting_id
             if record.state == "pending":
                 found = await self._find(link, record)
                 meeting_id = found.id if found is not None else None
-            if meeting_id is None:
-                action = "already_gone"
-            else:
-                try:
-                    await self._send(
-                        link,
-                        "meetings.delete",
-                        lambda api, token: api.delete_meeting(token, meeting_id),
-                        safe=True,
-                    )
-                except ZoomNotFoundError:
-                    action = "already_gone"
+            action = await self._delete(link, meeting_id, None)
             record = await self._save(_bookings.cancelled(record, self._clock.now()), record)
             return await self._announce(booking, record, action, "meeting_cancelled")
 
@@ -174,12 +190,102 @@ class AsyncBookings:
         """The booking's meeting record, or ``None``."""
         return await self._store.get_meeting_record(_bookings.record_id(tenant, booking_id))
 
+    # -- one occurrence of a recurring booking ------------------------------------------------
+
+    async def reschedule_occurrence(
+        self, booking: Booking, occurrence: datetime, start: datetime, end: datetime, guard: Guard
+    ) -> BookingOutcome:
+        """Move one occurrence of a recurring booking's meeting (one PATCH with its
+        ``occurrence_id``); the others stay as they are."""
+        moved = attrs.evolve(booking, start=start, end=end, recurrence=None)
+        self._check_future(moved)
+        async with self._lock(booking):
+            record = await self._series(booking)
+            found = self._occurrence(booking, record, occurrence)
+            if found.start == moved.start and found.end == moved.end:
+                return await self._announce(
+                    booking, record, "existing", "meeting_rescheduled", occurrence=found
+                )
+            meeting_id = record.meeting_id
+            assert meeting_id is not None  # scheduled records have one
+            fields = MeetingFields(
+                start=moved.start,
+                duration_minutes=moved.duration_minutes,
+                timezone=booking.host.time_zone,
+            )
+            async with self._hosts_lock(booking, guard):
+                await self._refuse_conflicts(moved, None, guard, own=record)
+                await self._take_quota(record, booking)
+                try:
+                    await self._write(
+                        await self._link(record),
+                        "meetings.update",
+                        lambda api, token: api.update_meeting(
+                            token, meeting_id, fields, occurrence_id=found.occurrence_id
+                        ),
+                        record=record,
+                        booking=booking,
+                    )
+                except ZoomNotFoundError as exc:
+                    raise BookingStateError(
+                        f"the occurrence {found.occurrence_id} of booking {booking.id!r} no "
+                        "longer exists in Zoom",
+                        booking_id=booking.id,
+                        state="gone",
+                    ) from exc
+            changed = attrs.evolve(found, start=_busy.utc(start), end=_busy.utc(end))
+            now = self._clock.now()
+            record = await self._save(_bookings.with_occurrence(record, changed, now), record)
+            return await self._announce(
+                booking, record, "updated", "meeting_rescheduled", occurrence=changed
+            )
+
+    async def cancel_occurrence(self, booking: Booking, occurrence: datetime) -> BookingOutcome:
+        """Delete one occurrence of a recurring booking's meeting (one DELETE with its
+        ``occurrence_id``); the series and its link stay."""
+        async with self._lock(booking):
+            record = await self._series(booking)
+            found = self._occurrence(booking, record, occurrence)
+            if found.state == "cancelled":
+                return await self._announce(
+                    booking, record, "none", "meeting_cancelled", occurrence=found
+                )
+            link = await self._link(record)
+            action = await self._delete(link, record.meeting_id, found.occurrence_id)
+            changed = attrs.evolve(found, state="cancelled")
+            now = self._clock.now()
+            record = await self._save(_bookings.with_occurrence(record, changed, now), record)
+            return await self._announce(
+                booking, record, action, "meeting_cancelled", occurrence=changed
+            )
+
+    async def _series(self, booking: Booking) -> MeetingRecord:
+        record = await self._record(booking)
+        if record is None or record.state != "scheduled" or not record.occurrences:
+            raise BookingStateError(
+                f"booking {booking.id!r} has no scheduled recurring meeting",
+                booking_id=booking.id,
+                state=record.state if record else "none",
+            )
+        return record
+
+    def _occurrence(
+        self, booking: Booking, record: MeetingRecord, when: datetime
+    ) -> MeetingOccurrence:
+        found = _bookings.find_occurrence(record, when)
+        if found is None:
+            raise InvalidBookingError(
+                f"booking {booking.id!r} has no occurrence starting at {when.isoformat()}",
+                field="occurrence",
+            )
+        return found
+
     # -- steps ---------------------------------------------------------------------------------
 
     async def _create(
-        self, booking: Booking, *, previous: MeetingRecord | None
+        self, booking: Booking, plan: ZoomRecurrence | None, *, previous: MeetingRecord | None
     ) -> tuple[MeetingRecord, BookingAction]:
-        host = await self._resolve_host(booking)
+        host = await self._resolve_user(booking.host_id, booking.tenant, booking.host.email)
         link = await self._link_for(host.connection.id, booking)
         grant = await self._tokens.active_grant(link)
         pending = _bookings.pending_record(
@@ -189,6 +295,7 @@ class AsyncBookings:
             quota_user=_limits.quota_user(host, grant),
             now=self._clock.now(),
             previous=previous,
+            plan=plan,
         )
         await self._take_quota(pending, booking)  # fail early, before anything is written
         if previous is None:
@@ -196,37 +303,49 @@ class AsyncBookings:
         else:
             await self._store.update_meeting_record(pending, expected_version=previous.version)
         try:
-            meeting, action = await self._make_meeting(link, booking, pending, quota_taken=True)
+            meeting, action = await self._make_meeting(
+                link, booking, pending, plan, quota_taken=True
+            )
         except BaseException:
             await self._forget(pending, previous)
             raise
-        record = _bookings.scheduled(pending, booking, meeting, self._clock.now(), recreated=False)
+        now = self._clock.now()
+        record = _bookings.scheduled(pending, booking, meeting, now, recreated=False, plan=plan)
         return await self._save(record, pending), action
 
     async def _settle(
-        self, booking: Booking, record: MeetingRecord
+        self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None
     ) -> tuple[MeetingRecord, BookingAction]:
         """Finish a create an earlier call left ``pending``: adopt the meeting it made, or
         create it now if it never reached Zoom."""
         link = await self._link(record)
         found = await self._find(link, record)
         if found is not None:
-            meeting = await self._get(link, found.id)
+            meeting = await self._calls.get_meeting(link, found.id)
             action: BookingAction = "reconciled"
         else:
-            meeting, action = await self._make_meeting(link, booking, record, quota_taken=False)
-        done = _bookings.scheduled(record, booking, meeting, self._clock.now(), recreated=False)
+            meeting, action = await self._make_meeting(
+                link, booking, record, plan, quota_taken=False
+            )
+        now = self._clock.now()
+        done = _bookings.scheduled(record, booking, meeting, now, recreated=False, plan=plan)
         if action == "reconciled":  # the meeting kept the times it was created with
-            done = attrs.evolve(done, start=record.start, end=record.end, topic=record.topic)
+            done = attrs.evolve(
+                done,
+                start=record.start,
+                end=record.end,
+                topic=record.topic,
+                recurrence=record.recurrence,
+            )
         return await self._save(done, record), action
 
     async def _move(
-        self, booking: Booking, record: MeetingRecord
+        self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None
     ) -> tuple[MeetingRecord, BookingAction]:
         link = await self._link(record)
         meeting_id = record.meeting_id
         assert meeting_id is not None  # scheduled records have one
-        fields = _bookings.move_fields(booking, record, record.marker)
+        fields = _bookings.move_fields(booking, record, record.marker, plan)
         await self._take_quota(record, booking)
         try:
             await self._write(
@@ -242,20 +361,45 @@ class AsyncBookings:
                 meeting_id,
                 booking.id,
             )
-            meeting, _ = await self._make_meeting(link, booking, record, quota_taken=False)
+            meeting, _ = await self._make_meeting(link, booking, record, plan, quota_taken=False)
             now = self._clock.now()
-            fresh = _bookings.scheduled(record, booking, meeting, now, recreated=True)
+            fresh = _bookings.scheduled(record, booking, meeting, now, recreated=True, plan=plan)
             return await self._save(fresh, record), "recreated"
-        return await self._save(_bookings.moved(record, booking, self._clock.now()), record), (
-            "updated"
-        )
+        moved = _bookings.moved(record, booking, self._clock.now(), plan)
+        return await self._save(moved, record), "updated"
+
+    async def _delete(
+        self, link: Link, meeting_id: int | None, occurrence_id: str | None
+    ) -> BookingAction:
+        """Delete a meeting (or one occurrence); one Zoom no longer has counts as gone."""
+        if meeting_id is None:
+            return "already_gone"
+        try:
+            await self._calls.send(
+                link,
+                "meetings.delete",
+                lambda api, token: api.delete_meeting(
+                    token, meeting_id, occurrence_id=occurrence_id
+                ),
+                safe=True,
+            )
+        except ZoomNotFoundError:
+            return "already_gone"
+        return "deleted"
 
     async def _make_meeting(
-        self, link: Link, booking: Booking, record: MeetingRecord, *, quota_taken: bool
+        self,
+        link: Link,
+        booking: Booking,
+        record: MeetingRecord,
+        plan: ZoomRecurrence | None,
+        *,
+        quota_taken: bool,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
         look for it by its marker before trying again: a create is never repeated blindly."""
-        fields = _bookings.meeting_fields(booking, record.marker)
+        extra = await self._co_host_settings(booking, link, record)
+        fields = _bookings.meeting_fields(booking, record.marker, plan, extra)
         retry = 0
         while True:
             if not quota_taken:
@@ -275,37 +419,52 @@ class AsyncBookings:
                 found = await self._find(link, record)
                 if found is not None:
                     logger.info("booking %s: Zoom created the meeting after all", booking.id)
-                    return await self._get(link, found.id), "reconciled"
+                    return await self._calls.get_meeting(link, found.id), "reconciled"
                 retry += 1
                 pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
                 if pause is None:
                     raise
                 await asyncio.sleep(pause)
 
+    async def _co_host_settings(
+        self, booking: Booking, link: Link, record: MeetingRecord
+    ) -> dict[str, Any]:
+        """A collective booking's co-hosts: alternative hosts where they are users of the
+        meeting's Zoom account, otherwise invitees."""
+        if not booking.co_hosts:
+            return {}
+        grant = await self._store.get_grant(link.grant_id)
+        account = grant.zoom_account_id if grant else ""
+        own_email = (
+            record.zoom_user if "@" in record.zoom_user else grant.zoom_email if grant else ""
+        )
+        people = []
+        for co_host in booking.co_hosts:
+            assert co_host.user_id is not None  # checked on construction
+            people.append(
+                (co_host, await self._zoom_identity(co_host.user_id, co_host.email, booking))
+            )
+        return _bookings.co_host_settings(people, account, own_email)
+
+    async def _zoom_identity(
+        self, user_id: str, email: str | None, booking: Booking
+    ) -> tuple[str, str] | None:
+        """(Zoom e-mail, Zoom account id) of the user's Zoom host, or ``None`` without one."""
+        try:
+            host = await self._resolve_user(user_id, booking.tenant, email)
+        except (NotConnectedError, NeedsReconnectError):
+            return None
+        link = await self._store.get_link(host.connection.id)
+        grant = await self._store.get_grant(link.grant_id) if link else None
+        if grant is None:
+            return None
+        zoom_email = host.zoom_user if "@" in host.zoom_user else grant.zoom_email
+        return zoom_email, grant.zoom_account_id
+
     async def _find(self, link: Link, record: MeetingRecord) -> Meeting | None:
         """The meeting carrying the record's marker in the host's Zoom meeting list."""
-        cursor = ""
-        found: list[Meeting] = []
-        while True:
-
-            async def page_of(api: AsyncZoomAPI, token: str, cursor: str = cursor) -> MeetingPage:
-                return await api.list_meetings_page(
-                    token, user=record.zoom_user, type="scheduled", next_page_token=cursor
-                )
-
-            page = await self._send(link, "meetings.list", page_of, safe=True)
-            marked = _bookings.find_marked(page.meetings, record.marker)
-            if marked is not None:
-                found.append(marked)
-            if not page.next_page_token:
-                break
-            cursor = page.next_page_token
-        return max(found, key=lambda m: m.id) if found else None
-
-    async def _get(self, link: Link, meeting_id: int) -> Meeting:
-        return await self._send(
-            link, "meetings.get", lambda api, token: api.get_meeting(token, meeting_id), safe=True
-        )
+        listed = await self._calls.list_meetings(link, record.zoom_user, "scheduled")
+        return _bookings.find_marked(listed, record.marker)
 
     async def _write(
         self,
@@ -320,7 +479,7 @@ class AsyncBookings:
         """A meeting create or update: Zoom's per-host daily 429 and passcode refusals become
         zoomlink's typed errors."""
         try:
-            return await self._send(link, route, operation, safe=safe)
+            return await self._calls.send(link, route, operation, safe=safe)
         except ZoomRateLimitError as exc:
             if exc.limit != "host-daily":
                 raise
@@ -336,30 +495,6 @@ class AsyncBookings:
             if passcode is None:
                 raise
             raise passcode from exc
-
-    async def _send(
-        self,
-        link: Link,
-        route: str,
-        operation: Callable[[AsyncZoomAPI, str], Awaitable[T]],
-        *,
-        safe: bool,
-    ) -> T:
-        """One Zoom call: paced, refreshed once on a 401, retried only where that is safe."""
-        grant = await self._tokens.active_grant(link)
-        client = self._tokens.api_for(grant)
-        retry = 0
-        while True:
-            await self._pacer.wait(grant.zoom_account_id, route)
-            try:
-                return await self._tokens.call(link, lambda token: operation(client, token))
-            except (ZoomAPIError, ZoomTransportError) as exc:
-                retry += 1
-                pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=safe)
-                if pause is None:
-                    raise
-                logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
-                await asyncio.sleep(pause)
 
     async def _take_quota(self, record: MeetingRecord, booking: Booking) -> None:
         now = self._clock.now()
@@ -383,7 +518,59 @@ class AsyncBookings:
             booking_id=booking.id,
         )
 
-    # -- telling people ------------------------------------------------------------------------
+    # -- busy time -----------------------------------------------------------------------------
+
+    async def _refuse_conflicts(
+        self,
+        booking: Booking,
+        plan: ZoomRecurrence | None,
+        guard: Guard,
+        *,
+        own: MeetingRecord | None,
+    ) -> None:
+        if not guard.check:
+            return
+        found = await self._availability.conflicts(
+            booking,
+            _bookings.windows(booking, plan),
+            before=guard.before,
+            after=guard.after,
+            own=own,
+            strict=True,
+        )
+        if found:
+            raise BookingConflictError(
+                _busy.conflict_message(booking.id, found), booking_id=booking.id, conflicts=found
+            )
+
+    @asynccontextmanager
+    async def _hosts_lock(self, booking: Booking, guard: Guard) -> AsyncIterator[None]:
+        """Each host's lock (in one order, so two collective bookings cannot deadlock) while
+        their busy time is checked and the meeting made."""
+        names = (
+            []
+            if not guard.check
+            else sorted(
+                f"host:{_bookings.record_id(booking.tenant, host_id)}"
+                for host_id in booking.host_ids
+            )
+        )
+        async with self._hold(names):
+            yield
+
+    @asynccontextmanager
+    async def _hold(self, names: list[str]) -> AsyncIterator[None]:
+        if not names:
+            yield
+            return
+        async with (
+            self._local.hold(names[0], timeout=self._lock_timeout),
+            self._store.lock(names[0], timeout=self._lock_timeout),
+            self._hold(names[1:]),
+        ):
+            yield
+
+    # -- records and links ---------------------------------------------------------------------
 
     async def _announce(
         self,
@@ -391,49 +578,9 @@ class AsyncBookings:
         record: MeetingRecord,
         action: BookingAction,
         news: _messages.MeetingNews,
+        **details: Any,
     ) -> BookingOutcome:
-        """Write calendars and send the messages for the record's state, unless that was done
-        already; anything undelivered is reported and tried again by the next call."""
-        undelivered: list[str] = []
-        if not record.announced:
-            if record.state == "cancelled":
-                news = "meeting_cancelled"
-            undelivered += await self._write_calendars(booking, record, news)
-            for message in _messages.notifications(news, booking, record, self._clock.now()):
-                try:
-                    await self._notifications.notify(message)
-                except Exception:
-                    logger.exception("could not deliver the %s message to %s", news, message.role)
-                    undelivered.append(message.address or "")
-            if not undelivered:
-                record = await self._save(_bookings.announced(record, self._clock.now()), record)
-        return BookingOutcome(
-            booking_id=booking.id,
-            action=action,
-            location="zoom",
-            record=record,
-            undelivered=tuple(undelivered),
-        )
-
-    async def _write_calendars(
-        self, booking: Booking, record: MeetingRecord, news: _messages.MeetingNews
-    ) -> list[str]:
-        if self._calendar is None:
-            return []
-        failed = []
-        for owner in _messages.calendar_owners(booking):
-            event = _messages.calendar_event(booking, record, owner)
-            try:
-                if news == "meeting_cancelled":
-                    await self._calendar.remove_event(event.tenant, event.owner_id, event.uid)
-                else:
-                    await self._calendar.put_event(event)
-            except Exception:
-                logger.exception("could not write the calendar of %s", event.owner_id)
-                failed.append(f"calendar:{event.owner_id}")
-        return failed
-
-    # -- records and links ---------------------------------------------------------------------
+        return await self._announcer.announce(booking, record, action, news, **details)
 
     @asynccontextmanager
     async def _lock(self, booking: Booking) -> AsyncIterator[None]:
@@ -462,6 +609,7 @@ class AsyncBookings:
         except StaleRecordError:
             logger.error("meeting record %s changed under its booking lock", record.id)
             raise
+        self._availability.remember(record)
         return record
 
     async def _forget(self, pending: MeetingRecord, previous: MeetingRecord | None) -> None:

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime, timezone
-from typing import Literal
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
 
 import attrs
 
-from zoomlink.booking import Booking, ConferencingChoice, EventType, MeetingRecord
+from zoomlink._core._recurrence import ZoomRecurrence, occurrence_id, plan_recurrence
+from zoomlink.booking import (
+    Booking,
+    ConferencingChoice,
+    EventType,
+    MeetingOccurrence,
+    MeetingRecord,
+    Participant,
+)
 from zoomlink.errors import PasscodePolicyError, ZoomValidationError
 from zoomlink.models import Meeting, MeetingFields
+
+Window = tuple[datetime, datetime]
 
 DEFAULT_CONFERENCING = "default_conferencing"
 """The preference name of a user's default conferencing."""
@@ -57,12 +67,36 @@ def location(
     return event_type.location
 
 
-def meeting_fields(booking: Booking, mark: str) -> MeetingFields:
+def recurrence(booking: Booking) -> ZoomRecurrence | None:
+    """A recurring booking's rule as Zoom will hold it (``None`` for a single meeting).
+
+    Raises:
+        InvalidBookingError: The rule is one Zoom cannot express (``field="recurrence"``).
+    """
+    if booking.recurrence is None:
+        return None
+    return plan_recurrence(booking.recurrence, booking.start, booking.host.time_zone)
+
+
+def windows(booking: Booking, plan: ZoomRecurrence | None) -> list[Window]:
+    """The times the booking takes: each occurrence of a recurring one, else its own."""
+    if plan is None:
+        return [(booking.start, booking.end)]
+    length = timedelta(minutes=booking.duration_minutes)
+    return [(start, start + length) for start in plan.starts]
+
+
+def meeting_fields(
+    booking: Booking,
+    mark: str,
+    plan: ZoomRecurrence | None = None,
+    extra_settings: dict[str, Any] | None = None,
+) -> MeetingFields:
     """What to send Zoom to create the booking's meeting: UTC start, whole minutes, the host's
-    time zone, and only the event type's settings that are set (Zoom applies the host's own
-    settings to the rest)."""
+    time zone, a recurring booking's rule, and only the settings that are set (Zoom applies
+    the host's own settings to the rest)."""
     settings = booking.event_type.settings
-    zoom_settings = settings.zoom_settings()
+    zoom_settings = {**settings.zoom_settings(), **(extra_settings or {})}
     return MeetingFields(
         topic=booking.title,
         start=booking.start,
@@ -71,27 +105,82 @@ def meeting_fields(booking: Booking, mark: str) -> MeetingFields:
         agenda=agenda(booking, mark),
         password=settings.passcode,
         settings=zoom_settings or None,
+        recurrence=plan.zoom_fields() if plan else None,
     )
 
 
-def move_fields(booking: Booking, record: MeetingRecord, mark: str) -> MeetingFields:
-    """The PATCH for a reschedule: times and time zone always, topic and agenda too."""
+def move_fields(
+    booking: Booking, record: MeetingRecord, mark: str, plan: ZoomRecurrence | None = None
+) -> MeetingFields:
+    """The PATCH for a reschedule: times and time zone always, topic, agenda and a recurring
+    booking's rule too."""
     return MeetingFields(
         topic=booking.title if booking.title != record.topic else None,
         start=booking.start,
         duration_minutes=booking.duration_minutes,
         timezone=booking.host.time_zone,
         agenda=agenda(booking, mark),
+        recurrence=plan.zoom_fields() if plan else None,
     )
 
 
 def same_times(booking: Booking, record: MeetingRecord) -> bool:
-    """Whether the record already has the booking's times, zone and title (a repeated call)."""
+    """Whether the record already has the booking's times, zone, title and rule (a repeated
+    call)."""
+    plan = recurrence(booking)
     return (
         record.start == booking.start
         and record.end == booking.end
         and record.timezone == booking.host.time_zone
         and record.topic == booking.title
+        and record.recurrence == (plan.rule if plan else "")
+    )
+
+
+def occurrences(
+    booking: Booking, plan: ZoomRecurrence | None, meeting: Meeting | None = None
+) -> tuple[MeetingOccurrence, ...]:
+    """A recurring meeting's occurrences: as Zoom listed them when it did, else as the rule
+    expands (Zoom names each by its start in epoch milliseconds)."""
+    if plan is None:
+        return ()
+    length = timedelta(minutes=booking.duration_minutes)
+    if meeting is not None and meeting.occurrences:
+        return tuple(
+            MeetingOccurrence(
+                occurrence_id=o.occurrence_id,
+                start=_utc(o.start),
+                end=_utc(o.start) + timedelta(minutes=o.duration_minutes),
+            )
+            for o in meeting.occurrences
+        )
+    return tuple(
+        MeetingOccurrence(occurrence_id=occurrence_id(start), start=start, end=start + length)
+        for start in plan.starts
+    )
+
+
+def find_occurrence(record: MeetingRecord, when: datetime) -> MeetingOccurrence | None:
+    """The record's occurrence that starts (or originally started) at ``when``."""
+    wanted = occurrence_id(when)
+    for occurrence in record.occurrences:
+        if occurrence.occurrence_id == wanted or occurrence.start == when:
+            return occurrence
+    return None
+
+
+def with_occurrence(
+    record: MeetingRecord, changed: MeetingOccurrence, now: datetime
+) -> MeetingRecord:
+    """The record with one occurrence replaced."""
+    return attrs.evolve(
+        record,
+        occurrences=tuple(
+            changed if o.occurrence_id == changed.occurrence_id else o for o in record.occurrences
+        ),
+        announced=False,
+        updated_at=now,
+        version=record.version + 1,
     )
 
 
@@ -103,6 +192,7 @@ def pending_record(
     quota_user: str,
     now: datetime,
     previous: MeetingRecord | None,
+    plan: ZoomRecurrence | None = None,
 ) -> MeetingRecord:
     """The record written before asking Zoom to create the meeting (write-ahead)."""
     return MeetingRecord(
@@ -124,11 +214,19 @@ def pending_record(
         created_at=previous.created_at if previous else now,
         updated_at=now,
         version=previous.version + 1 if previous else 1,
+        recurrence=plan.rule if plan else "",
+        occurrences=occurrences(booking, plan),
     )
 
 
 def scheduled(
-    record: MeetingRecord, booking: Booking, meeting: Meeting, now: datetime, *, recreated: bool
+    record: MeetingRecord,
+    booking: Booking,
+    meeting: Meeting,
+    now: datetime,
+    *,
+    recreated: bool,
+    plan: ZoomRecurrence | None = None,
 ) -> MeetingRecord:
     """The record once Zoom's meeting is known."""
     return attrs.evolve(
@@ -145,17 +243,24 @@ def scheduled(
         announced=False,
         updated_at=now,
         version=record.version + 1,
+        recurrence=plan.rule if plan else "",
+        occurrences=occurrences(booking, plan, meeting),
     )
 
 
-def moved(record: MeetingRecord, booking: Booking, now: datetime) -> MeetingRecord:
-    """The record after Zoom accepted the reschedule (Zoom answers 204: keep what we sent)."""
+def moved(
+    record: MeetingRecord, booking: Booking, now: datetime, plan: ZoomRecurrence | None = None
+) -> MeetingRecord:
+    """The record after Zoom accepted the reschedule (Zoom answers 204: keep what we sent; a
+    moved series has its occurrences laid out afresh by its rule)."""
     return attrs.evolve(
         record,
         topic=booking.title,
         start=_utc(booking.start),
         end=_utc(booking.end),
         timezone=booking.host.time_zone,
+        recurrence=plan.rule if plan else "",
+        occurrences=occurrences(booking, plan),
         announced=False,
         updated_at=now,
         version=record.version + 1,
@@ -172,6 +277,33 @@ def cancelled(record: MeetingRecord, now: datetime) -> MeetingRecord:
 def announced(record: MeetingRecord, now: datetime) -> MeetingRecord:
     """The record once everyone was told and calendars were written."""
     return attrs.evolve(record, announced=True, updated_at=now, version=record.version + 1)
+
+
+def co_host_settings(
+    co_hosts: Iterable[tuple[Participant, tuple[str, str] | None]],
+    account_id: str,
+    host_email: str,
+) -> dict[str, Any]:
+    """Zoom settings for a collective booking's co-hosts, each given with their Zoom identity
+    (e-mail, account id) or ``None``: users of the meeting's Zoom account become alternative
+    hosts (Zoom allows no others); everyone else is invited by e-mail."""
+    alternative: list[str] = []
+    invited: list[str] = []
+    for person, identity in co_hosts:
+        if identity is not None and identity[1] == account_id:
+            if identity[0].lower() != host_email.lower():
+                alternative.append(identity[0])
+        elif person.email:
+            invited.append(person.email)
+        elif identity is not None:
+            invited.append(identity[0])
+    settings: dict[str, Any] = {}
+    if alternative:
+        settings["alternative_hosts"] = ";".join(alternative)
+        settings["alternative_hosts_email_notification"] = False  # zoomlink tells them itself
+    if invited:
+        settings["meeting_invitees"] = [{"email": email} for email in invited]
+    return settings
 
 
 def passcode_error(error: ZoomValidationError, booking: Booking) -> PasscodePolicyError | None:

@@ -10,7 +10,10 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from zoomlink.booking import Booking, CalendarEvent, MeetingRecord, Participant
+import attrs
+
+from zoomlink._core._recurrence import describe, plan_recurrence
+from zoomlink.booking import Booking, CalendarEvent, MeetingOccurrence, MeetingRecord, Participant
 from zoomlink.models import Notification, NotificationKind
 
 MeetingNews = Literal["meeting_scheduled", "meeting_rescheduled", "meeting_cancelled"]
@@ -49,20 +52,41 @@ def _answers(booking: Booking) -> list[str]:
     return ["", "Answers:", *(f"- {q}: {a}" for q, a in booking.answers)]
 
 
+def _repeats(booking: Booking, occurrence: MeetingOccurrence | None) -> list[str]:
+    """A line on the series: how it repeats, or that only one occurrence changes."""
+    if occurrence is not None:
+        return ["This concerns this one occurrence only; the others stay as they are."]
+    if booking.recurrence is None:
+        return []
+    plan = plan_recurrence(booking.recurrence, booking.start, booking.host.time_zone)
+    return [f"Repeats: {describe(plan, booking.host.time_zone)}"]
+
+
+def _others(booking: Booking, person: Participant, role: str) -> str:
+    if role == "client":
+        hosts = [booking.host, *booking.co_hosts]
+        return ", ".join(host.name for host in hosts)
+    people = [*booking.clients, *(h for h in (booking.host, *booking.co_hosts) if h != person)]
+    return ", ".join(p.name for p in people)
+
+
 def _email_text(
-    news: MeetingNews, booking: Booking, record: MeetingRecord, person: Participant, role: str
+    news: MeetingNews,
+    booking: Booking,
+    record: MeetingRecord,
+    person: Participant,
+    role: str,
+    occurrence: MeetingOccurrence | None,
 ) -> str:
-    other = (
-        ", ".join(client.name for client in booking.clients)
-        if role == "host"
-        else booking.host.name
-    )
     lines = [
         f"{_HEADLINE[news]}: {booking.title}",
-        f"With: {other}",
+        f"With: {_others(booking, person, role)}",
         f"When: {when(booking, person.time_zone)}",
+        *_repeats(booking, occurrence),
     ]
-    if news == "meeting_cancelled":
+    if news == "meeting_cancelled" and occurrence is not None:
+        lines.append("This occurrence is cancelled; the Zoom link stays for the others.")
+    elif news == "meeting_cancelled":
         lines.append("The Zoom meeting has been cancelled; its link no longer works.")
     else:
         if news == "meeting_rescheduled" and record.recreated:
@@ -84,12 +108,20 @@ def _sms_text(
 
 
 def notifications(
-    news: MeetingNews, booking: Booking, record: MeetingRecord, now: datetime
+    news: MeetingNews,
+    booking: Booking,
+    record: MeetingRecord,
+    now: datetime,
+    occurrence: MeetingOccurrence | None = None,
 ) -> list[Notification]:
-    """One message per client and one for the host, each on the recipient's channel."""
+    """One message per client and one per host (co-hosts included), each on the recipient's
+    channel. For one occurrence of a recurring booking, the times are that occurrence's."""
+    if occurrence is not None:
+        booking = attrs.evolve(booking, start=occurrence.start, end=occurrence.end)
     people: list[tuple[Participant, Literal["host", "client"]]] = [
         *((client, "client") for client in booking.clients),
         (booking.host, "host"),
+        *((co_host, "host") for co_host in booking.co_hosts),
     ]
     kind: NotificationKind = news
     messages = []
@@ -97,7 +129,7 @@ def notifications(
         text = (
             _sms_text(news, booking, record, person)
             if person.channel == "sms"
-            else _email_text(news, booking, record, person, role)
+            else _email_text(news, booking, record, person, role, occurrence)
         )
         messages.append(
             Notification(
@@ -119,23 +151,60 @@ def notifications(
 
 
 def calendar_owners(booking: Booking) -> list[Participant]:
-    """Whose calendars get the event: the host, and every client who is an app user."""
-    owners = [booking.host]
-    owners += [c for c in booking.clients if c.user_id and c.user_id != booking.host_id]
+    """Whose calendars get the event: the hosts, and every client who is an app user."""
+    owners = [booking.host, *booking.co_hosts]
+    hosts = set(booking.host_ids)
+    owners += [c for c in booking.clients if c.user_id and c.user_id not in hosts]
     return owners
 
 
-def calendar_uid(record: MeetingRecord) -> str:
-    """The event's uid: the same for the booking on every calendar, stable across moves."""
+def calendar_uid(record: MeetingRecord, occurrence_id: str | None = None) -> str:
+    """The event's uid: the same for the booking on every calendar, stable across moves; one
+    per occurrence of a recurring booking."""
+    if occurrence_id is not None:
+        return f"{record.id}-{occurrence_id}@zoomlink"
     return f"{record.id}@zoomlink"
 
 
-def calendar_event(booking: Booking, record: MeetingRecord, owner: Participant) -> CalendarEvent:
+def calendar_events(
+    booking: Booking,
+    record: MeetingRecord,
+    owner: Participant,
+    dropped: tuple[MeetingOccurrence, ...] = (),
+) -> list[tuple[CalendarEvent, bool]]:
+    """The booking's events on ``owner``'s calendar, each with whether it stays (``True``)
+    or goes: one event, or one per occurrence of a recurring booking."""
+    live = record.state != "cancelled"
+    if not record.occurrences:
+        return [(calendar_event(booking, record, owner), live)]
+    changes = [(o, False) for o in dropped]
+    changes += [(o, live and o.state == "scheduled") for o in record.occurrences]
+    return [
+        (
+            calendar_event(
+                attrs.evolve(booking, start=o.start, end=o.end),
+                record,
+                owner,
+                occurrence_id=o.occurrence_id,
+            ),
+            keep,
+        )
+        for o, keep in changes
+    ]
+
+
+def calendar_event(
+    booking: Booking,
+    record: MeetingRecord,
+    owner: Participant,
+    *,
+    occurrence_id: str | None = None,
+) -> CalendarEvent:
     """The booking's event on ``owner``'s calendar, carrying the join URL and meeting ID."""
     assert owner.user_id is not None  # calendar_owners picks app users only
     description = "\n".join(_join_lines(record))
     return CalendarEvent(
-        uid=calendar_uid(record),
+        uid=calendar_uid(record, occurrence_id),
         tenant=booking.tenant,
         owner_id=owner.user_id,
         booking_id=booking.id,

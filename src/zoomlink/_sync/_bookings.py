@@ -6,6 +6,9 @@ Every step for a booking runs under the store lock ``booking:<record id>``, so c
 retries (several workers, several processes) take turns. A record is written *before* Zoom is
 asked to create a meeting; a crash after Zoom's answer leaves it ``pending``, and the next call
 finds the meeting by the marker at the start of its agenda instead of creating another.
+
+Before a meeting is made or moved, the hosts' busy times are checked under the store lock
+``host:<tenant>:<user id>`` of each host, so two bookings cannot both take the same free time.
 """
 
 from __future__ import annotations
@@ -14,44 +17,51 @@ import time
 import logging
 from collections.abc import Iterator, Callable
 from contextlib import contextmanager
-from typing import Literal, TypeVar
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
 import attrs
 
+from zoomlink._sync._announce import Announcer
 from zoomlink._sync._api import ZoomAPI
-from zoomlink._sync._pacer import Pacer
+from zoomlink._sync._availability import Availability
+from zoomlink._sync._calls import ZoomCalls
 from zoomlink._sync._tokens import TokenKeeper
-from zoomlink._core import _bookings, _limits, _messages
+from zoomlink._core import _bookings, _busy, _limits, _messages
+from zoomlink._core._busy import Guard
+from zoomlink._core._recurrence import ZoomRecurrence
 from zoomlink._locks import KeyedLock
+from zoomlink.availability import BookingConflictError
 from zoomlink.booking import (
     Booking,
     BookingAction,
     BookingOutcome,
     ConferencingChoice,
     EventType,
+    MeetingOccurrence,
     MeetingRecord,
 )
 from zoomlink.errors import (
     BookingStateError,
     DailyLimitError,
     InvalidBookingError,
+    NeedsReconnectError,
     NotConnectedError,
     StaleRecordError,
-    ZoomAPIError,
     ZoomNotFoundError,
     ZoomRateLimitError,
     ZoomServerError,
     ZoomTransportError,
     ZoomValidationError,
 )
-from zoomlink.models import Link, Meeting, MeetingPage, ResolvedHost, RetryPolicy
+from zoomlink.models import Link, Meeting, MeetingFields, ResolvedHost, RetryPolicy
 from zoomlink.protocols import CalendarBackend, NotificationSink, TokenStore, Clock
 
 T = TypeVar("T")
 
 logger = logging.getLogger("zoomlink")
 
-ResolveHost = Callable[[Booking], ResolvedHost]
+ResolveUser = Callable[[str, str, "str | None"], ResolvedHost]
 Place = Literal["zoom", "builtin", "none"]
 
 
@@ -63,24 +73,27 @@ class Bookings:
         *,
         store: TokenStore,
         tokens: TokenKeeper,
-        resolve_host: ResolveHost,
+        calls: ZoomCalls,
+        availability: Availability,
+        resolve_user: ResolveUser,
         notifications: NotificationSink,
         calendar: CalendarBackend | None,
         clock: Clock,
-        pacer: Pacer,
-        retry: RetryPolicy,
+        retry_policy: RetryPolicy,
         lock_timeout: float,
     ) -> None:
         self._store = store
         self._tokens = tokens
-        self._resolve_host = resolve_host
-        self._notifications = notifications
-        self._calendar = calendar
+        self._calls = calls
+        self._availability = availability
+        self._resolve_user = resolve_user
         self._clock = clock
-        self._pacer = pacer
-        self._retry = retry
+        self._retry = retry_policy
         self._lock_timeout = lock_timeout
         self._local = KeyedLock()
+        self._announcer = Announcer(
+            notifications=notifications, calendar=calendar, clock=clock, save=self._save
+        )
 
     # -- location ----------------------------------------------------------------------------
 
@@ -98,33 +111,39 @@ class Bookings:
 
     # -- the lifecycle -------------------------------------------------------------------------
 
-    def schedule(self, booking: Booking) -> BookingOutcome:
+    def schedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
         """Give the booking its Zoom meeting (once), tell everyone, write calendars."""
         place = self.location(booking.event_type, booking.host_id, booking.tenant)
         if place != "zoom":
             return BookingOutcome(booking_id=booking.id, action="none", location=place)
         self._check_future(booking)
+        plan = _bookings.recurrence(booking)
         with self._lock(booking):
             record = self._record(booking)
             if record is not None and record.state == "scheduled":
                 return self._announce(booking, record, "existing", "meeting_scheduled")
-            if record is not None and record.state == "pending":
-                record, action = self._settle(booking, record)
-            else:
-                record, action = self._create(booking, previous=record)
+            with self._hosts_lock(booking, guard):
+                self._refuse_conflicts(booking, plan, guard, own=None)
+                if record is not None and record.state == "pending":
+                    record, action = self._settle(booking, record, plan)
+                else:
+                    record, action = self._create(booking, plan, previous=record)
             return self._announce(booking, record, action, "meeting_scheduled")
 
-    def reschedule(self, booking: Booking) -> BookingOutcome:
+    def reschedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
         """Move the booking's meeting to the booking's (new) times: one PATCH. A meeting that
         was deleted in Zoom meanwhile is made again, and the outcome says ``recreated``."""
         self._check_future(booking)
+        plan = _bookings.recurrence(booking)
         with self._lock(booking):
             record = self._record(booking)
             if record is None:
                 place = self.location(booking.event_type, booking.host_id, booking.tenant)
                 if place != "zoom":
                     return BookingOutcome(booking_id=booking.id, action="none", location=place)
-                record, action = self._create(booking, previous=None)
+                with self._hosts_lock(booking, guard):
+                    self._refuse_conflicts(booking, plan, guard, own=None)
+                    record, action = self._create(booking, plan, previous=None)
                 return self._announce(booking, record, action, "meeting_scheduled")
             if record.state == "cancelled":
                 raise BookingStateError(
@@ -133,14 +152,23 @@ class Bookings:
                     booking_id=booking.id,
                     state=record.state,
                 )
-            if record.state == "pending":
-                record, action = self._settle(booking, record)
-                if action == "created":  # created at the new times already
-                    return self._announce(booking, record, action, "meeting_scheduled")
-            if _bookings.same_times(booking, record):
+            if record.state == "scheduled" and _bookings.same_times(booking, record):
                 return self._announce(booking, record, "existing", "meeting_rescheduled")
-            record, action = self._move(booking, record)
-            return self._announce(booking, record, action, "meeting_rescheduled")
+            before = record.occurrences
+            with self._hosts_lock(booking, guard):
+                self._refuse_conflicts(booking, plan, guard, own=record)
+                action = "existing"
+                if record.state == "pending":
+                    record, action = self._settle(booking, record, plan)
+                    if action == "created":  # created at the new times already
+                        return self._announce(booking, record, action, "meeting_scheduled")
+                if not _bookings.same_times(booking, record):
+                    record, action = self._move(booking, record, plan)
+            kept = {o.occurrence_id for o in record.occurrences}
+            dropped = tuple(o for o in before if o.occurrence_id not in kept)
+            return self._announce(
+                booking, record, action, "meeting_rescheduled", dropped=dropped
+            )
 
     def cancel(self, booking: Booking) -> BookingOutcome:
         """Delete the booking's meeting (one DELETE; gone already counts as done), tell
@@ -152,23 +180,11 @@ class Bookings:
             if record.state == "cancelled":
                 return self._announce(booking, record, "none", "meeting_cancelled")
             link = self._link(record)
-            action: BookingAction = "deleted"
             meeting_id = record.meeting_id
             if record.state == "pending":
                 found = self._find(link, record)
                 meeting_id = found.id if found is not None else None
-            if meeting_id is None:
-                action = "already_gone"
-            else:
-                try:
-                    self._send(
-                        link,
-                        "meetings.delete",
-                        lambda api, token: api.delete_meeting(token, meeting_id),
-                        safe=True,
-                    )
-                except ZoomNotFoundError:
-                    action = "already_gone"
+            action = self._delete(link, meeting_id, None)
             record = self._save(_bookings.cancelled(record, self._clock.now()), record)
             return self._announce(booking, record, action, "meeting_cancelled")
 
@@ -176,12 +192,102 @@ class Bookings:
         """The booking's meeting record, or ``None``."""
         return self._store.get_meeting_record(_bookings.record_id(tenant, booking_id))
 
+    # -- one occurrence of a recurring booking ------------------------------------------------
+
+    def reschedule_occurrence(
+        self, booking: Booking, occurrence: datetime, start: datetime, end: datetime, guard: Guard
+    ) -> BookingOutcome:
+        """Move one occurrence of a recurring booking's meeting (one PATCH with its
+        ``occurrence_id``); the others stay as they are."""
+        moved = attrs.evolve(booking, start=start, end=end, recurrence=None)
+        self._check_future(moved)
+        with self._lock(booking):
+            record = self._series(booking)
+            found = self._occurrence(booking, record, occurrence)
+            if found.start == moved.start and found.end == moved.end:
+                return self._announce(
+                    booking, record, "existing", "meeting_rescheduled", occurrence=found
+                )
+            meeting_id = record.meeting_id
+            assert meeting_id is not None  # scheduled records have one
+            fields = MeetingFields(
+                start=moved.start,
+                duration_minutes=moved.duration_minutes,
+                timezone=booking.host.time_zone,
+            )
+            with self._hosts_lock(booking, guard):
+                self._refuse_conflicts(moved, None, guard, own=record)
+                self._take_quota(record, booking)
+                try:
+                    self._write(
+                        self._link(record),
+                        "meetings.update",
+                        lambda api, token: api.update_meeting(
+                            token, meeting_id, fields, occurrence_id=found.occurrence_id
+                        ),
+                        record=record,
+                        booking=booking,
+                    )
+                except ZoomNotFoundError as exc:
+                    raise BookingStateError(
+                        f"the occurrence {found.occurrence_id} of booking {booking.id!r} no "
+                        "longer exists in Zoom",
+                        booking_id=booking.id,
+                        state="gone",
+                    ) from exc
+            changed = attrs.evolve(found, start=_busy.utc(start), end=_busy.utc(end))
+            now = self._clock.now()
+            record = self._save(_bookings.with_occurrence(record, changed, now), record)
+            return self._announce(
+                booking, record, "updated", "meeting_rescheduled", occurrence=changed
+            )
+
+    def cancel_occurrence(self, booking: Booking, occurrence: datetime) -> BookingOutcome:
+        """Delete one occurrence of a recurring booking's meeting (one DELETE with its
+        ``occurrence_id``); the series and its link stay."""
+        with self._lock(booking):
+            record = self._series(booking)
+            found = self._occurrence(booking, record, occurrence)
+            if found.state == "cancelled":
+                return self._announce(
+                    booking, record, "none", "meeting_cancelled", occurrence=found
+                )
+            link = self._link(record)
+            action = self._delete(link, record.meeting_id, found.occurrence_id)
+            changed = attrs.evolve(found, state="cancelled")
+            now = self._clock.now()
+            record = self._save(_bookings.with_occurrence(record, changed, now), record)
+            return self._announce(
+                booking, record, action, "meeting_cancelled", occurrence=changed
+            )
+
+    def _series(self, booking: Booking) -> MeetingRecord:
+        record = self._record(booking)
+        if record is None or record.state != "scheduled" or not record.occurrences:
+            raise BookingStateError(
+                f"booking {booking.id!r} has no scheduled recurring meeting",
+                booking_id=booking.id,
+                state=record.state if record else "none",
+            )
+        return record
+
+    def _occurrence(
+        self, booking: Booking, record: MeetingRecord, when: datetime
+    ) -> MeetingOccurrence:
+        found = _bookings.find_occurrence(record, when)
+        if found is None:
+            raise InvalidBookingError(
+                f"booking {booking.id!r} has no occurrence starting at {when.isoformat()}",
+                field="occurrence",
+            )
+        return found
+
     # -- steps ---------------------------------------------------------------------------------
 
     def _create(
-        self, booking: Booking, *, previous: MeetingRecord | None
+        self, booking: Booking, plan: ZoomRecurrence | None, *, previous: MeetingRecord | None
     ) -> tuple[MeetingRecord, BookingAction]:
-        host = self._resolve_host(booking)
+        host = self._resolve_user(booking.host_id, booking.tenant, booking.host.email)
         link = self._link_for(host.connection.id, booking)
         grant = self._tokens.active_grant(link)
         pending = _bookings.pending_record(
@@ -191,6 +297,7 @@ class Bookings:
             quota_user=_limits.quota_user(host, grant),
             now=self._clock.now(),
             previous=previous,
+            plan=plan,
         )
         self._take_quota(pending, booking)  # fail early, before anything is written
         if previous is None:
@@ -198,37 +305,49 @@ class Bookings:
         else:
             self._store.update_meeting_record(pending, expected_version=previous.version)
         try:
-            meeting, action = self._make_meeting(link, booking, pending, quota_taken=True)
+            meeting, action = self._make_meeting(
+                link, booking, pending, plan, quota_taken=True
+            )
         except BaseException:
             self._forget(pending, previous)
             raise
-        record = _bookings.scheduled(pending, booking, meeting, self._clock.now(), recreated=False)
+        now = self._clock.now()
+        record = _bookings.scheduled(pending, booking, meeting, now, recreated=False, plan=plan)
         return self._save(record, pending), action
 
     def _settle(
-        self, booking: Booking, record: MeetingRecord
+        self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None
     ) -> tuple[MeetingRecord, BookingAction]:
         """Finish a create an earlier call left ``pending``: adopt the meeting it made, or
         create it now if it never reached Zoom."""
         link = self._link(record)
         found = self._find(link, record)
         if found is not None:
-            meeting = self._get(link, found.id)
+            meeting = self._calls.get_meeting(link, found.id)
             action: BookingAction = "reconciled"
         else:
-            meeting, action = self._make_meeting(link, booking, record, quota_taken=False)
-        done = _bookings.scheduled(record, booking, meeting, self._clock.now(), recreated=False)
+            meeting, action = self._make_meeting(
+                link, booking, record, plan, quota_taken=False
+            )
+        now = self._clock.now()
+        done = _bookings.scheduled(record, booking, meeting, now, recreated=False, plan=plan)
         if action == "reconciled":  # the meeting kept the times it was created with
-            done = attrs.evolve(done, start=record.start, end=record.end, topic=record.topic)
+            done = attrs.evolve(
+                done,
+                start=record.start,
+                end=record.end,
+                topic=record.topic,
+                recurrence=record.recurrence,
+            )
         return self._save(done, record), action
 
     def _move(
-        self, booking: Booking, record: MeetingRecord
+        self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None
     ) -> tuple[MeetingRecord, BookingAction]:
         link = self._link(record)
         meeting_id = record.meeting_id
         assert meeting_id is not None  # scheduled records have one
-        fields = _bookings.move_fields(booking, record, record.marker)
+        fields = _bookings.move_fields(booking, record, record.marker, plan)
         self._take_quota(record, booking)
         try:
             self._write(
@@ -244,20 +363,45 @@ class Bookings:
                 meeting_id,
                 booking.id,
             )
-            meeting, _ = self._make_meeting(link, booking, record, quota_taken=False)
+            meeting, _ = self._make_meeting(link, booking, record, plan, quota_taken=False)
             now = self._clock.now()
-            fresh = _bookings.scheduled(record, booking, meeting, now, recreated=True)
+            fresh = _bookings.scheduled(record, booking, meeting, now, recreated=True, plan=plan)
             return self._save(fresh, record), "recreated"
-        return self._save(_bookings.moved(record, booking, self._clock.now()), record), (
-            "updated"
-        )
+        moved = _bookings.moved(record, booking, self._clock.now(), plan)
+        return self._save(moved, record), "updated"
+
+    def _delete(
+        self, link: Link, meeting_id: int | None, occurrence_id: str | None
+    ) -> BookingAction:
+        """Delete a meeting (or one occurrence); one Zoom no longer has counts as gone."""
+        if meeting_id is None:
+            return "already_gone"
+        try:
+            self._calls.send(
+                link,
+                "meetings.delete",
+                lambda api, token: api.delete_meeting(
+                    token, meeting_id, occurrence_id=occurrence_id
+                ),
+                safe=True,
+            )
+        except ZoomNotFoundError:
+            return "already_gone"
+        return "deleted"
 
     def _make_meeting(
-        self, link: Link, booking: Booking, record: MeetingRecord, *, quota_taken: bool
+        self,
+        link: Link,
+        booking: Booking,
+        record: MeetingRecord,
+        plan: ZoomRecurrence | None,
+        *,
+        quota_taken: bool,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
         look for it by its marker before trying again: a create is never repeated blindly."""
-        fields = _bookings.meeting_fields(booking, record.marker)
+        extra = self._co_host_settings(booking, link, record)
+        fields = _bookings.meeting_fields(booking, record.marker, plan, extra)
         retry = 0
         while True:
             if not quota_taken:
@@ -277,37 +421,52 @@ class Bookings:
                 found = self._find(link, record)
                 if found is not None:
                     logger.info("booking %s: Zoom created the meeting after all", booking.id)
-                    return self._get(link, found.id), "reconciled"
+                    return self._calls.get_meeting(link, found.id), "reconciled"
                 retry += 1
                 pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
                 if pause is None:
                     raise
                 time.sleep(pause)
 
+    def _co_host_settings(
+        self, booking: Booking, link: Link, record: MeetingRecord
+    ) -> dict[str, Any]:
+        """A collective booking's co-hosts: alternative hosts where they are users of the
+        meeting's Zoom account, otherwise invitees."""
+        if not booking.co_hosts:
+            return {}
+        grant = self._store.get_grant(link.grant_id)
+        account = grant.zoom_account_id if grant else ""
+        own_email = (
+            record.zoom_user if "@" in record.zoom_user else grant.zoom_email if grant else ""
+        )
+        people = []
+        for co_host in booking.co_hosts:
+            assert co_host.user_id is not None  # checked on construction
+            people.append(
+                (co_host, self._zoom_identity(co_host.user_id, co_host.email, booking))
+            )
+        return _bookings.co_host_settings(people, account, own_email)
+
+    def _zoom_identity(
+        self, user_id: str, email: str | None, booking: Booking
+    ) -> tuple[str, str] | None:
+        """(Zoom e-mail, Zoom account id) of the user's Zoom host, or ``None`` without one."""
+        try:
+            host = self._resolve_user(user_id, booking.tenant, email)
+        except (NotConnectedError, NeedsReconnectError):
+            return None
+        link = self._store.get_link(host.connection.id)
+        grant = self._store.get_grant(link.grant_id) if link else None
+        if grant is None:
+            return None
+        zoom_email = host.zoom_user if "@" in host.zoom_user else grant.zoom_email
+        return zoom_email, grant.zoom_account_id
+
     def _find(self, link: Link, record: MeetingRecord) -> Meeting | None:
         """The meeting carrying the record's marker in the host's Zoom meeting list."""
-        cursor = ""
-        found: list[Meeting] = []
-        while True:
-
-            def page_of(api: ZoomAPI, token: str, cursor: str = cursor) -> MeetingPage:
-                return api.list_meetings_page(
-                    token, user=record.zoom_user, type="scheduled", next_page_token=cursor
-                )
-
-            page = self._send(link, "meetings.list", page_of, safe=True)
-            marked = _bookings.find_marked(page.meetings, record.marker)
-            if marked is not None:
-                found.append(marked)
-            if not page.next_page_token:
-                break
-            cursor = page.next_page_token
-        return max(found, key=lambda m: m.id) if found else None
-
-    def _get(self, link: Link, meeting_id: int) -> Meeting:
-        return self._send(
-            link, "meetings.get", lambda api, token: api.get_meeting(token, meeting_id), safe=True
-        )
+        listed = self._calls.list_meetings(link, record.zoom_user, "scheduled")
+        return _bookings.find_marked(listed, record.marker)
 
     def _write(
         self,
@@ -322,7 +481,7 @@ class Bookings:
         """A meeting create or update: Zoom's per-host daily 429 and passcode refusals become
         zoomlink's typed errors."""
         try:
-            return self._send(link, route, operation, safe=safe)
+            return self._calls.send(link, route, operation, safe=safe)
         except ZoomRateLimitError as exc:
             if exc.limit != "host-daily":
                 raise
@@ -338,30 +497,6 @@ class Bookings:
             if passcode is None:
                 raise
             raise passcode from exc
-
-    def _send(
-        self,
-        link: Link,
-        route: str,
-        operation: Callable[[ZoomAPI, str], T],
-        *,
-        safe: bool,
-    ) -> T:
-        """One Zoom call: paced, refreshed once on a 401, retried only where that is safe."""
-        grant = self._tokens.active_grant(link)
-        client = self._tokens.api_for(grant)
-        retry = 0
-        while True:
-            self._pacer.wait(grant.zoom_account_id, route)
-            try:
-                return self._tokens.call(link, lambda token: operation(client, token))
-            except (ZoomAPIError, ZoomTransportError) as exc:
-                retry += 1
-                pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=safe)
-                if pause is None:
-                    raise
-                logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
-                time.sleep(pause)
 
     def _take_quota(self, record: MeetingRecord, booking: Booking) -> None:
         now = self._clock.now()
@@ -385,7 +520,59 @@ class Bookings:
             booking_id=booking.id,
         )
 
-    # -- telling people ------------------------------------------------------------------------
+    # -- busy time -----------------------------------------------------------------------------
+
+    def _refuse_conflicts(
+        self,
+        booking: Booking,
+        plan: ZoomRecurrence | None,
+        guard: Guard,
+        *,
+        own: MeetingRecord | None,
+    ) -> None:
+        if not guard.check:
+            return
+        found = self._availability.conflicts(
+            booking,
+            _bookings.windows(booking, plan),
+            before=guard.before,
+            after=guard.after,
+            own=own,
+            strict=True,
+        )
+        if found:
+            raise BookingConflictError(
+                _busy.conflict_message(booking.id, found), booking_id=booking.id, conflicts=found
+            )
+
+    @contextmanager
+    def _hosts_lock(self, booking: Booking, guard: Guard) -> Iterator[None]:
+        """Each host's lock (in one order, so two collective bookings cannot deadlock) while
+        their busy time is checked and the meeting made."""
+        names = (
+            []
+            if not guard.check
+            else sorted(
+                f"host:{_bookings.record_id(booking.tenant, host_id)}"
+                for host_id in booking.host_ids
+            )
+        )
+        with self._hold(names):
+            yield
+
+    @contextmanager
+    def _hold(self, names: list[str]) -> Iterator[None]:
+        if not names:
+            yield
+            return
+        with (
+            self._local.hold(names[0], timeout=self._lock_timeout),
+            self._store.lock(names[0], timeout=self._lock_timeout),
+            self._hold(names[1:]),
+        ):
+            yield
+
+    # -- records and links ---------------------------------------------------------------------
 
     def _announce(
         self,
@@ -393,49 +580,9 @@ class Bookings:
         record: MeetingRecord,
         action: BookingAction,
         news: _messages.MeetingNews,
+        **details: Any,
     ) -> BookingOutcome:
-        """Write calendars and send the messages for the record's state, unless that was done
-        already; anything undelivered is reported and tried again by the next call."""
-        undelivered: list[str] = []
-        if not record.announced:
-            if record.state == "cancelled":
-                news = "meeting_cancelled"
-            undelivered += self._write_calendars(booking, record, news)
-            for message in _messages.notifications(news, booking, record, self._clock.now()):
-                try:
-                    self._notifications.notify(message)
-                except Exception:
-                    logger.exception("could not deliver the %s message to %s", news, message.role)
-                    undelivered.append(message.address or "")
-            if not undelivered:
-                record = self._save(_bookings.announced(record, self._clock.now()), record)
-        return BookingOutcome(
-            booking_id=booking.id,
-            action=action,
-            location="zoom",
-            record=record,
-            undelivered=tuple(undelivered),
-        )
-
-    def _write_calendars(
-        self, booking: Booking, record: MeetingRecord, news: _messages.MeetingNews
-    ) -> list[str]:
-        if self._calendar is None:
-            return []
-        failed = []
-        for owner in _messages.calendar_owners(booking):
-            event = _messages.calendar_event(booking, record, owner)
-            try:
-                if news == "meeting_cancelled":
-                    self._calendar.remove_event(event.tenant, event.owner_id, event.uid)
-                else:
-                    self._calendar.put_event(event)
-            except Exception:
-                logger.exception("could not write the calendar of %s", event.owner_id)
-                failed.append(f"calendar:{event.owner_id}")
-        return failed
-
-    # -- records and links ---------------------------------------------------------------------
+        return self._announcer.announce(booking, record, action, news, **details)
 
     @contextmanager
     def _lock(self, booking: Booking) -> Iterator[None]:
@@ -464,6 +611,7 @@ class Bookings:
         except StaleRecordError:
             logger.error("meeting record %s changed under its booking lock", record.id)
             raise
+        self._availability.remember(record)
         return record
 
     def _forget(self, pending: MeetingRecord, previous: MeetingRecord | None) -> None:

@@ -28,9 +28,10 @@ from psycopg import Connection, sql
 from psycopg.abc import Params
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
+from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from zoomlink.booking import MeetingRecord, MeetingState
+from zoomlink.booking import MeetingOccurrence, MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
@@ -88,7 +89,8 @@ _CREATE_TABLES = (
         topic text NOT NULL, start timestamptz NOT NULL, "end" timestamptz NOT NULL,
         timezone text NOT NULL, recreated integer NOT NULL, announced boolean NOT NULL,
         created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
-        version bigint NOT NULL)""",
+        version bigint NOT NULL, recurrence text NOT NULL DEFAULT '',
+        occurrences jsonb NOT NULL DEFAULT '[]')""",
     "CREATE INDEX IF NOT EXISTS {meetings_tenant} ON {meetings} (tenant, start)",
     "CREATE INDEX IF NOT EXISTS {meetings_host} ON {meetings} (host_id, start)",
     """CREATE TABLE IF NOT EXISTS {preferences} (
@@ -97,6 +99,20 @@ _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS {quotas} (
         name text PRIMARY KEY, used integer NOT NULL, expires_at timestamptz NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS {quotas_expiry} ON {quotas} (expires_at)",
+)
+# Columns added within version 1 to tables that older databases already have: the table's
+# name (a key of _NAMES), then the columns with their definitions. The defaults give the rows
+# already there their meaning (a one-off meeting: no rule, no occurrences). The occurrences are
+# a JSON array of {"occurrence_id", "start", "end", "state"} objects, times as fixed-width
+# ISO-8601 UTC text (``2026-03-01T09:00:00.000000Z``).
+_ADDED_COLUMNS = (
+    (
+        "meetings",
+        (
+            ("recurrence", "text NOT NULL DEFAULT ''"),
+            ("occurrences", "jsonb NOT NULL DEFAULT '[]'"),
+        ),
+    ),
 )
 _NAMES = (
     "schema",
@@ -157,11 +173,55 @@ _LOCK_POLL_FIRST = 0.005
 _LOCK_POLL_MAX = 0.1
 
 
+def _time_text(moment: datetime) -> str:
+    """Fixed-width ISO-8601 UTC text: ``2026-03-01T09:00:00.000000Z``."""
+    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
+
+
+def _text_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=timezone.utc)
+
+
+def _occurrences_json(occurrences: Sequence[MeetingOccurrence]) -> Jsonb:
+    """A meeting's occurrences as the value of the ``occurrences`` column."""
+    return Jsonb(
+        [
+            {
+                "occurrence_id": occurrence.occurrence_id,
+                "start": _time_text(occurrence.start),
+                "end": _time_text(occurrence.end),
+                "state": occurrence.state,
+            }
+            for occurrence in occurrences
+        ]
+    )
+
+
+def _json_occurrences(items: Sequence[dict[str, Any]]) -> tuple[MeetingOccurrence, ...]:
+    return tuple(
+        MeetingOccurrence(
+            occurrence_id=item["occurrence_id"],
+            start=_text_time(item["start"]),
+            end=_text_time(item["end"]),
+            state=item["state"],
+        )
+        for item in items
+    )
+
+
 def _values(
     record: Grant | Link | ConnectAttempt | MeetingRecord, columns: Sequence[str]
 ) -> list[Any]:
-    values = [getattr(record, column) for column in columns]
-    return [list(v) if column == "scopes" else v for column, v in zip(columns, values, strict=True)]
+    values: list[Any] = []
+    for column in columns:
+        value = getattr(record, column)
+        if column == "scopes":
+            value = list(value)
+        elif column == "occurrences":
+            value = _occurrences_json(value)
+        values.append(value)
+    return values
 
 
 def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
@@ -172,6 +232,9 @@ def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
             fields[column] = fields[column].astimezone(timezone.utc)
     if "scopes" in fields:
         fields["scopes"] = tuple(fields["scopes"])
+    if "occurrences" in fields:
+        # psycopg reads jsonb as Python lists and dicts.
+        fields["occurrences"] = _json_occurrences(fields["occurrences"])
     return fields
 
 
@@ -206,11 +269,26 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         f"create_{index}": sql.SQL(statement).format(**names)
         for index, statement in enumerate(_CREATE_TABLES)
     }
+    for table, added in _ADDED_COLUMNS:
+        queries[f"add_columns_{table}"] = sql.SQL("ALTER TABLE {table} {columns}").format(
+            table=names[table],
+            columns=sql.SQL(", ").join(
+                sql.SQL("ADD COLUMN IF NOT EXISTS {} {}").format(
+                    sql.Identifier(column), sql.SQL(definition)
+                )
+                for column, definition in added
+            ),
+        )
     queries.update(
         create_schema=sql.SQL(
             "CREATE TABLE IF NOT EXISTS {schema} (version integer NOT NULL)"
         ).format(**names),
         schema_version=sql.SQL("SELECT max(version) FROM {schema}").format(**names),
+        # The columns a table has, resolved by name as every other statement resolves it.
+        table_columns=sql.SQL(
+            "SELECT attname FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+        ).format(),
         set_schema_version=sql.SQL("INSERT INTO {schema} (version) VALUES (%s)").format(**names),
         get_grant=sql.SQL("SELECT {c} FROM {grants} WHERE id = %s").format(
             c=grant_columns, **names
@@ -626,11 +704,25 @@ class PostgresTokenStore:
                     )
                 for index in range(len(_CREATE_TABLES)):
                     conn.execute(self._sql[f"create_{index}"])
+                self._add_columns(conn)
                 if version is None:
                     conn.execute(self._sql["set_schema_version"], [SCHEMA_VERSION])
                 # Later versions migrate here, from ``version`` up to SCHEMA_VERSION.
             self._ready = True
         return self._pool
+
+    def _add_columns(self, conn: Connection[TupleRow]) -> None:
+        """Add the columns of ``_ADDED_COLUMNS`` that tables made by an older zoomlink lack.
+
+        Runs under the schema lock, inside the set-up's transaction. The columns present are
+        read first, so an up-to-date table is not locked (ALTER TABLE takes an exclusive lock
+        even when IF NOT EXISTS finds nothing to do).
+        """
+        for table, added in _ADDED_COLUMNS:
+            cursor = conn.execute(self._sql["table_columns"], [self._prefix + table])
+            present = {str(name) for (name,) in cursor.fetchall()}
+            if any(column not in present for column, _ in added):
+                conn.execute(self._sql[f"add_columns_{table}"])
 
     def _run(self, action: str, query: str, params: Params) -> tuple[list[TupleRow], int]:
         """Run one statement on a pooled connection: its rows (if any) and its row count."""

@@ -9,33 +9,27 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from types import TracebackType
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import attrs
 import httpx
 
 from zoomlink._sync._api import ZoomAPI
+from zoomlink._sync._availability import Availability
 from zoomlink._sync._bookings import Bookings
+from zoomlink._sync._calls import ZoomCalls
 from zoomlink._sync._http import new_client
 from zoomlink._sync._memory_store import MemoryTokenStore
 from zoomlink._sync._notify import LoggingNotificationSink
 from zoomlink._sync._pacer import Pacer
+from zoomlink._sync._scheduling import Scheduling
 from zoomlink._sync._tokens import TokenKeeper
-from zoomlink._core import _bookings, _connect, _grants, _limits, _links
-from zoomlink.booking import (
-    Booking,
-    BookingOutcome,
-    ConferencingChoice,
-    EventType,
-    MeetingRecord,
-    MeetingState,
-)
+from zoomlink._core import _connect, _grants, _limits, _links
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
     AuthorizationCodeError,
     ConfigurationError,
     DuplicateRecordError,
-    InvalidInputError,
     InvalidStateError,
     NeedsReconnectError,
     NotConnectedError,
@@ -81,7 +75,7 @@ _LINK_POLICIES = ("exclusive", "shared")
 _DISCONNECT_POLICIES = ("organization_admins", "zoom_admin")
 
 
-class ZoomLink:
+class ZoomLink(Scheduling):
     """zoomlink for threaded hosts (Django, Flask …). The async twin serves the
     others with the same methods.
 
@@ -115,6 +109,9 @@ class ZoomLink:
         zoom_plan: The Zoom accounts' plan (``free``, ``pro``, ``business``), which sets the
             per-second limits requests are paced to; ``None`` turns pacing off.
         retry: How calls that failed for a passing reason are retried.
+        busy_ttl: How long a host's Zoom meetings, once listed, serve conflict checks and
+            free slots before they are listed again. zoomlink's own changes and the webhook
+            handler keep the view fresh in between.
 
     Raises:
         ConfigurationError: For no app, two apps of one kind, a store without a keyring, or an
@@ -139,6 +136,7 @@ class ZoomLink:
         calendar: CalendarBackend | None = None,
         zoom_plan: ZoomPlan | None = "pro",
         retry: RetryPolicy | None = None,
+        busy_ttl: timedelta = timedelta(seconds=60),
     ) -> None:
         if not apps:
             raise ConfigurationError("ZoomLink needs at least one ZoomApp")
@@ -193,16 +191,33 @@ class ZoomLink:
             lock_timeout=lock_timeout,
             reconnect_url=reconnect_url,
         )
+        if busy_ttl < timedelta(0):
+            raise ConfigurationError(f"busy_ttl must be a timedelta of 0 or more, not {busy_ttl!r}")
         self.calendar = calendar
+        retry_policy = retry or RetryPolicy()
+        calls = ZoomCalls(
+            tokens=self._tokens, pacer=Pacer(zoom_plan), retry=retry_policy, clock=self.clock
+        )
+        self._availability = Availability(
+            store=self.store,
+            calls=calls,
+            resolve_user=self._resolve_user,
+            link_for=self._link_by_id,
+            calendar=calendar,
+            clock=self.clock,
+            ttl=busy_ttl,
+            lock_timeout=lock_timeout,
+        )
         self._bookings = Bookings(
             store=self.store,
             tokens=self._tokens,
-            resolve_host=self._booking_host,
+            calls=calls,
+            availability=self._availability,
+            resolve_user=self._resolve_user,
             notifications=self.notifications,
             calendar=calendar,
             clock=self.clock,
-            pacer=Pacer(zoom_plan),
-            retry=retry or RetryPolicy(),
+            retry_policy=retry_policy,
             lock_timeout=lock_timeout,
         )
 
@@ -621,117 +636,6 @@ class ZoomLink:
 
     # -- bookings ---------------------------------------------------------------------------
 
-    def schedule(self, booking: Booking) -> BookingOutcome:
-        """Give an online booking its own Zoom meeting, tell the client(s) and the host, and
-        put it in their calendars.
-
-        Whether the booking gets Zoom is decided now from its event type's location (falling
-        back to the host's default conferencing). The meeting goes on the host's resolved
-        connection with the start in UTC, whole minutes and the host's time zone. Calling it
-        again for the same booking returns the same meeting without asking Zoom again; a call
-        interrupted after Zoom's answer is finished by the next one, which finds the meeting
-        by its booking marker instead of creating a second.
-
-        Returns:
-            What happened (``created``, ``existing``, ``reconciled``, or ``none`` for a
-            booking that is not on Zoom), with the record carrying join URL, meeting ID and
-            passcode.
-
-        Raises:
-            InvalidBookingError: The booking starts in the past.
-            NotConnectedError: No connection serves the host.
-            NeedsReconnectError: The host's connection must be reconnected first.
-            DailyLimitError: The host's 100 meeting creates/updates for today are used up.
-            PasscodePolicyError: The event type's passcode breaks the host's Zoom rules.
-            ZoomAPIError: Zoom refused for another reason; nothing is left half-made.
-        """
-        return self._bookings.schedule(booking)
-
-    def reschedule(self, booking: Booking) -> BookingOutcome:
-        """Move the booking's meeting to the booking's current times with one PATCH, tell
-        everyone and update the calendar events.
-
-        A meeting deleted in Zoom meanwhile is created again (action ``recreated``; the
-        messages say the link changed). A booking without a meeting gets one (``created``).
-
-        Raises:
-            BookingStateError: The booking was cancelled.
-            DailyLimitError, PasscodePolicyError, ZoomAPIError: As for :meth:`schedule`.
-        """
-        return self._bookings.reschedule(booking)
-
-    def cancel(self, booking: Booking) -> BookingOutcome:
-        """Delete the booking's meeting with one DELETE (a meeting Zoom no longer has counts
-        as deleted), tell everyone and remove the calendar events.
-
-        Returns:
-            What happened (``deleted``, ``already_gone``, or ``none`` when there was nothing
-            to cancel because it was never scheduled or was cancelled before).
-        """
-        return self._bookings.cancel(booking)
-
-    def meeting_record(
-        self, booking_id: str, *, tenant: str = DEFAULT_TENANT
-    ) -> MeetingRecord | None:
-        """The meeting record zoomlink keeps for a booking, or ``None``."""
-        return self._bookings.record(tenant, booking_id)
-
-    def meetings(
-        self,
-        *,
-        tenant: str = DEFAULT_TENANT,
-        user_id: str | None = None,
-        booking_id: str | None = None,
-        state: MeetingState | None = None,
-    ) -> list[MeetingRecord]:
-        """Every meeting zoomlink made in the tenant (an organisation), or for one host user or
-        booking, with its state, by start time."""
-        return self.store.find_meeting_records(
-            tenant=tenant, host_id=user_id, booking_id=booking_id, state=state
-        )
-
-    def set_default_conferencing(
-        self, user_id: str, choice: ConferencingChoice, *, tenant: str = DEFAULT_TENANT
-    ) -> None:
-        """Make Zoom (or the host app's built-in calls) the user's default conferencing, used
-        by event types whose location is ``default``.
-
-        Raises:
-            InvalidInputError: ``choice`` is neither ``zoom`` nor ``builtin``.
-        """
-        if choice not in ("zoom", "builtin"):
-            raise InvalidInputError(f"default conferencing is zoom or builtin, not {choice!r}")
-        self.store.set_preference(tenant, user_id, _bookings.DEFAULT_CONFERENCING, choice)
-
-    def clear_default_conferencing(
-        self, user_id: str, *, tenant: str = DEFAULT_TENANT
-    ) -> bool:
-        """Forget the user's default conferencing (back to the built-in calls); whether one
-        was set."""
-        return self.store.remove_preference(tenant, user_id, _bookings.DEFAULT_CONFERENCING)
-
-    def default_conferencing(
-        self, user_id: str, *, tenant: str = DEFAULT_TENANT
-    ) -> ConferencingChoice | None:
-        """The user's default conferencing, or ``None`` when never chosen."""
-        return self._bookings.default_conferencing(user_id, tenant)
-
-    def location(
-        self, event_type: EventType, user_id: str, *, tenant: str = DEFAULT_TENANT
-    ) -> Literal["zoom", "builtin", "none"]:
-        """Where a booking of ``event_type`` hosted by ``user_id`` would take place now."""
-        return self._bookings.location(event_type, user_id, tenant)
-
-    def zoom_event_types(
-        self, event_types: Iterable[EventType], user_id: str, *, tenant: str = DEFAULT_TENANT
-    ) -> list[EventType]:
-        """Which of the user's event types will create Zoom meetings, in the order given."""
-        return [
-            event_type
-            for event_type in event_types
-            if self._bookings.location(event_type, user_id, tenant) == "zoom"
-        ]
-
     def meeting_writes_left(
         self, user_id: str, *, tenant: str = DEFAULT_TENANT, email: str | None = None
     ) -> int:
@@ -743,10 +647,8 @@ class ZoomLink:
         used = self.store.quota_used(_limits.quota_name(quota_user, self.clock.now()))
         return max(0, _limits.HOST_DAILY_WRITES - used)
 
-    def _booking_host(self, booking: Booking) -> ResolvedHost:
-        return self.resolve_host(
-            booking.host_id, tenant=booking.tenant, email=booking.host.email
-        )
+    def _resolve_user(self, user_id: str, tenant: str, email: str | None) -> ResolvedHost:
+        return self.resolve_host(user_id, tenant=tenant, email=email)
 
     # -- tokens -----------------------------------------------------------------------------
 

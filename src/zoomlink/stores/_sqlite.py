@@ -38,7 +38,7 @@ from typing import Any
 
 import attrs
 
-from zoomlink.booking import MeetingRecord, MeetingState
+from zoomlink.booking import MeetingOccurrence, MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
@@ -111,7 +111,8 @@ _CREATE_TABLES = (
         state TEXT NOT NULL, meeting_id INTEGER, join_url TEXT NOT NULL, password TEXT NOT NULL,
         topic TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, timezone TEXT NOT NULL,
         recreated INTEGER NOT NULL, announced INTEGER NOT NULL, created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL, version INTEGER NOT NULL)""",
+        updated_at TEXT NOT NULL, version INTEGER NOT NULL,
+        recurrence TEXT NOT NULL DEFAULT '', occurrences TEXT NOT NULL DEFAULT '[]')""",
     "CREATE INDEX IF NOT EXISTS zoomlink_meetings_tenant ON zoomlink_meetings (tenant, start)",
     "CREATE INDEX IF NOT EXISTS zoomlink_meetings_host ON zoomlink_meetings (host_id, start)",
     """CREATE TABLE IF NOT EXISTS zoomlink_preferences (
@@ -120,6 +121,15 @@ _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS zoomlink_quotas (
         name TEXT PRIMARY KEY, used INTEGER NOT NULL, expires_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS zoomlink_quotas_expiry ON zoomlink_quotas (expires_at)",
+)
+# Columns added within version 1 to tables that older files already have: (table, column,
+# definition). ALTER TABLE … ADD COLUMN adds each one on first use where it is missing; the
+# defaults give the rows already there their meaning (a one-off meeting: no rule, no
+# occurrences). The occurrences are a JSON array of {"occurrence_id", "start", "end", "state"}
+# objects, times in the same fixed-width UTC text as the columns.
+_ADDED_COLUMNS = (
+    ("zoomlink_meetings", "recurrence", "TEXT NOT NULL DEFAULT ''"),
+    ("zoomlink_meetings", "occurrences", "TEXT NOT NULL DEFAULT '[]'"),
 )
 
 
@@ -203,6 +213,33 @@ def _text_time(text: str) -> datetime:
     return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=timezone.utc)
 
 
+def _occurrences_text(occurrences: Sequence[MeetingOccurrence]) -> str:
+    """A meeting's occurrences as the JSON text of the ``occurrences`` column."""
+    return json.dumps(
+        [
+            {
+                "occurrence_id": occurrence.occurrence_id,
+                "start": _time_text(occurrence.start),
+                "end": _time_text(occurrence.end),
+                "state": occurrence.state,
+            }
+            for occurrence in occurrences
+        ]
+    )
+
+
+def _text_occurrences(text: str) -> tuple[MeetingOccurrence, ...]:
+    return tuple(
+        MeetingOccurrence(
+            occurrence_id=item["occurrence_id"],
+            start=_text_time(item["start"]),
+            end=_text_time(item["end"]),
+            state=item["state"],
+        )
+        for item in json.loads(text)
+    )
+
+
 def _row(
     record: Grant | Link | ConnectAttempt | MeetingRecord, columns: Sequence[str]
 ) -> list[Any]:
@@ -213,6 +250,8 @@ def _row(
             value = _time_text(value)
         elif column == "scopes":
             value = json.dumps(list(value))
+        elif column == "occurrences":
+            value = _occurrences_text(value)
         values.append(value)
     return values
 
@@ -226,6 +265,8 @@ def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
         fields["scopes"] = tuple(json.loads(fields["scopes"]))
     if "announced" in fields:
         fields["announced"] = bool(fields["announced"])
+    if "occurrences" in fields:
+        fields["occurrences"] = _text_occurrences(fields["occurrences"])
     return fields
 
 
@@ -729,6 +770,7 @@ class SQLiteTokenStore:
                 )
             for statement in _CREATE_TABLES:
                 conn.execute(statement)
+            self._add_columns(conn)
             if version is None:
                 conn.execute("INSERT INTO zoomlink_schema (version) VALUES (?)", (SCHEMA_VERSION,))
             # Later versions migrate here, from ``version`` up to SCHEMA_VERSION.
@@ -738,3 +780,25 @@ class SQLiteTokenStore:
                 conn.execute("ROLLBACK")
             raise
         self._schema_ready = True
+
+    @staticmethod
+    def _add_columns(conn: sqlite3.Connection) -> None:
+        """Add the columns of ``_ADDED_COLUMNS`` that a table made by an older zoomlink lacks.
+
+        Runs inside the schema set-up's ``BEGIN IMMEDIATE``, so two processes opening one file
+        take turns; a column that another writer added all the same is left as it is.
+        """
+        present: dict[str, set[str]] = {}
+        for table, column, definition in _ADDED_COLUMNS:
+            if table not in present:
+                # table_info rows: (cid, name, type, notnull, dflt_value, pk).
+                rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
+                present[table] = {str(row[1]) for row in rows}
+            if column in present[table]:
+                continue
+            try:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            except sqlite3.OperationalError as exc:
+                if "duplicate column name" not in str(exc):
+                    raise
+            present[table].add(column)

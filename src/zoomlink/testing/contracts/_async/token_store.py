@@ -22,7 +22,7 @@ from zoomlink import (
     LockTimeoutError,
     StaleRecordError,
 )
-from zoomlink.booking import MeetingRecord
+from zoomlink.booking import MeetingOccurrence, MeetingRecord
 from zoomlink.testing.contracts._concurrent import gather_async
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -105,6 +105,40 @@ def make_record(record_id: str = "t1:b1", **changes: object) -> MeetingRecord:
         timezone="Europe/Berlin",
         created_at=T0,
         updated_at=T0,
+    )
+    return attrs.evolve(record, **changes)  # type: ignore[arg-type]
+
+
+def make_recurring_record(record_id: str = "t1:b1", **changes: object) -> MeetingRecord:
+    """A weekly half-hour meeting of three occurrences, the second moved and the third
+    cancelled; its times are given in India's time zone, with microseconds."""
+    first = datetime(2026, 3, 2, 15, 30, 0, 123456, tzinfo=INDIA)
+    occurrences = (
+        MeetingOccurrence(
+            occurrence_id="1772445600000",
+            start=first,
+            end=first + timedelta(minutes=30),
+            state="scheduled",
+        ),
+        MeetingOccurrence(
+            occurrence_id="1773050400000",
+            start=first + timedelta(days=7, hours=2),
+            end=first + timedelta(days=7, hours=2, minutes=30),
+            state="scheduled",
+        ),
+        MeetingOccurrence(
+            occurrence_id="1773655200000",
+            start=first + timedelta(days=14),
+            end=first + timedelta(days=14, minutes=30),
+            state="cancelled",
+        ),
+    )
+    record = make_record(
+        record_id,
+        start=first,
+        end=first + timedelta(minutes=30),
+        recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=3",
+        occurrences=occurrences,
     )
     return attrs.evolve(record, **changes)  # type: ignore[arg-type]
 
@@ -460,6 +494,70 @@ class AsyncTokenStoreContract:
         found = await store.find_meeting_records(tenant="t1", host_id="u1", state="scheduled")
         assert [r.id for r in found] == ["t1:b3"]
         assert await store.find_meeting_records(tenant="t1", booking_id="b9") == []
+
+    @pytest.mark.asyncio
+    async def test_recurring_meeting_record_round_trips_unchanged(
+        self, store: AsyncTokenStore, second_store: AsyncTokenStore
+    ) -> None:
+        """A recurring record's rule and occurrences (order, times, states) survive add, get,
+        find and update unchanged."""
+        record = make_recurring_record()
+        await store.add_meeting_record(record)
+        stored = await store.get_meeting_record(record.id)
+        assert stored == record
+        assert stored is not None
+        assert stored.recurrence == "FREQ=WEEKLY;BYDAY=MO;COUNT=3"
+        assert [o.occurrence_id for o in stored.occurrences] == [
+            o.occurrence_id for o in record.occurrences
+        ]
+        times = [moment for o in stored.occurrences for moment in (o.start, o.end)]
+        assert all(moment.utcoffset() is not None for moment in times)
+        assert await second_store.find_meeting_records(tenant="t1") == [record]
+        assert await store.find_meeting_records(booking_id="b1", state="scheduled") == [record]
+        first = record.occurrences[0]
+        moved = attrs.evolve(
+            first, start=first.start + timedelta(hours=1), end=first.end + timedelta(hours=1)
+        )
+        newer = attrs.evolve(
+            record,
+            recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=4",
+            occurrences=(*record.occurrences[1:], moved),
+            version=2,
+        )
+        await second_store.update_meeting_record(newer, expected_version=1)
+        assert await store.get_meeting_record(record.id) == newer
+        assert await store.find_meeting_records(tenant="t1") == [newer]
+
+    @pytest.mark.asyncio
+    async def test_updating_only_an_occurrence_state_is_persisted(
+        self, store: AsyncTokenStore, second_store: AsyncTokenStore
+    ) -> None:
+        """An update that changes nothing but one occurrence's state is stored and read back."""
+        record = make_recurring_record()
+        await store.add_meeting_record(record)
+        first, *others = record.occurrences
+        cancelled = attrs.evolve(
+            record, occurrences=(attrs.evolve(first, state="cancelled"), *others), version=2
+        )
+        await store.update_meeting_record(cancelled, expected_version=1)
+        stored = await second_store.get_meeting_record(record.id)
+        assert stored == cancelled
+        assert stored is not None
+        assert [o.state for o in stored.occurrences] == ["cancelled", "scheduled", "cancelled"]
+        restored = attrs.evolve(cancelled, occurrences=record.occurrences, version=3)
+        await second_store.update_meeting_record(restored, expected_version=2)
+        assert await store.get_meeting_record(record.id) == restored
+
+    @pytest.mark.asyncio
+    async def test_a_one_off_meeting_record_has_no_rule_or_occurrences(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """A record stored without a rule or occurrences reads back with "" and ()."""
+        await store.add_meeting_record(make_record())
+        stored = await store.get_meeting_record("t1:b1")
+        assert stored is not None
+        assert stored.recurrence == ""
+        assert stored.occurrences == ()
 
     @pytest.mark.asyncio
     async def test_meeting_records_are_shared_by_store_objects(

@@ -1,0 +1,80 @@
+"""AsyncZoomCalls: the meeting calls bookings and availability make, each paced to Zoom's
+per-second limits, refreshed once on a 401 and retried only where that is safe."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from zoomlink._async._api import AsyncZoomAPI
+from zoomlink._async._pacer import AsyncPacer
+from zoomlink._async._tokens import AsyncTokenKeeper
+from zoomlink._core import _limits
+from zoomlink.errors import ZoomAPIError, ZoomTransportError
+from zoomlink.models import Link, Meeting, MeetingPage, RetryPolicy
+from zoomlink.protocols import Clock
+
+T = TypeVar("T")
+
+logger = logging.getLogger("zoomlink")
+
+
+class AsyncZoomCalls:
+    """Sends meeting calls for a connection (a :class:`~zoomlink.Link`)."""
+
+    def __init__(
+        self, *, tokens: AsyncTokenKeeper, pacer: AsyncPacer, retry: RetryPolicy, clock: Clock
+    ) -> None:
+        self._tokens = tokens
+        self._pacer = pacer
+        self._retry = retry
+        self._clock = clock
+
+    async def send(
+        self,
+        link: Link,
+        route: str,
+        operation: Callable[[AsyncZoomAPI, str], Awaitable[T]],
+        *,
+        safe: bool,
+    ) -> T:
+        """One Zoom call: paced, refreshed once on a 401, retried only where that is safe."""
+        grant = await self._tokens.active_grant(link)
+        client = self._tokens.api_for(grant)
+        retry = 0
+        while True:
+            await self._pacer.wait(grant.zoom_account_id, route)
+            try:
+                return await self._tokens.call(link, lambda token: operation(client, token))
+            except (ZoomAPIError, ZoomTransportError) as exc:
+                retry += 1
+                pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=safe)
+                if pause is None:
+                    raise
+                logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
+                await asyncio.sleep(pause)
+
+    async def list_meetings(self, link: Link, zoom_user: str, list_type: str) -> list[Meeting]:
+        """Every meeting of the list, paged through to the end (300 per page)."""
+        meetings: list[Meeting] = []
+        cursor = ""
+        while True:
+
+            async def page_of(api: AsyncZoomAPI, token: str, cursor: str = cursor) -> MeetingPage:
+                return await api.list_meetings_page(
+                    token, user=zoom_user, type=list_type, next_page_token=cursor
+                )
+
+            page = await self.send(link, "meetings.list", page_of, safe=True)
+            meetings += page.meetings
+            if not page.next_page_token:
+                return meetings
+            cursor = page.next_page_token
+
+    async def get_meeting(self, link: Link, meeting_id: int) -> Meeting:
+        """The meeting as Zoom has it now (with a recurring meeting's occurrences)."""
+        return await self.send(
+            link, "meetings.get", lambda api, token: api.get_meeting(token, meeting_id), safe=True
+        )

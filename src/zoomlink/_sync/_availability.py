@@ -1,0 +1,278 @@
+# This file is generated from src/zoomlink/_async/_availability.py by scripts/unasync.py.
+# Do not edit it: edit the async original and run the script.
+"""Availability: each host's busy time, from Zoom and the calendar, fast enough for every
+booking-page view.
+
+A host's Zoom meetings are listed once (paged through to the end, recurring meetings expanded
+occurrence by occurrence) and kept as an interval index for ``ttl``. zoomlink's own creates,
+moves and deletes update the cached view in place, and the webhook handler calls
+:meth:`Availability.forget` when the host changes meetings in Zoom, so the view does not
+go stale between listings. Concurrent views of one host share a single listing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from zoomlink._sync._calls import ZoomCalls
+from zoomlink._core import _bookings, _busy, _intervals
+from zoomlink._core._busy import Window, ZoomBusy
+from zoomlink._core._intervals import IntervalIndex
+from zoomlink._locks import KeyedLock
+from zoomlink.availability import Conflict, Slot, SlotRule
+from zoomlink.booking import Booking, MeetingRecord
+from zoomlink.errors import NeedsReconnectError, NotConnectedError
+from zoomlink.models import Link, ResolvedHost
+from zoomlink.protocols import CalendarBackend, TokenStore, Clock
+
+logger = logging.getLogger("zoomlink")
+
+ResolveUser = Callable[[str, str, "str | None"], ResolvedHost]
+LinkFor = Callable[[str], Link]
+
+_NO_ZOOM: IntervalIndex[ZoomBusy] = IntervalIndex(())
+
+
+@attrs.define
+class _View:
+    """One Zoom user's meetings as last listed, plus zoomlink's own changes since."""
+
+    fetched_at: datetime
+    meetings: dict[int, list[tuple[datetime, datetime, ZoomBusy]]]
+    aliases: set[str]
+    index: IntervalIndex[ZoomBusy] | None = None
+
+    def built(self) -> IntervalIndex[ZoomBusy]:
+        if self.index is None:
+            self.index = IntervalIndex(item for items in self.meetings.values() for item in items)
+        return self.index
+
+
+class Availability:
+    """Busy times, conflicts and free slots for the hosts of one :class:`ZoomLink`."""
+
+    def __init__(
+        self,
+        *,
+        store: TokenStore,
+        calls: ZoomCalls,
+        resolve_user: ResolveUser,
+        link_for: LinkFor,
+        calendar: CalendarBackend | None,
+        clock: Clock,
+        ttl: timedelta,
+        lock_timeout: float,
+    ) -> None:
+        self._store = store
+        self._calls = calls
+        self._resolve_user = resolve_user
+        self._link_for = link_for
+        self._calendar = calendar
+        self._clock = clock
+        self._ttl = ttl
+        self._lock_timeout = lock_timeout
+        self._views: dict[tuple[str, str], _View] = {}
+        self._listing = KeyedLock()
+
+    # -- the Zoom view -------------------------------------------------------------------------
+
+    def zoom_index(
+        self, user_id: str, tenant: str, email: str | None, *, fresh: bool = False
+    ) -> IntervalIndex[ZoomBusy] | None:
+        """The host's Zoom meetings as an interval index: empty when no connection serves
+        them, ``None`` when their connection needs reconnecting (their time cannot be seen)."""
+        try:
+            host = self._resolve_user(user_id, tenant, email)
+        except NotConnectedError:
+            return _NO_ZOOM
+        except NeedsReconnectError:
+            logger.warning("the Zoom meetings of %s cannot be seen: reconnect needed", user_id)
+            return None
+        key = (host.connection.id, host.zoom_user)
+        view = self._views.get(key)
+        if view is not None and not fresh and self._clock.now() - view.fetched_at < self._ttl:
+            return view.built()
+        with self._listing.hold(repr(key), timeout=self._lock_timeout):
+            view = self._views.get(key)  # another caller may have listed meanwhile
+            if view is None or fresh or self._clock.now() - view.fetched_at >= self._ttl:
+                try:
+                    view = self._list(key)
+                except NeedsReconnectError:
+                    return None
+                self._views[key] = view
+            return view.built()
+
+    def _list(self, key: tuple[str, str]) -> _View:
+        connection_id, zoom_user = key
+        link = self._link_for(connection_id)
+        fetched_at = self._clock.now()
+        listed = self._calls.list_meetings(link, zoom_user, "upcoming")
+        meetings: dict[int, list[tuple[datetime, datetime, ZoomBusy]]] = {}
+        aliases = {zoom_user}
+        for meeting in listed:
+            if meeting.host_id:
+                aliases.add(meeting.host_id)
+            if meeting.type == 8:  # the list shows only the next occurrence
+                meeting = self._calls.get_meeting(link, meeting.id)
+            meetings[meeting.id] = _busy.meeting_windows(meeting)
+        return _View(fetched_at=fetched_at, meetings=meetings, aliases=aliases)
+
+    def forget(self, zoom_user: str) -> int:
+        """Drop the cached views of a Zoom user (ID or e-mail); the next check lists again.
+        Returns how many were dropped."""
+        stale = [key for key, view in self._views.items() if zoom_user in view.aliases]
+        for key in stale:
+            del self._views[key]
+        return len(stale)
+
+    def remember(self, record: MeetingRecord) -> None:
+        """Fold zoomlink's own change to a meeting into the cached view, if there is one."""
+        view = self._views.get((record.connection_id, record.zoom_user))
+        if view is None or record.meeting_id is None:
+            return
+        windows = _busy.record_windows(record) if record.state == "scheduled" else []
+        if windows:
+            view.meetings[record.meeting_id] = windows
+        else:
+            view.meetings.pop(record.meeting_id, None)
+        view.index = None
+
+    # -- conflicts -----------------------------------------------------------------------------
+
+    def conflicts(
+        self,
+        booking: Booking,
+        windows: Sequence[Window],
+        *,
+        before: timedelta,
+        after: timedelta,
+        own: MeetingRecord | None,
+        strict: bool,
+        fresh: bool = False,
+    ) -> list[Conflict]:
+        """What each of the booking's hosts is busy with during any window. ``strict`` adds
+        the bookings zoomlink holds in the store (other processes' too)."""
+        marker = own.marker if own else _bookings.marker(booking.tenant, booking.id)
+        own_meeting = own.meeting_id if own else None
+        found: list[Conflict] = []
+        people = [booking.host, *booking.co_hosts]
+        for person, host_id in zip(people, booking.host_ids, strict=True):
+            index = self.zoom_index(host_id, booking.tenant, person.email, fresh=fresh)
+            zoom = _busy.zoom_conflicts(
+                index or _NO_ZOOM,
+                host_id,
+                windows,
+                before=before,
+                after=after,
+                own_marker=marker,
+                own_meeting=own_meeting,
+            )
+            seen = {c.meeting_id for c in zoom if c.meeting_id}
+            if own_meeting:
+                seen.add(own_meeting)
+            found += zoom
+            if strict:
+                records = self._store.find_meeting_records(
+                    tenant=booking.tenant, host_id=host_id
+                )
+                found += _busy.record_conflicts(
+                    records,
+                    host_id,
+                    windows,
+                    before=before,
+                    after=after,
+                    own_record=_bookings.record_id(booking.tenant, booking.id),
+                    seen=seen,
+                )
+            found += self._calendar_conflicts(
+                booking, host_id, windows, before=before, after=after, seen=seen
+            )
+        return _busy.ordered(found)
+
+    def _calendar_conflicts(
+        self,
+        booking: Booking,
+        host_id: str,
+        windows: Sequence[Window],
+        *,
+        before: timedelta,
+        after: timedelta,
+        seen: set[int],
+    ) -> list[Conflict]:
+        if self._calendar is None or not windows:
+            return []
+        start = min(w[0] for w in windows) - before
+        end = max(w[1] for w in windows) + after
+        events = self._calendar.events(booking.tenant, host_id, start=start, end=end)
+        return _busy.calendar_conflicts(
+            events,
+            host_id,
+            windows,
+            before=before,
+            after=after,
+            own_booking=booking.id,
+            seen=seen,
+        )
+
+    # -- free slots ----------------------------------------------------------------------------
+
+    def free_slots(
+        self,
+        host_ids: Sequence[str],
+        *,
+        tenant: str,
+        start: datetime,
+        end: datetime,
+        duration: timedelta,
+        step: timedelta,
+        time_zone: str,
+        before: timedelta,
+        after: timedelta,
+        require: SlotRule,
+        emails: dict[str, str],
+    ) -> list[Slot]:
+        """The start times in [start, end) at which the hosts (any or all) are free."""
+        start = max(start, _next_minute(self._clock.now()))
+        starts = _intervals.slot_starts(start, end, duration, step, ZoneInfo(time_zone))
+        if not starts:
+            return []
+        horizon = (starts[0] - before, starts[-1] + duration + after)
+        free_by_host: list[set[datetime]] = []
+        for host_id in host_ids:
+            busy = self._busy_between(host_id, tenant, emails.get(host_id), *horizon)
+            if busy is None:  # cannot see the host's Zoom meetings: vouch for nothing
+                free_by_host.append(set())
+                continue
+            merged = _intervals.merge(busy)
+            free = _intervals.free_starts(starts, duration, merged, before=before, after=after)
+            free_by_host.append(set(free))
+        slots = []
+        for when in starts:
+            free_hosts = tuple(
+                h for h, free in zip(host_ids, free_by_host, strict=True) if when in free
+            )
+            if free_hosts and (require == "any" or len(free_hosts) == len(host_ids)):
+                slots.append(Slot(start=when, end=when + duration, host_ids=free_hosts))
+        return slots
+
+    def _busy_between(
+        self, host_id: str, tenant: str, email: str | None, start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]] | None:
+        index = self.zoom_index(host_id, tenant, email)
+        if index is None:
+            return None
+        busy = [(s, e) for s, e, _ in index.overlapping(start, end)]
+        if self._calendar is not None:
+            events = self._calendar.events(tenant, host_id, start=start, end=end)
+            busy += [(event.start, event.end) for event in events if event.end > event.start]
+        return busy
+
+
+def _next_minute(now: datetime) -> datetime:
+    floor = now.replace(second=0, microsecond=0)
+    return floor if floor == now else floor + timedelta(minutes=1)

@@ -1,0 +1,82 @@
+# This file is generated from src/zoomlink/_async/_calls.py by scripts/unasync.py.
+# Do not edit it: edit the async original and run the script.
+"""ZoomCalls: the meeting calls bookings and availability make, each paced to Zoom's
+per-second limits, refreshed once on a 401 and retried only where that is safe."""
+
+from __future__ import annotations
+
+import time
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from zoomlink._sync._api import ZoomAPI
+from zoomlink._sync._pacer import Pacer
+from zoomlink._sync._tokens import TokenKeeper
+from zoomlink._core import _limits
+from zoomlink.errors import ZoomAPIError, ZoomTransportError
+from zoomlink.models import Link, Meeting, MeetingPage, RetryPolicy
+from zoomlink.protocols import Clock
+
+T = TypeVar("T")
+
+logger = logging.getLogger("zoomlink")
+
+
+class ZoomCalls:
+    """Sends meeting calls for a connection (a :class:`~zoomlink.Link`)."""
+
+    def __init__(
+        self, *, tokens: TokenKeeper, pacer: Pacer, retry: RetryPolicy, clock: Clock
+    ) -> None:
+        self._tokens = tokens
+        self._pacer = pacer
+        self._retry = retry
+        self._clock = clock
+
+    def send(
+        self,
+        link: Link,
+        route: str,
+        operation: Callable[[ZoomAPI, str], T],
+        *,
+        safe: bool,
+    ) -> T:
+        """One Zoom call: paced, refreshed once on a 401, retried only where that is safe."""
+        grant = self._tokens.active_grant(link)
+        client = self._tokens.api_for(grant)
+        retry = 0
+        while True:
+            self._pacer.wait(grant.zoom_account_id, route)
+            try:
+                return self._tokens.call(link, lambda token: operation(client, token))
+            except (ZoomAPIError, ZoomTransportError) as exc:
+                retry += 1
+                pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=safe)
+                if pause is None:
+                    raise
+                logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
+                time.sleep(pause)
+
+    def list_meetings(self, link: Link, zoom_user: str, list_type: str) -> list[Meeting]:
+        """Every meeting of the list, paged through to the end (300 per page)."""
+        meetings: list[Meeting] = []
+        cursor = ""
+        while True:
+
+            def page_of(api: ZoomAPI, token: str, cursor: str = cursor) -> MeetingPage:
+                return api.list_meetings_page(
+                    token, user=zoom_user, type=list_type, next_page_token=cursor
+                )
+
+            page = self.send(link, "meetings.list", page_of, safe=True)
+            meetings += page.meetings
+            if not page.next_page_token:
+                return meetings
+            cursor = page.next_page_token
+
+    def get_meeting(self, link: Link, meeting_id: int) -> Meeting:
+        """The meeting as Zoom has it now (with a recurring meeting's occurrences)."""
+        return self.send(
+            link, "meetings.get", lambda api, token: api.get_meeting(token, meeting_id), safe=True
+        )
