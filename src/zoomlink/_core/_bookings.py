@@ -79,9 +79,10 @@ def recurrence(booking: Booking) -> ZoomRecurrence | None:
 
 
 def windows(booking: Booking, plan: ZoomRecurrence | None) -> list[Window]:
-    """The times the booking takes: each occurrence of a recurring one, else its own."""
+    """The times the booking takes (in UTC, where arithmetic is safe): each occurrence of a
+    recurring one, else its own."""
     if plan is None:
-        return [(booking.start, booking.end)]
+        return [(_utc(booking.start), _utc(booking.end))]
     length = timedelta(minutes=booking.duration_minutes)
     return [(start, start + length) for start in plan.starts]
 

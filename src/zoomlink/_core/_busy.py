@@ -79,8 +79,8 @@ def zoom_conflicts(
     own_marker: str,
     own_meeting: int | None,
 ) -> list[Conflict]:
-    """The host's Zoom meetings that overlap any window (widened by the buffers), leaving out
-    the booking's own meeting."""
+    """The host's Zoom meetings that overlap any window (UTC, widened by the buffers), leaving
+    out the booking's own meeting."""
     found = []
     for start, end in windows:
         for busy_start, busy_end, busy in index.overlapping(start - before, end + after):

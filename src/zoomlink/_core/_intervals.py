@@ -175,6 +175,11 @@ def _occurrences(day: date, minute: int, zone: ZoneInfo) -> Iterator[datetime]:
     """The UTC instants at which ``zone``'s wall clock shows ``minute`` past midnight of
     ``day``: none in a gap, two in a fold."""
     wall = datetime.combine(day, time(minute // 60, minute % 60))
+    local = wall.replace(tzinfo=zone)
+    offset = local.utcoffset()
+    if offset is not None and offset == local.replace(fold=1).utcoffset():
+        yield (wall - offset).replace(tzinfo=UTC)  # the usual case: no change near this time
+        return
     for fold in (0, 1):
         moment = wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)
         # In a gap both folds name an instant whose wall clock reads otherwise.

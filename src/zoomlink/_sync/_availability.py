@@ -114,6 +114,9 @@ class Availability:
         listed = self._calls.list_meetings(link, zoom_user, "upcoming")
         meetings: dict[int, list[tuple[datetime, datetime, ZoomBusy]]] = {}
         aliases = {zoom_user}
+        grant = self._store.get_grant(link.grant_id)
+        if grant is not None and zoom_user == "me":  # webhooks name the Zoom user by ID
+            aliases |= {grant.zoom_user_id, grant.zoom_email}
         for meeting in listed:
             if meeting.host_id:
                 aliases.add(meeting.host_id)
@@ -180,7 +183,7 @@ class Availability:
                 records = self._store.find_meeting_records(
                     tenant=booking.tenant, host_id=host_id
                 )
-                found += _busy.record_conflicts(
+                booked = _busy.record_conflicts(
                     records,
                     host_id,
                     windows,
@@ -189,6 +192,8 @@ class Availability:
                     own_record=_bookings.record_id(booking.tenant, booking.id),
                     seen=seen,
                 )
+                seen |= {c.meeting_id for c in booked if c.meeting_id}
+                found += booked
             found += self._calendar_conflicts(
                 booking, host_id, windows, before=before, after=after, seen=seen
             )
@@ -238,10 +243,13 @@ class Availability:
     ) -> list[Slot]:
         """The start times in [start, end) at which the hosts (any or all) are free."""
         start = max(start, _next_minute(self._clock.now()))
-        starts = _intervals.slot_starts(start, end, duration, step, ZoneInfo(time_zone))
+        zone = ZoneInfo(time_zone)
+        starts = _intervals.slot_starts(start, end, duration, step, zone)
         if not starts:
             return []
-        horizon = (starts[0] - before, starts[-1] + duration + after)
+        # Arithmetic and set membership in UTC: local datetimes add wall time and compare
+        # equal across a daylight-saving fold.
+        horizon = (_busy.utc(starts[0]) - before, _busy.utc(starts[-1]) + duration + after)
         free_by_host: list[set[datetime]] = []
         for host_id in host_ids:
             busy = self._busy_between(host_id, tenant, emails.get(host_id), *horizon)
@@ -250,14 +258,16 @@ class Availability:
                 continue
             merged = _intervals.merge(busy)
             free = _intervals.free_starts(starts, duration, merged, before=before, after=after)
-            free_by_host.append(set(free))
+            free_by_host.append({_busy.utc(when) for when in free})
         slots = []
         for when in starts:
+            utc = _busy.utc(when)
             free_hosts = tuple(
-                h for h, free in zip(host_ids, free_by_host, strict=True) if when in free
+                h for h, free in zip(host_ids, free_by_host, strict=True) if utc in free
             )
             if free_hosts and (require == "any" or len(free_hosts) == len(host_ids)):
-                slots.append(Slot(start=when, end=when + duration, host_ids=free_hosts))
+                finish = (utc + duration).astimezone(zone)
+                slots.append(Slot(start=when, end=finish, host_ids=free_hosts))
         return slots
 
     def _busy_between(

@@ -82,6 +82,20 @@ def meeting_not_found(meeting_id: object) -> FakeZoomError:
     return api_error(404, 3001, f"Meeting does not exist: {meeting_id}.")
 
 
+def invalid_alternative_host(ref: str) -> FakeZoomError:
+    """400 code 1114 for an alternative host the meeting cannot have.
+
+    Zoom documents neither code nor message for this; 1114 is the code client code is seen to
+    handle, and the wording follows the message users report.
+    """
+    return api_error(
+        400,
+        1114,
+        f"Unable to assign '{ref}' as an alternative host because the user cannot be selected "
+        "at this time.",
+    )
+
+
 def oauth_error(status: int, error: str, reason: str) -> FakeZoomError:
     """The token endpoint's ``{"reason", "error"}`` error."""
     return FakeZoomError(status, {"reason": reason, "error": error})

@@ -19,6 +19,10 @@ AGENDA_MAX = 2000
 PASSWORD_MAX = 10
 MEETING_TYPES = (1, 2, 3, 8)
 _PASSWORD_CHARS = re.compile(r"[A-Za-z0-9@\-_*!#]*", re.ASCII)
+# "Looks like an e-mail": something@domain.tld, without spaces or list separators.
+_EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,.]+")
+# Zoom documents `;` between alternative hosts; `,` is accepted too.
+_HOST_SEPARATORS = re.compile(r"[;,]")
 
 # Per-meeting settings: default values; the type of each default is the type accepted.
 SETTING_DEFAULTS: dict[str, Any] = {
@@ -80,8 +84,32 @@ def _same_type(value: object, default: object) -> bool:
     return isinstance(value, type(default))
 
 
+def split_alternative_hosts(value: str) -> list[str]:
+    """The e-mails (or user ids) of an ``alternative_hosts`` string, blanks dropped."""
+    return [part.strip() for part in _HOST_SEPARATORS.split(value) if part.strip()]
+
+
+def check_invitees(value: list[Any]) -> list[dict[str, str]] | None:
+    """``meeting_invitees`` as ``[{"email": ...}]``, or None if any item is not one.
+
+    Zoom's schema has objects with an ``email``; anything else in an item is dropped, as Zoom
+    ignores unknown keys. Whether Zoom checks the address is not documented: the fake refuses
+    one that does not look like an e-mail (the stricter reading).
+    """
+    invitees = []
+    for item in value:
+        email = item.get("email") if isinstance(item, dict) else None
+        if not isinstance(email, str) or _EMAIL.fullmatch(email) is None:
+            return None
+        invitees.append({"email": email})
+    return invitees
+
+
 def check_settings(raw: object, errors: Errors) -> dict[str, Any]:
-    """The known settings in `raw`, checked; unknown keys are ignored, as Zoom does."""
+    """The known settings in `raw`, checked; unknown keys are ignored, as Zoom does.
+
+    ``alternative_hosts`` is only type-checked here: `MeetingStore` looks the hosts up.
+    """
     if not isinstance(raw, dict):
         errors.append(("settings", "Invalid field."))
         return {}
@@ -92,6 +120,12 @@ def check_settings(raw: object, errors: Errors) -> dict[str, Any]:
         choices = _SETTING_CHOICES.get(key)
         if not _same_type(value, SETTING_DEFAULTS[key]) or (choices and value not in choices):
             errors.append((f"settings.{key}", "Invalid field."))
+        elif key == "meeting_invitees":
+            invitees = check_invitees(value)
+            if invitees is None:
+                errors.append((f"settings.{key}", "Invalid field."))
+            else:
+                out[key] = invitees
         else:
             out[key] = value
     return out

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from ._directory import Directory
 from ._errors import invalid_parameter, meeting_not_found
 from ._ids import IdSource
 from ._meeting_input import (
@@ -17,6 +18,7 @@ from ._meeting_input import (
     meeting_settings_for,
     now_floor,
     raise_for,
+    split_alternative_hosts,
 )
 from ._records import FakeUser
 from ._recurrence import Errors, expand
@@ -108,10 +110,11 @@ class _Cursor:
 
 
 class MeetingStore:
-    """All meetings, keyed by meeting number."""
+    """All meetings, keyed by meeting number; `directory` says who may be an alternative host."""
 
-    def __init__(self, ids: IdSource) -> None:
+    def __init__(self, ids: IdSource, directory: Directory) -> None:
         self._ids = ids
+        self._directory = directory
         self.meetings: dict[int, Meeting] = {}
         self._cursors: dict[str, _Cursor] = {}
 
@@ -138,6 +141,7 @@ class MeetingStore:
         if kind == 8 and body.get("recurrence") is None:
             errors.append(("recurrence", "Required for a recurring meeting with a fixed time."))
         raise_for(errors)
+        self._check_alternative_hosts(host, fields)
         start: datetime | None = fields.get("start_time")
         if kind == 2 and start is None:
             kind = 1  # Zoom: a scheduled meeting without a start time becomes an instant one
@@ -232,6 +236,7 @@ class MeetingStore:
         if needs_recurrence and body.get("recurrence") is None:
             errors.append(("recurrence", "Required for a recurring meeting with a fixed time."))
         raise_for(errors)
+        self._check_alternative_hosts(self._directory.users[meeting.host_id], fields)
         if fields.get("start_time") is not None and fields["start_time"] < now:
             del fields["start_time"]
         if occurrence_id is not None:
@@ -270,6 +275,14 @@ class MeetingStore:
                 new[key] = value
                 old[key] = before.get(key)
         return new, old
+
+    def _check_alternative_hosts(self, host: FakeUser, fields: dict[str, Any]) -> None:
+        """Normalise ``alternative_hosts`` to a ``;``-joined list, else 400 code 1114 if one
+        may not be an alternative host of `host` (an empty string clears the list)."""
+        settings = fields.get("settings", {})
+        if "alternative_hosts" in settings:
+            refs = split_alternative_hosts(settings["alternative_hosts"])
+            settings["alternative_hosts"] = ";".join(self._directory.alternative_hosts(host, refs))
 
     def _update_occurrence(
         self, meeting: Meeting, occurrence_id: str, fields: Mapping[str, Any]

@@ -60,7 +60,7 @@ class ZoomState:
         self.directory = Directory(self.ids)
         self.apps: dict[str, FakeApp] = {}
         self.oauth = OAuthState(self.ids)
-        self.meetings = MeetingStore(self.ids)
+        self.meetings = MeetingStore(self.ids, self.directory)
         self.limits = RateLimits()
         self.events: list[PendingEvent] = []
 
