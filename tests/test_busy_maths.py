@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zoomlink._core._intervals import IntervalIndex, free_starts, merge, slot_starts
+from zoomlink._core._intervals import IntervalIndex, free_mask, free_starts, merge, slot_starts
 
 UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
@@ -317,7 +317,7 @@ def test_bad_step_or_duration_is_refused(
 @PROPERTY
 @given(st.data())
 def test_free_starts_match_brute_force(data: st.DataObject) -> None:
-    """free_starts keeps the starts whose buffered window meets no busy interval."""
+    """free_starts and free_mask keep the starts whose buffered window meets no busy interval."""
     offsets = sorted(data.draw(st.lists(st.integers(0, 600), max_size=30, unique=True)))
     minutes, before, after = (data.draw(st.integers(low, 90)) for low in (1, 0, 0))
     # Busy intervals often begin where a window ends or end where one begins.
@@ -339,6 +339,11 @@ def test_free_starts_match_brute_force(data: st.DataObject) -> None:
         starts, duration, merge(spans), before=before * MINUTE, after=after * MINUTE
     )
     assert found == expected
+    utc_starts = [t.astimezone(UTC) for t in starts]
+    mask = free_mask(
+        utc_starts, duration, merge(spans), before=before * MINUTE, after=after * MINUTE
+    )
+    assert [t for t, free in zip(starts, mask, strict=True) if free] == expected
 
 
 def test_adjacent_busy_time_leaves_a_start_free() -> None:

@@ -242,29 +242,25 @@ class AsyncAvailability:
         """The start times in [start, end) at which the hosts (any or all) are free."""
         start = max(start, _next_minute(self._clock.now()))
         zone = ZoneInfo(time_zone)
-        starts = _intervals.slot_starts(start, end, duration, step, zone)
+        starts, utc_starts = _intervals.slot_grid(start, end, duration, step, zone)
         if not starts:
             return []
-        # Arithmetic and set membership in UTC: local datetimes add wall time and compare
-        # equal across a daylight-saving fold.
-        horizon = (_busy.utc(starts[0]) - before, _busy.utc(starts[-1]) + duration + after)
-        free_by_host: list[set[datetime]] = []
+        horizon = (utc_starts[0] - before, utc_starts[-1] + duration + after)
+        masks: list[bytearray] = []
         for host_id in host_ids:
             busy = await self._busy_between(host_id, tenant, emails.get(host_id), *horizon)
             if busy is None:  # cannot see the host's Zoom meetings: vouch for nothing
-                free_by_host.append(set())
+                masks.append(bytearray(len(starts)))
                 continue
             merged = _intervals.merge(busy)
-            free = _intervals.free_starts(starts, duration, merged, before=before, after=after)
-            free_by_host.append({_busy.utc(when) for when in free})
-        slots = []
-        for when in starts:
-            utc = _busy.utc(when)
-            free_hosts = tuple(
-                h for h, free in zip(host_ids, free_by_host, strict=True) if utc in free
+            masks.append(
+                _intervals.free_mask(utc_starts, duration, merged, before=before, after=after)
             )
+        slots = []
+        for position, when in enumerate(starts):
+            free_hosts = tuple(h for h, mask in zip(host_ids, masks, strict=True) if mask[position])
             if free_hosts and (require == "any" or len(free_hosts) == len(host_ids)):
-                finish = (utc + duration).astimezone(zone)
+                finish = (utc_starts[position] + duration).astimezone(zone)
                 slots.append(Slot(start=when, end=finish, host_ids=free_hosts))
         return slots
 

@@ -6,6 +6,7 @@ ignoring ``fold``, and adds timedeltas in wall time, so both go wrong around a D
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
@@ -213,3 +214,37 @@ def free_starts(
         if index == len(bounds) or bounds[index][0] >= moment + ahead:
             free.append(start)
     return free
+
+
+def free_mask(
+    starts: Sequence[datetime],
+    duration: timedelta,
+    busy: Sequence[tuple[datetime, datetime]],
+    *,
+    before: timedelta = timedelta(0),
+    after: timedelta = timedelta(0),
+) -> bytearray:
+    """Per start (UTC and sorted), 1 when ``[t - before, t + duration + after)`` overlaps none
+    of ``busy`` (UTC, sorted and disjoint), else 0 — the same answer as :func:`free_starts`,
+    found by bisecting each busy interval into the starts, for many hosts over one grid."""
+    if duration <= timedelta(0) or before < timedelta(0) or after < timedelta(0):
+        raise ValueError("duration must be positive and the buffers not negative")
+    mask = bytearray(b"\x01") * len(starts)
+    ahead = duration + after
+    for busy_start, busy_end in busy:
+        # t is blocked when busy_start - ahead < t < busy_end + before.
+        low = bisect_right(starts, busy_start - ahead)
+        high = bisect_left(starts, busy_end + before)
+        if low < high:
+            mask[low:high] = bytes(high - low)
+    return mask
+
+
+@functools.lru_cache(maxsize=128)
+def slot_grid(
+    start: datetime, end: datetime, duration: timedelta, step: timedelta, zone: ZoneInfo
+) -> tuple[tuple[datetime, ...], tuple[datetime, ...]]:
+    """:func:`slot_starts` and the same starts in UTC, remembered: booking pages ask for the
+    same week again and again."""
+    local = tuple(slot_starts(start, end, duration, step, zone))
+    return local, tuple(_utc(moment) for moment in local)
