@@ -56,6 +56,24 @@ def test_booking_lifecycle_example_runs() -> None:
     assert ", cancelled" in out
 
 
+def test_team_bookings_example_runs() -> None:
+    """examples/team_bookings.py finds free slots, books for a team and refuses busy time."""
+    out = _python(str(ROOT / "examples" / "team_bookings.py")).stdout
+    assert "free Tue 17 Mar 10:00: alice\n" in out
+    assert "free for both: Tue 17 Mar 09:00, Tue 17 Mar 11:00, Tue 17 Mar 12:00" in out
+    assert "round robin rr_1 at Tue 17 Mar 09:00: alice" in out
+    assert "round robin rr_2 at Tue 17 Mar 11:00: bob" in out
+    assert "alternative host admin@example.com" in out
+    assert "told alice@example.com, bob@example.com, carol@example.net" in out
+    assert "weekly: created, one Zoom meeting of type 8" in out
+    assert "Thu 26 Mar 17:00 (16:00 UTC)" in out
+    assert "Thu 02 Apr 17:00 (15:00 UTC)" in out
+    assert "now Fri 27 Mar 17:00: scheduled" in out
+    assert "now Thu 02 Apr 17:00: cancelled" in out
+    assert "refused for bob: zoom meeting Tue 17 Mar 10:00-11:00" in out
+    assert "5 meetings in Zoom" in out
+
+
 def test_connect_accounts_example_runs() -> None:
     """examples/connect_accounts.py connects, resolves, breaks and reconnects as it says."""
     out = _python(str(ROOT / "examples" / "connect_accounts.py")).stdout

@@ -137,3 +137,18 @@ def test_co_hosts_must_be_distinct_app_users(zoom: Harness) -> None:
         booking(co_hosts=(attrs.evolve(BOB, user_id=None),))
     with pytest.raises(InvalidBookingError):
         booking(co_hosts=(HOST,))
+
+
+def test_co_host_zoom_will_not_make_alternative_host_is_invited(zoom: Harness) -> None:
+    """A co-host in the same Zoom account whom Zoom refuses as alternative host (no licence)
+    is invited instead, and the booking still gets its one meeting."""
+    team(zoom)
+    zoom.fake.add_user("dan@example.com", account_id="acct_demo", user_id="u_dan", type=1)
+    connect_personal(zoom, "dan", "u_dan")
+    dan = Participant(name="Dan", time_zone="UTC", email="dan@example.com", user_id="dan")
+    outcome = zoom.link.schedule(booking(co_hosts=(BOB, dan)))
+    assert outcome.action == "created"
+    [meeting] = zoom_meetings(zoom)
+    assert meeting["settings"]["alternative_hosts"] == ""
+    invited = meeting["settings"]["meeting_invitees"]
+    assert invited == [{"email": "admin@example.com"}, {"email": "dan@example.com"}]

@@ -102,6 +102,7 @@ class AsyncAvailability:
                     view = await self._list(key)
                 except NeedsReconnectError:
                     return None
+                self._prune(view.fetched_at)
                 self._views[key] = view
             return view.built()
 
@@ -122,6 +123,13 @@ class AsyncAvailability:
                 meeting = await self._calls.get_meeting(link, meeting.id)
             meetings[meeting.id] = _busy.meeting_windows(meeting)
         return _View(fetched_at=fetched_at, meetings=meetings, aliases=aliases)
+
+    def _prune(self, now: datetime) -> None:
+        """Drop expired views (they would be listed again anyway), so memory follows the
+        hosts in use, not every host ever seen."""
+        expired = [key for key, view in self._views.items() if now - view.fetched_at >= self._ttl]
+        for key in expired:
+            del self._views[key]
 
     def forget(self, zoom_user: str) -> int:
         """Drop the cached views of a Zoom user (ID or e-mail); the next check lists again.

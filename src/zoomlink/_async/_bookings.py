@@ -24,6 +24,7 @@ from zoomlink._async._announce import AsyncAnnouncer
 from zoomlink._async._api import AsyncZoomAPI
 from zoomlink._async._availability import AsyncAvailability
 from zoomlink._async._calls import AsyncZoomCalls
+from zoomlink._async._co_hosts import ResolveUser, co_host_settings
 from zoomlink._async._tokens import AsyncTokenKeeper
 from zoomlink._core import _bookings, _busy, _limits, _messages
 from zoomlink._core._busy import Guard
@@ -43,23 +44,22 @@ from zoomlink.errors import (
     BookingStateError,
     DailyLimitError,
     InvalidBookingError,
-    NeedsReconnectError,
     NotConnectedError,
     StaleRecordError,
+    ZoomAPIError,
     ZoomNotFoundError,
     ZoomRateLimitError,
     ZoomServerError,
     ZoomTransportError,
     ZoomValidationError,
 )
-from zoomlink.models import Link, Meeting, MeetingFields, ResolvedHost, RetryPolicy
+from zoomlink.models import Link, Meeting, MeetingFields, RetryPolicy
 from zoomlink.protocols import AsyncCalendarBackend, AsyncNotificationSink, AsyncTokenStore, Clock
 
 T = TypeVar("T")
 
 logger = logging.getLogger("zoomlink")
 
-ResolveUser = Callable[[str, str, "str | None"], Awaitable[ResolvedHost]]
 Place = Literal["zoom", "builtin", "none"]
 
 
@@ -398,7 +398,9 @@ class AsyncBookings:
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
         look for it by its marker before trying again: a create is never repeated blindly."""
-        extra = await self._co_host_settings(booking, link, record)
+        extra = await co_host_settings(
+            booking, link, record, store=self._store, resolve_user=self._resolve_user
+        )
         fields = _bookings.meeting_fields(booking, record.marker, plan, extra)
         retry = 0
         while True:
@@ -425,41 +427,14 @@ class AsyncBookings:
                 if pause is None:
                     raise
                 await asyncio.sleep(pause)
-
-    async def _co_host_settings(
-        self, booking: Booking, link: Link, record: MeetingRecord
-    ) -> dict[str, Any]:
-        """A collective booking's co-hosts: alternative hosts where they are users of the
-        meeting's Zoom account, otherwise invitees."""
-        if not booking.co_hosts:
-            return {}
-        grant = await self._store.get_grant(link.grant_id)
-        account = grant.zoom_account_id if grant else ""
-        own_email = (
-            record.zoom_user if "@" in record.zoom_user else grant.zoom_email if grant else ""
-        )
-        people = []
-        for co_host in booking.co_hosts:
-            assert co_host.user_id is not None  # checked on construction
-            people.append(
-                (co_host, await self._zoom_identity(co_host.user_id, co_host.email, booking))
-            )
-        return _bookings.co_host_settings(people, account, own_email)
-
-    async def _zoom_identity(
-        self, user_id: str, email: str | None, booking: Booking
-    ) -> tuple[str, str] | None:
-        """(Zoom e-mail, Zoom account id) of the user's Zoom host, or ``None`` without one."""
-        try:
-            host = await self._resolve_user(user_id, booking.tenant, email)
-        except (NotConnectedError, NeedsReconnectError):
-            return None
-        link = await self._store.get_link(host.connection.id)
-        grant = await self._store.get_grant(link.grant_id) if link else None
-        if grant is None:
-            return None
-        zoom_email = host.zoom_user if "@" in host.zoom_user else grant.zoom_email
-        return zoom_email, grant.zoom_account_id
+            except ZoomAPIError as exc:
+                invited = _bookings.invite_instead(fields)
+                if exc.code != _bookings.ALTERNATIVE_HOST_REFUSED or invited is None:
+                    raise
+                logger.warning(
+                    "booking %s: Zoom refused alternative hosts; inviting them", booking.id
+                )
+                fields = invited
 
     async def _find(self, link: Link, record: MeetingRecord) -> Meeting | None:
         """The meeting carrying the record's marker in the host's Zoom meeting list."""

@@ -307,6 +307,23 @@ def co_host_settings(
     return settings
 
 
+ALTERNATIVE_HOST_REFUSED = 1114
+"""Zoom's code when it cannot make someone an alternative host (not licensed, not allowed)."""
+
+
+def invite_instead(fields: MeetingFields) -> MeetingFields | None:
+    """The create with the alternative hosts invited instead, or ``None`` if it had none:
+    Zoom refuses unlicensed users as alternative hosts, and they can still join as guests."""
+    settings = dict(fields.settings or {})
+    hosts = [h for h in str(settings.pop("alternative_hosts", "")).split(";") if h]
+    if not hosts:
+        return None
+    settings.pop("alternative_hosts_email_notification", None)
+    invited = list(settings.get("meeting_invitees", []))
+    settings["meeting_invitees"] = invited + [{"email": email} for email in hosts]
+    return attrs.evolve(fields, settings=settings)
+
+
 def passcode_error(error: ZoomValidationError, booking: Booking) -> PasscodePolicyError | None:
     """Zoom's validation error as a :class:`PasscodePolicyError` when it is about the passcode."""
     problems = [
