@@ -407,14 +407,15 @@ class AsyncBookings:
             if not quota_taken:
                 await self._take_quota(record, booking)
             quota_taken = False
+
+            async def create(
+                api: AsyncZoomAPI, token: str, fields: MeetingFields = fields
+            ) -> Meeting:
+                return await api.create_meeting(token, fields, user=record.zoom_user)
+
             try:
                 meeting = await self._write(
-                    link,
-                    "meetings.create",
-                    lambda api, token: api.create_meeting(token, fields, user=record.zoom_user),
-                    record=record,
-                    booking=booking,
-                    safe=False,
+                    link, "meetings.create", create, record=record, booking=booking, safe=False
                 )
                 return meeting, "created"
             except (ZoomServerError, ZoomTransportError) as exc:

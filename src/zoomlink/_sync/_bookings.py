@@ -409,14 +409,15 @@ class Bookings:
             if not quota_taken:
                 self._take_quota(record, booking)
             quota_taken = False
+
+            def create(
+                api: ZoomAPI, token: str, fields: MeetingFields = fields
+            ) -> Meeting:
+                return api.create_meeting(token, fields, user=record.zoom_user)
+
             try:
                 meeting = self._write(
-                    link,
-                    "meetings.create",
-                    lambda api, token: api.create_meeting(token, fields, user=record.zoom_user),
-                    record=record,
-                    booking=booking,
-                    safe=False,
+                    link, "meetings.create", create, record=record, booking=booking, safe=False
                 )
                 return meeting, "created"
             except (ZoomServerError, ZoomTransportError) as exc:
