@@ -38,6 +38,7 @@ def test_a_valid_booking_is_built() -> None:
     assert booking.clients == (CLIENT,)
     assert booking.answers == (("Company", "Acme"),)
     assert booking.duration_minutes == 30
+    assert booking.host_ids == ("a",)
     assert booking.host_id == "a"
 
 
@@ -57,6 +58,14 @@ def test_a_valid_booking_is_built() -> None:
         ({"host": attrs.evolve(HOST, user_id=None)}, "host.user_id"),
         ({"answers": {"Q": "x" * 1001}}, "answers"),
         ({"answers": {" ": "blank question"}}, "answers"),
+        ({"recurrence": ""}, "recurrence"),
+        ({"recurrence": "FREQ=DAILY;COUNT=2;" + "X" * 500}, "recurrence"),
+        ({"co_hosts": [HOST]}, "co_hosts"),
+        ({"co_hosts": [attrs.evolve(CLIENT, user_id=None)]}, "co_hosts"),
+        (
+            {"co_hosts": [attrs.evolve(CLIENT, user_id=f"u{n}") for n in range(21)]},
+            "co_hosts",
+        ),
     ],
 )
 def test_malformed_bookings_are_refused(changes: dict[str, Any], field: str) -> None:
