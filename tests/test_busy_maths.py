@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zoomlink._core._intervals import IntervalIndex, free_mask, free_starts, merge, slot_starts
+from zoomlink._core._intervals import (
+    IntervalIndex,
+    free_mask,
+    free_starts,
+    merge,
+    slot_grid,
+    slot_starts,
+)
 
 UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
@@ -370,3 +377,14 @@ def test_free_starts_tell_fold_hours_apart() -> None:
         ("02:00", 1),
         ("02:30", 1),
     ]
+
+
+def test_slot_grid_tells_the_passes_of_a_repeated_hour_apart() -> None:
+    """The remembered grid for a window starting on the second 02:00 is not the first's."""
+    night = datetime(2026, 10, 25, 2, 0, tzinfo=BERLIN)
+    second = night.replace(fold=1)
+    end = datetime(2026, 10, 25, 4, 0, tzinfo=BERLIN)
+    first_grid, _ = slot_grid(night, end, 30 * MINUTE, 30 * MINUTE, BERLIN)
+    second_grid, _ = slot_grid(second, end, 30 * MINUTE, 30 * MINUTE, BERLIN)
+    assert len(first_grid) == len(second_grid) + 2
+    assert second_grid == tuple(slot_starts(second, end, 30 * MINUTE, 30 * MINUTE, BERLIN))

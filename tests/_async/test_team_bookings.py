@@ -18,6 +18,7 @@ from tests._async.test_connect import connect_personal
 from zoomlink import (
     BookingConflictError,
     InvalidBookingError,
+    NeedsReconnectError,
     NoHostAvailableError,
     Participant,
 )
@@ -159,3 +160,14 @@ async def test_co_host_zoom_will_not_make_alternative_host_is_invited(zoom: Harn
     assert meeting["settings"]["alternative_hosts"] == ""
     invited = meeting["settings"]["meeting_invitees"]
     assert invited == [{"email": "admin@example.com"}, {"email": "dan@example.com"}]
+
+
+@pytest.mark.asyncio
+async def test_a_co_host_whose_zoom_cannot_be_seen_is_not_taken_for_free(zoom: Harness) -> None:
+    """A collective booking with a co-host whose connection needs reconnecting is refused."""
+    await team(zoom)
+    zoom.fake.revoke_tokens("u_admin")
+    zoom.fake.clock.advance(timedelta(hours=2))  # Bob's access token expires; refresh fails
+    with pytest.raises(NeedsReconnectError):
+        await zoom.link.schedule(booking(co_hosts=(BOB,)))
+    assert zoom_meetings(zoom) == []

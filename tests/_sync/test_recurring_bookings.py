@@ -174,3 +174,18 @@ def test_occurrence_changes_need_a_live_series_and_a_real_occurrence(zoom: Harne
     zoom.link.schedule(booking(recurrence=WEEKLY))
     with pytest.raises(InvalidBookingError):
         zoom.link.cancel_occurrence(booking(recurrence=WEEKLY), T14 + timedelta(days=1))
+
+
+def test_an_occurrence_cannot_be_moved_onto_its_sibling(zoom: Harness) -> None:
+    """Moving one Tuesday onto the next Tuesday of the same series is a conflict."""
+    ready(zoom)
+    zoom.link.schedule(booking(recurrence=WEEKLY))
+    with pytest.raises(BookingConflictError) as caught:
+        zoom.link.reschedule_occurrence(
+            booking(recurrence=WEEKLY),
+            TUESDAYS[0],
+            start=TUESDAYS[1],
+            end=TUESDAYS[1] + timedelta(minutes=30),
+        )
+    [conflict] = caught.value.conflicts
+    assert conflict.occurrence_id == occurrence_id(TUESDAYS[1])

@@ -214,7 +214,9 @@ class AsyncBookings:
                 timezone=booking.host.time_zone,
             )
             async with self._hosts_lock(booking, guard):
-                await self._refuse_conflicts(moved, None, guard, own=record)
+                await self._refuse_conflicts(
+                    moved, None, guard, own=record, occurrence_id=found.occurrence_id
+                )
                 await self._take_quota(record, booking)
                 try:
                     await self._write(
@@ -503,17 +505,20 @@ class AsyncBookings:
         guard: Guard,
         *,
         own: MeetingRecord | None,
+        occurrence_id: str | None = None,
     ) -> None:
+        """Raise :class:`BookingConflictError` if a host is busy; ``occurrence_id`` names the
+        occurrence of ``own``'s series being moved, which must not land on its siblings."""
         if not guard.check:
             return
+        windows = _bookings.windows(booking, plan)
         found = await self._availability.conflicts(
-            booking,
-            _bookings.windows(booking, plan),
-            before=guard.before,
-            after=guard.after,
-            own=own,
-            strict=True,
+            booking, windows, before=guard.before, after=guard.after, own=own, strict=True
         )
+        if own is not None and occurrence_id is not None:
+            found += _busy.series_conflicts(
+                own, occurrence_id, windows, before=guard.before, after=guard.after
+            )
         if found:
             raise BookingConflictError(
                 _busy.conflict_message(booking.id, found), booking_id=booking.id, conflicts=found

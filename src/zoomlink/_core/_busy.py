@@ -173,6 +173,36 @@ def calendar_conflicts(
     ]
 
 
+def series_conflicts(
+    record: MeetingRecord,
+    occurrence_id: str,
+    windows: Sequence[Window],
+    *,
+    before: timedelta,
+    after: timedelta,
+) -> list[Conflict]:
+    """The series' other occurrences that a moved occurrence would overlap (the series' own
+    meeting is otherwise left out of conflict checks)."""
+    return [
+        Conflict(
+            host_id=record.host_id,
+            source="booking",
+            start=other.start,
+            end=other.end,
+            booking_start=start,
+            meeting_id=record.meeting_id,
+            occurrence_id=other.occurrence_id,
+            booking_id=record.booking_id,
+        )
+        for start, end in windows
+        for other in record.occurrences
+        if other.state == "scheduled"
+        and other.occurrence_id != occurrence_id
+        and other.start < end + after
+        and start - before < other.end
+    ]
+
+
 def ordered(conflicts: Iterable[Conflict]) -> list[Conflict]:
     """Conflicts by start, each once."""
     unique = dict.fromkeys(conflicts)

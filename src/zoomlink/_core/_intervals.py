@@ -240,11 +240,17 @@ def free_mask(
     return mask
 
 
-@functools.lru_cache(maxsize=128)
 def slot_grid(
     start: datetime, end: datetime, duration: timedelta, step: timedelta, zone: ZoneInfo
 ) -> tuple[tuple[datetime, ...], tuple[datetime, ...]]:
     """:func:`slot_starts` and the same starts in UTC, remembered: booking pages ask for the
-    same week again and again."""
+    same week again and again. Keyed in UTC: local times of a repeated hour compare equal."""
+    return _slot_grid(_utc(start), _utc(end), duration, step, zone)
+
+
+@functools.lru_cache(maxsize=128)
+def _slot_grid(
+    start: datetime, end: datetime, duration: timedelta, step: timedelta, zone: ZoneInfo
+) -> tuple[tuple[datetime, ...], tuple[datetime, ...]]:
     local = tuple(slot_starts(start, end, duration, step, zone))
     return local, tuple(_utc(moment) for moment in local)

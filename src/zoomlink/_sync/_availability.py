@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -82,16 +83,25 @@ class Availability:
     # -- the Zoom view -------------------------------------------------------------------------
 
     def zoom_index(
-        self, user_id: str, tenant: str, email: str | None, *, fresh: bool = False
+        self,
+        user_id: str,
+        tenant: str,
+        email: str | None,
+        *,
+        fresh: bool = False,
+        unseen: Literal["none", "raise"] = "none",
     ) -> IntervalIndex[ZoomBusy] | None:
         """The host's Zoom meetings as an interval index: empty when no connection serves
-        them, ``None`` when their connection needs reconnecting (their time cannot be seen)."""
+        them; when their connection needs reconnecting (their time cannot be seen) ``None``,
+        or with ``unseen="raise"`` the :class:`~zoomlink.NeedsReconnectError`."""
         try:
             host = self._resolve_user(user_id, tenant, email)
         except NotConnectedError:
             return _NO_ZOOM
         except NeedsReconnectError:
             logger.warning("the Zoom meetings of %s cannot be seen: reconnect needed", user_id)
+            if unseen == "raise":
+                raise
             return None
         key = (host.connection.id, host.zoom_user)
         view = self._views.get(key)
@@ -103,6 +113,8 @@ class Availability:
                 try:
                     view = self._list(key)
                 except NeedsReconnectError:
+                    if unseen == "raise":
+                        raise
                     return None
                 self._prune(view.fetched_at)
                 self._views[key] = view
@@ -173,7 +185,10 @@ class Availability:
         found: list[Conflict] = []
         people = [booking.host, *booking.co_hosts]
         for person, host_id in zip(people, booking.host_ids, strict=True):
-            index = self.zoom_index(host_id, booking.tenant, person.email, fresh=fresh)
+            # A host whose Zoom meetings cannot be seen is never taken for free.
+            index = self.zoom_index(
+                host_id, booking.tenant, person.email, fresh=fresh, unseen="raise"
+            )
             zoom = _busy.zoom_conflicts(
                 index or _NO_ZOOM,
                 host_id,

@@ -216,7 +216,9 @@ class Bookings:
                 timezone=booking.host.time_zone,
             )
             with self._hosts_lock(booking, guard):
-                self._refuse_conflicts(moved, None, guard, own=record)
+                self._refuse_conflicts(
+                    moved, None, guard, own=record, occurrence_id=found.occurrence_id
+                )
                 self._take_quota(record, booking)
                 try:
                     self._write(
@@ -505,17 +507,20 @@ class Bookings:
         guard: Guard,
         *,
         own: MeetingRecord | None,
+        occurrence_id: str | None = None,
     ) -> None:
+        """Raise :class:`BookingConflictError` if a host is busy; ``occurrence_id`` names the
+        occurrence of ``own``'s series being moved, which must not land on its siblings."""
         if not guard.check:
             return
+        windows = _bookings.windows(booking, plan)
         found = self._availability.conflicts(
-            booking,
-            _bookings.windows(booking, plan),
-            before=guard.before,
-            after=guard.after,
-            own=own,
-            strict=True,
+            booking, windows, before=guard.before, after=guard.after, own=own, strict=True
         )
+        if own is not None and occurrence_id is not None:
+            found += _busy.series_conflicts(
+                own, occurrence_id, windows, before=guard.before, after=guard.after
+            )
         if found:
             raise BookingConflictError(
                 _busy.conflict_message(booking.id, found), booking_id=booking.id, conflicts=found
