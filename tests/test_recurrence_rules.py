@@ -18,9 +18,7 @@ from zoomlink._core._recurrence import (
     WEEKDAYS,
     ZoomRecurrence,
     describe,
-    expand,
     occurrence_id,
-    occurrence_starts,
     plan_recurrence,
 )
 from zoomlink.errors import InvalidBookingError, InvalidInputError
@@ -331,13 +329,6 @@ def test_zoom_fields_is_a_fresh_dict() -> None:
     recurrence = plan("FREQ=DAILY;COUNT=2")
     recurrence.zoom_fields()["end_times"] = 60
     assert recurrence.zoom_fields()["end_times"] == 2
-
-
-def test_expand_and_occurrence_starts_give_the_starts() -> None:
-    """expand() and occurrence_starts() both give every occurrence's UTC start."""
-    recurrence = plan("FREQ=DAILY;COUNT=2")
-    assert expand(recurrence) == recurrence.starts
-    assert occurrence_starts("FREQ=DAILY;COUNT=2", MONDAY, BERLIN) == list(recurrence.starts)
 
 
 def test_weekly_across_spring_forward_keeps_local_time() -> None:

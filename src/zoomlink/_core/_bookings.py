@@ -45,6 +45,12 @@ def marker(tenant: str, booking_id: str) -> str:
     return f"{_MARKER_PREFIX}zl-{digest[:12]}"
 
 
+def marker_of(agenda: str) -> str:
+    """The booking marker that starts ``agenda``, or ''."""
+    first = agenda.split("\n", 1)[0]
+    return first if first.startswith(_MARKER_PREFIX) else ""
+
+
 def agenda(booking: Booking, mark: str) -> str:
     """The meeting agenda: the marker first (Zoom's list keeps only 250 characters), then the
     booking's description."""

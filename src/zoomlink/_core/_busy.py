@@ -11,14 +11,13 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
+from zoomlink._core._bookings import marker_of
 from zoomlink._core._intervals import IntervalIndex
 from zoomlink.availability import Conflict
 from zoomlink.booking import CalendarEvent, MeetingRecord
 from zoomlink.models import Meeting
 
 Window = tuple[datetime, datetime]
-
-_MARKER_PREFIX = "Booking ref "
 
 
 @attrs.frozen
@@ -29,12 +28,6 @@ class ZoomBusy:
     meeting_id: int
     occurrence_id: str | None
     marker: str
-
-
-def marker_of(agenda: str) -> str:
-    """The booking marker that starts ``agenda``, or ''."""
-    first = agenda.split("\n", 1)[0]
-    return first if first.startswith(_MARKER_PREFIX) else ""
 
 
 def meeting_windows(meeting: Meeting) -> list[tuple[datetime, datetime, ZoomBusy]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from itertools import accumulate
 from typing import Generic, TypeVar
@@ -101,14 +101,6 @@ class IntervalIndex(Generic[T]):
             found = sorted(found + extra)
         return [self._items[i] for i in found]
 
-    def with_items(self, extra: Iterable[tuple[datetime, datetime, T]]) -> IntervalIndex[T]:
-        """A new index holding these intervals and then ``extra``."""
-        return IntervalIndex([*self._items, *extra])
-
-    def without(self, predicate: Callable[[T], bool]) -> IntervalIndex[T]:
-        """A new index without the intervals whose payload matches ``predicate``."""
-        return IntervalIndex(item for item in self._items if not predicate(item[2]))
-
 
 def _window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """A query window in UTC; a zero-length one is allowed, a reversed one is not."""
@@ -188,34 +180,6 @@ def _occurrences(day: date, minute: int, zone: ZoneInfo) -> Iterator[datetime]:
             yield moment
 
 
-def free_starts(
-    starts: Sequence[datetime],
-    duration: timedelta,
-    busy: Sequence[tuple[datetime, datetime]],
-    *,
-    before: timedelta = timedelta(0),
-    after: timedelta = timedelta(0),
-) -> list[datetime]:
-    """The ``starts`` (sorted by instant) whose ``[t - before, t + duration + after)`` overlaps
-    none of ``busy`` (sorted and disjoint, as ``merge`` returns it)."""
-    if duration <= timedelta(0) or before < timedelta(0) or after < timedelta(0):
-        raise ValueError("duration must be positive and the buffers not negative")
-    ahead = duration + after
-    bounds = [(_utc(busy_start), _utc(busy_end)) for busy_start, busy_end in busy]
-    free: list[datetime] = []
-    index = 0
-    for start in starts:
-        moment = _utc(start)
-        low = moment - before
-        # Windows move forward with the starts, so a busy interval ending by this window's
-        # start ends by every later one's too.
-        while index < len(bounds) and bounds[index][1] <= low:
-            index += 1
-        if index == len(bounds) or bounds[index][0] >= moment + ahead:
-            free.append(start)
-    return free
-
-
 def free_mask(
     starts: Sequence[datetime],
     duration: timedelta,
@@ -225,8 +189,8 @@ def free_mask(
     after: timedelta = timedelta(0),
 ) -> bytearray:
     """Per start (UTC and sorted), 1 when ``[t - before, t + duration + after)`` overlaps none
-    of ``busy`` (UTC, sorted and disjoint), else 0 — the same answer as :func:`free_starts`,
-    found by bisecting each busy interval into the starts, for many hosts over one grid."""
+    of ``busy`` (UTC, sorted and disjoint), else 0. Each busy interval is bisected into
+    the starts, so many hosts over one grid cost little."""
     if duration <= timedelta(0) or before < timedelta(0) or after < timedelta(0):
         raise ValueError("duration must be positive and the buffers not negative")
     mask = bytearray(b"\x01") * len(starts)

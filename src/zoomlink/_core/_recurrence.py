@@ -308,16 +308,6 @@ def _wall(when: datetime, time_zone: str) -> str:
     return f"{when.astimezone(ZoneInfo(time_zone)):%A %Y-%m-%d %H:%M} ({time_zone})"
 
 
-def expand(recurrence: ZoomRecurrence) -> tuple[datetime, ...]:
-    """Every occurrence's start (aware, UTC) as Zoom expands the recurrence."""
-    return recurrence.starts
-
-
-def occurrence_starts(rule: str, start: datetime, time_zone: str) -> list[datetime]:
-    """Every occurrence's start (aware, UTC) of ``rule`` from ``start`` in ``time_zone``."""
-    return list(plan_recurrence(rule, start, time_zone).starts)
-
-
 def occurrence_id(start: datetime) -> str:
     """Zoom's id of the occurrence originally starting at ``start``: epoch milliseconds."""
     if start.tzinfo is None or start.utcoffset() is None:
