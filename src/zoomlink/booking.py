@@ -26,6 +26,7 @@ __all__ = [
     "Channel",
     "ConferencingChoice",
     "EventType",
+    "InZoom",
     "LocationSetting",
     "MeetingOccurrence",
     "MeetingRecord",
@@ -42,15 +43,30 @@ phone …) or ``default`` (the host user's default conferencing)."""
 ConferencingChoice = Literal["zoom", "builtin"]
 """What a user's default conferencing can be set to."""
 
-MeetingState = Literal["pending", "scheduled", "cancelled"]
+MeetingState = Literal["pending", "scheduled", "cancelled", "detached"]
 """A meeting record's state: ``pending`` while Zoom's answer is not yet recorded (a crash
-leaves it so, and the next call reconciles it), ``scheduled``, or ``cancelled``."""
+leaves it so, and the next call reconciles it), ``scheduled``, ``cancelled``, or ``detached``:
+its Zoom details were purged when its connection was disconnected or the app uninstalled, and
+the booking goes on without Zoom (zoomlink never calls Zoom for it again)."""
+
+InZoom = Literal["as_booked", "changed", "deleted"]
+"""What Zoom's webhooks said happened to a scheduled booking's meeting in Zoom itself:
+``as_booked`` (nothing, or only zoomlink's own changes), ``changed`` (its host moved or edited
+it in Zoom) or ``deleted`` (its host deleted it in Zoom)."""
 
 OccurrenceState = Literal["scheduled", "cancelled"]
 """One occurrence of a recurring booking's meeting: ``scheduled`` or ``cancelled``."""
 
 BookingAction = Literal[
-    "created", "existing", "reconciled", "updated", "recreated", "deleted", "already_gone", "none"
+    "created",
+    "existing",
+    "reconciled",
+    "updated",
+    "recreated",
+    "deleted",
+    "already_gone",
+    "detached",
+    "none",
 ]
 """What a schedule, reschedule or cancel did:
 
@@ -61,6 +77,8 @@ BookingAction = Literal[
 * ``recreated`` — the meeting had been deleted in Zoom, so a new one (new link) was made;
 * ``deleted`` — the meeting was deleted;
 * ``already_gone`` — Zoom no longer had it, so cancelling had nothing to delete;
+* ``detached`` — the booking's Zoom details were purged (its connection was disconnected or
+  the app uninstalled): its times, messages and calendar events were updated without Zoom;
 * ``none`` — nothing to do: the booking is not a Zoom booking, or had no meeting to cancel.
 """
 
@@ -405,6 +423,9 @@ class MeetingRecord:
         version: Bumped on every write (compare-and-swap).
         recurrence: The RRULE text of a recurring booking's meeting (empty for one meeting).
         occurrences: A recurring meeting's occurrences, each with its own times and state.
+        in_zoom: Whether the meeting was changed or deleted in Zoom by its host since
+            zoomlink last wrote it (``as_booked``, ``changed``, ``deleted``).
+        calendars: The app users whose calendars hold the booking's events.
     """
 
     id: str
@@ -431,6 +452,8 @@ class MeetingRecord:
     version: int = 1
     recurrence: str = ""
     occurrences: tuple[MeetingOccurrence, ...] = ()
+    in_zoom: InZoom = "as_booked"
+    calendars: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -43,6 +43,7 @@ __all__ = [
     "NotificationKind",
     "Occurrence",
     "Pkce",
+    "PurgeState",
     "ResolvedHost",
     "RetryPolicy",
     "Tokens",
@@ -141,6 +142,8 @@ class ZoomApp:
         redirect_uri: The OAuth redirect URL registered for the app (OAuth apps only).
         kind: ``"user"`` (user-managed), ``"account"`` (admin-managed) or ``"s2s"``.
         account_id: The Zoom account of a Server-to-Server app.
+        webhook_secret: The app's webhook Secret Token (Features → Access), which signs the
+            events Zoom sends it; needed to receive them (never shown in reprs).
     """
 
     client_id: str = attrs.field(validator=_non_empty)
@@ -148,6 +151,7 @@ class ZoomApp:
     redirect_uri: str = ""
     kind: AppKind = "user"
     account_id: str | None = None
+    webhook_secret: str = attrs.field(default="", repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in ("user", "account", "s2s"):
@@ -371,10 +375,20 @@ DisconnectPolicy = Literal["organization_admins", "zoom_admin"]
 the app user who completed it with their Zoom admin account."""
 
 NotificationKind = Literal[
-    "action_required", "meeting_scheduled", "meeting_rescheduled", "meeting_cancelled"
+    "action_required",
+    "meeting_scheduled",
+    "meeting_rescheduled",
+    "meeting_cancelled",
+    "meeting_changed_in_zoom",
+    "meeting_deleted_in_zoom",
 ]
 """What a notification is about: ``action_required`` asks the recipient to reconnect Zoom; the
-``meeting_*`` kinds tell a booking's participants about its Zoom meeting."""
+``meeting_*`` kinds tell a booking's participants about its Zoom meeting, and the two
+``*_in_zoom`` kinds tell its host that the meeting was changed or deleted in Zoom itself."""
+
+PurgeState = Literal["none", "pending", "done"]
+"""Whether a connection's Zoom data was purged: ``pending`` while a purge is under way (one
+that failed midway is finished by the next call), ``done`` once nothing of it is left."""
 
 Channel = Literal["email", "sms"]
 """How a recipient is told: by e-mail or by SMS."""
@@ -491,6 +505,10 @@ class Link:
             handed to someone else).
         created_at: When the connection was made.
         disconnected_at: When it was disconnected (kept so the view can say so).
+        purge: Whether its Zoom data was purged (``none``, ``pending``, ``done``).
+        uninstalled_at: When the Zoom user uninstalled the app, which ended the connection
+            until it is connected again.
+        incident_id: The uninstall's id, so its "Action required" notice goes out once.
     """
 
     id: str
@@ -502,6 +520,9 @@ class Link:
     completed_by: str | None = None
     created_at: datetime = attrs.field(validator=_require_aware)
     disconnected_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    purge: PurgeState = "none"
+    uninstalled_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    incident_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -524,6 +545,8 @@ class Connection:
         connected_by: The app user who started the connect.
         completed_by: The app user who completed it, when known.
         created_at: When it was made.
+        purge: Whether its Zoom data was purged: ``pending`` means a purge failed midway and
+            :meth:`~zoomlink.ZoomLink.purge` (or disconnecting again) finishes it.
     """
 
     id: str
@@ -541,6 +564,7 @@ class Connection:
     connected_by: str
     completed_by: str | None
     created_at: datetime
+    purge: PurgeState = "none"
 
     @property
     def usable(self) -> bool:

@@ -132,6 +132,8 @@ class TokenStore(Protocol):
         host_id: str | None = None,
         booking_id: str | None = None,
         state: MeetingState | None = None,
+        connection_id: str | None = None,
+        meeting_id: int | None = None,
     ) -> list[MeetingRecord]:
         """Meeting records matching every given filter, by start time then id."""
         ...
@@ -265,6 +267,8 @@ class AsyncTokenStore(Protocol):
         host_id: str | None = None,
         booking_id: str | None = None,
         state: MeetingState | None = None,
+        connection_id: str | None = None,
+        meeting_id: int | None = None,
     ) -> list[MeetingRecord]:
         """Meeting records matching every given filter, by start time then id."""
         ...

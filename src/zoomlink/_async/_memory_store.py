@@ -136,6 +136,8 @@ class AsyncMemoryTokenStore:
         host_id: str | None = None,
         booking_id: str | None = None,
         state: MeetingState | None = None,
+        connection_id: str | None = None,
+        meeting_id: int | None = None,
     ) -> list[MeetingRecord]:
         """Meeting records matching every given filter, by start time then id."""
         with self._guard:
@@ -147,6 +149,8 @@ class AsyncMemoryTokenStore:
             and (host_id is None or record.host_id == host_id)
             and (booking_id is None or record.booking_id == booking_id)
             and (state is None or record.state == state)
+            and (connection_id is None or record.connection_id == connection_id)
+            and (meeting_id is None or record.meeting_id == meeting_id)
         ]
 
     async def add_meeting_record(self, record: MeetingRecord) -> None:

@@ -52,7 +52,11 @@ _GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
 _LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
 _ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
 _RECORD_COLUMNS = tuple(field.name for field in attrs.fields(MeetingRecord))
-_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at", "start", "end"})
+_TIMES = frozenset(
+    {"expires_at", "created_at", "updated_at", "disconnected_at", "uninstalled_at", "start", "end"}
+)
+# Tuples of strings, kept as text arrays.
+_LISTS = frozenset({"scopes", "calendars"})
 # Quota counts are forgotten this long after they expire (measured against the expiry of the
 # quota being counted: a store has no clock). Quota names carry their day, so old ones are inert.
 _QUOTA_GRACE = timedelta(days=2)
@@ -70,7 +74,8 @@ _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS {links} (
         id text PRIMARY KEY, tenant text NOT NULL, kind text NOT NULL, owner_id text,
         grant_id text NOT NULL, connected_by text NOT NULL, completed_by text,
-        created_at timestamptz NOT NULL, disconnected_at timestamptz)""",
+        created_at timestamptz NOT NULL, disconnected_at timestamptz,
+        purge text NOT NULL DEFAULT 'none', uninstalled_at timestamptz, incident_id text)""",
     "CREATE INDEX IF NOT EXISTS {links_tenant} ON {links} (tenant, created_at)",
     "CREATE INDEX IF NOT EXISTS {links_grant} ON {links} (grant_id)",
     """CREATE TABLE IF NOT EXISTS {attempts} (
@@ -88,9 +93,12 @@ _CREATE_TABLES = (
         timezone text NOT NULL, recreated integer NOT NULL, announced boolean NOT NULL,
         created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
         version bigint NOT NULL, recurrence text NOT NULL DEFAULT '',
-        occurrences jsonb NOT NULL DEFAULT '[]')""",
+        occurrences jsonb NOT NULL DEFAULT '[]', in_zoom text NOT NULL DEFAULT 'as_booked',
+        calendars text[] NOT NULL DEFAULT '{{}}')""",
     "CREATE INDEX IF NOT EXISTS {meetings_tenant} ON {meetings} (tenant, start)",
     "CREATE INDEX IF NOT EXISTS {meetings_host} ON {meetings} (host_id, start)",
+    "CREATE INDEX IF NOT EXISTS {meetings_connection} ON {meetings} (connection_id)",
+    "CREATE INDEX IF NOT EXISTS {meetings_meeting} ON {meetings} (meeting_id)",
     """CREATE TABLE IF NOT EXISTS {preferences} (
         tenant text NOT NULL, user_id text NOT NULL, name text NOT NULL, value text NOT NULL,
         PRIMARY KEY (tenant, user_id, name))""",
@@ -100,15 +108,26 @@ _CREATE_TABLES = (
 )
 # Columns added within version 1 to tables that older databases already have: the table's
 # name (a key of _NAMES), then the columns with their definitions. The defaults give the rows
-# already there their meaning (a one-off meeting: no rule, no occurrences). The occurrences are
-# a JSON array of {"occurrence_id", "start", "end", "state"} objects, times as fixed-width
-# ISO-8601 UTC text (``2026-03-01T09:00:00.000000Z``).
+# already there their meaning (a one-off meeting: no rule, no occurrences, as booked, on no
+# calendar recorded; a link never purged nor uninstalled). The occurrences are a JSON array of
+# {"occurrence_id", "start", "end", "state"} objects, times as fixed-width ISO-8601 UTC text
+# (``2026-03-01T09:00:00.000000Z``); the calendars an array of app user ids.
 _ADDED_COLUMNS = (
     (
         "meetings",
         (
             ("recurrence", "text NOT NULL DEFAULT ''"),
             ("occurrences", "jsonb NOT NULL DEFAULT '[]'"),
+            ("in_zoom", "text NOT NULL DEFAULT 'as_booked'"),
+            ("calendars", "text[] NOT NULL DEFAULT '{}'"),
+        ),
+    ),
+    (
+        "links",
+        (
+            ("purge", "text NOT NULL DEFAULT 'none'"),
+            ("uninstalled_at", "timestamptz"),
+            ("incident_id", "text"),
         ),
     ),
 )
@@ -125,6 +144,8 @@ _NAMES = (
     "meetings",
     "meetings_tenant",
     "meetings_host",
+    "meetings_connection",
+    "meetings_meeting",
     "preferences",
     "quotas",
     "quotas_expiry",
@@ -148,6 +169,8 @@ _FIND_MEETINGS = """SELECT {columns} FROM {meetings}
     AND (%(host_id)s::text IS NULL OR host_id = %(host_id)s::text)
     AND (%(booking_id)s::text IS NULL OR booking_id = %(booking_id)s::text)
     AND (%(state)s::text IS NULL OR state = %(state)s::text)
+    AND (%(connection_id)s::text IS NULL OR connection_id = %(connection_id)s::text)
+    AND (%(meeting_id)s::bigint IS NULL OR meeting_id = %(meeting_id)s::bigint)
     ORDER BY start, id COLLATE "C"
 """
 # Rows another transaction is forgetting (or counting) are skipped, so forgetters never wait.
@@ -214,7 +237,7 @@ def _values(
     values: list[Any] = []
     for column in columns:
         value = getattr(record, column)
-        if column == "scopes":
+        if column in _LISTS:
             value = list(value)
         elif column == "occurrences":
             value = _occurrences_json(value)
@@ -228,8 +251,8 @@ def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
         if fields[column] is not None:
             # Read back in UTC, whatever the session's TimeZone.
             fields[column] = fields[column].astimezone(timezone.utc)
-    if "scopes" in fields:
-        fields["scopes"] = tuple(fields["scopes"])
+    for column in _LISTS.intersection(fields):
+        fields[column] = tuple(fields[column])
     if "occurrences" in fields:
         # psycopg reads jsonb as Python lists and dicts.
         fields["occurrences"] = _json_occurrences(fields["occurrences"])
@@ -547,9 +570,18 @@ class AsyncPostgresTokenStore:
         host_id: str | None = None,
         booking_id: str | None = None,
         state: MeetingState | None = None,
+        connection_id: str | None = None,
+        meeting_id: int | None = None,
     ) -> list[MeetingRecord]:
         """Meeting records matching every given filter, by start time then id."""
-        filters = {"tenant": tenant, "host_id": host_id, "booking_id": booking_id, "state": state}
+        filters = {
+            "tenant": tenant,
+            "host_id": host_id,
+            "booking_id": booking_id,
+            "state": state,
+            "connection_id": connection_id,
+            "meeting_id": meeting_id,
+        }
         rows, _ = await self._run("find meeting records", "find_meeting_records", filters)
         return [MeetingRecord(**_fields(row, _RECORD_COLUMNS)) for row in rows]
 

@@ -125,6 +125,8 @@ class AsyncSQLiteTokenStore:
         host_id: str | None = None,
         booking_id: str | None = None,
         state: MeetingState | None = None,
+        connection_id: str | None = None,
+        meeting_id: int | None = None,
     ) -> list[MeetingRecord]:
         """Meeting records matching every given filter, by start time then id."""
         return await asyncio.to_thread(
@@ -133,6 +135,8 @@ class AsyncSQLiteTokenStore:
             host_id=host_id,
             booking_id=booking_id,
             state=state,
+            connection_id=connection_id,
+            meeting_id=meeting_id,
         )
 
     async def add_meeting_record(self, record: MeetingRecord) -> None:

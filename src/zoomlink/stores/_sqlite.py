@@ -72,13 +72,18 @@ _GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
 _LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
 _ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
 _RECORD_COLUMNS = tuple(field.name for field in attrs.fields(MeetingRecord))
-_TIMES = frozenset({"expires_at", "created_at", "updated_at", "disconnected_at", "start", "end"})
+_TIMES = frozenset(
+    {"expires_at", "created_at", "updated_at", "disconnected_at", "uninstalled_at", "start", "end"}
+)
+# Tuples of strings, kept as JSON arrays.
+_LISTS = frozenset({"scopes", "calendars"})
 # Quota counts are forgotten this long after they expire (measured against the expiry of the
 # quota being counted: a store has no clock). Quota names carry their day, so old ones are inert.
 _QUOTA_GRACE = timedelta(days=2)
 
 _CREATE_SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS zoomlink_schema (version INTEGER NOT NULL)"
-# Times are fixed-width ISO-8601 UTC text, so text order is time order; scopes a JSON array.
+# Times are fixed-width ISO-8601 UTC text, so text order is time order; scopes and calendars
+# are JSON arrays.
 _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS zoomlink_grants (
         id TEXT PRIMARY KEY, client_id TEXT NOT NULL, app_kind TEXT NOT NULL,
@@ -92,7 +97,8 @@ _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS zoomlink_links (
         id TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, owner_id TEXT,
         grant_id TEXT NOT NULL, connected_by TEXT NOT NULL, completed_by TEXT,
-        created_at TEXT NOT NULL, disconnected_at TEXT)""",
+        created_at TEXT NOT NULL, disconnected_at TEXT,
+        purge TEXT NOT NULL DEFAULT 'none', uninstalled_at TEXT, incident_id TEXT)""",
     "CREATE INDEX IF NOT EXISTS zoomlink_links_tenant ON zoomlink_links (tenant, created_at)",
     "CREATE INDEX IF NOT EXISTS zoomlink_links_grant ON zoomlink_links (grant_id)",
     """CREATE TABLE IF NOT EXISTS zoomlink_attempts (
@@ -112,9 +118,14 @@ _CREATE_TABLES = (
         topic TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, timezone TEXT NOT NULL,
         recreated INTEGER NOT NULL, announced INTEGER NOT NULL, created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL, version INTEGER NOT NULL,
-        recurrence TEXT NOT NULL DEFAULT '', occurrences TEXT NOT NULL DEFAULT '[]')""",
+        recurrence TEXT NOT NULL DEFAULT '', occurrences TEXT NOT NULL DEFAULT '[]',
+        in_zoom TEXT NOT NULL DEFAULT 'as_booked', calendars TEXT NOT NULL DEFAULT '[]')""",
     "CREATE INDEX IF NOT EXISTS zoomlink_meetings_tenant ON zoomlink_meetings (tenant, start)",
     "CREATE INDEX IF NOT EXISTS zoomlink_meetings_host ON zoomlink_meetings (host_id, start)",
+    """CREATE INDEX IF NOT EXISTS zoomlink_meetings_connection
+        ON zoomlink_meetings (connection_id)""",
+    """CREATE INDEX IF NOT EXISTS zoomlink_meetings_meeting
+        ON zoomlink_meetings (meeting_id)""",
     """CREATE TABLE IF NOT EXISTS zoomlink_preferences (
         tenant TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
         PRIMARY KEY (tenant, user_id, name))""",
@@ -125,11 +136,17 @@ _CREATE_TABLES = (
 # Columns added within version 1 to tables that older files already have: (table, column,
 # definition). ALTER TABLE … ADD COLUMN adds each one on first use where it is missing; the
 # defaults give the rows already there their meaning (a one-off meeting: no rule, no
-# occurrences). The occurrences are a JSON array of {"occurrence_id", "start", "end", "state"}
-# objects, times in the same fixed-width UTC text as the columns.
+# occurrences, as booked, on no calendar recorded; a link never purged nor uninstalled). The
+# occurrences are a JSON array of {"occurrence_id", "start", "end", "state"} objects, times in
+# the same fixed-width UTC text as the columns; the calendars a JSON array of app user ids.
 _ADDED_COLUMNS = (
     ("zoomlink_meetings", "recurrence", "TEXT NOT NULL DEFAULT ''"),
     ("zoomlink_meetings", "occurrences", "TEXT NOT NULL DEFAULT '[]'"),
+    ("zoomlink_meetings", "in_zoom", "TEXT NOT NULL DEFAULT 'as_booked'"),
+    ("zoomlink_meetings", "calendars", "TEXT NOT NULL DEFAULT '[]'"),
+    ("zoomlink_links", "purge", "TEXT NOT NULL DEFAULT 'none'"),
+    ("zoomlink_links", "uninstalled_at", "TEXT"),
+    ("zoomlink_links", "incident_id", "TEXT"),
 )
 
 
@@ -148,9 +165,17 @@ def _select(table: str, columns: Sequence[str]) -> str:
     return f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608 - constant names only
 
 
-def _matching(*names: str) -> str:
-    """A WHERE clause in which a filter left as None matches every row."""
-    return " WHERE " + " AND ".join(f"(:{name} IS NULL OR {name} = :{name})" for name in names)
+def _matching(filters: dict[str, Any]) -> str:
+    """A WHERE clause for the filters given (those left as None match every row).
+
+    Only the given ones are written out, so SQLite can use the index on a filtered column
+    (it plans ``:x IS NULL OR x = :x`` as a full scan). The keys are column names, constant
+    in the code that calls this; the values stay bound parameters.
+    """
+    given = [name for name, value in filters.items() if value is not None]
+    if not given:
+        return ""
+    return " WHERE " + " AND ".join(f"{name} = :{name}" for name in given)
 
 
 _SELECT_GRANTS = _select("zoomlink_grants", _GRANT_COLUMNS)
@@ -165,16 +190,10 @@ _UPDATE_RECORD = "UPDATE zoomlink_meetings SET {} WHERE id = ? AND version = ?".
 )
 _SELECT_LINKS = _select("zoomlink_links", _LINK_COLUMNS)
 # Ids sort by code point, as Python sorts strings (SQLite's default BINARY collation).
-_FIND_GRANTS = (
-    _SELECT_GRANTS + _matching("client_id", "zoom_user_id", "zoom_account_id") + " ORDER BY id"
-)
-_FIND_LINKS = (
-    _SELECT_LINKS + _matching("tenant", "kind", "owner_id", "grant_id") + " ORDER BY created_at, id"
-)
+_ORDER_GRANTS = " ORDER BY id"
+_ORDER_LINKS = " ORDER BY created_at, id"
 # Start times are fixed-width UTC text, so text order is time order.
-_FIND_RECORDS = (
-    _SELECT_RECORDS + _matching("tenant", "host_id", "booking_id", "state") + " ORDER BY start, id"
-)
+_ORDER_RECORDS = " ORDER BY start, id"
 _UPSERT_LINK = _upsert("zoomlink_links", _LINK_COLUMNS)
 _UPSERT_ATTEMPT = _upsert("zoomlink_attempts", _ATTEMPT_COLUMNS)
 _TAKE_ATTEMPT = "DELETE FROM zoomlink_attempts WHERE id = ? RETURNING " + ", ".join(  # noqa: S608
@@ -248,7 +267,7 @@ def _row(
         value = getattr(record, column)
         if value is not None and column in _TIMES:
             value = _time_text(value)
-        elif column == "scopes":
+        elif column in _LISTS:
             value = json.dumps(list(value))
         elif column == "occurrences":
             value = _occurrences_text(value)
@@ -261,8 +280,8 @@ def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
     for column in _TIMES.intersection(fields):
         if fields[column] is not None:
             fields[column] = _text_time(fields[column])
-    if "scopes" in fields:
-        fields["scopes"] = tuple(json.loads(fields["scopes"]))
+    for column in _LISTS.intersection(fields):
+        fields[column] = tuple(json.loads(fields[column]))
     if "announced" in fields:
         fields["announced"] = bool(fields["announced"])
     if "occurrences" in fields:
@@ -399,7 +418,9 @@ class SQLiteTokenStore:
             "zoom_account_id": zoom_account_id,
         }
         with self._connection("find grants") as conn:
-            rows = conn.execute(_FIND_GRANTS, filters).fetchall()
+            rows = conn.execute(
+                _SELECT_GRANTS + _matching(filters) + _ORDER_GRANTS, filters
+            ).fetchall()
         return [_grant(row) for row in rows]
 
     def add_grant(self, grant: Grant) -> None:
@@ -439,7 +460,9 @@ class SQLiteTokenStore:
         """Links matching every given filter, oldest first."""
         filters = {"tenant": tenant, "kind": kind, "owner_id": owner_id, "grant_id": grant_id}
         with self._connection("find links") as conn:
-            rows = conn.execute(_FIND_LINKS, filters).fetchall()
+            rows = conn.execute(
+                _SELECT_LINKS + _matching(filters) + _ORDER_LINKS, filters
+            ).fetchall()
         return [_link(row) for row in rows]
 
     def put_link(self, link: Link) -> None:
@@ -486,11 +509,22 @@ class SQLiteTokenStore:
         host_id: str | None = None,
         booking_id: str | None = None,
         state: MeetingState | None = None,
+        connection_id: str | None = None,
+        meeting_id: int | None = None,
     ) -> list[MeetingRecord]:
         """Meeting records matching every given filter, by start time then id."""
-        filters = {"tenant": tenant, "host_id": host_id, "booking_id": booking_id, "state": state}
+        filters = {
+            "tenant": tenant,
+            "host_id": host_id,
+            "booking_id": booking_id,
+            "state": state,
+            "connection_id": connection_id,
+            "meeting_id": meeting_id,
+        }
         with self._connection("find meeting records") as conn:
-            rows = conn.execute(_FIND_RECORDS, filters).fetchall()
+            rows = conn.execute(
+                _SELECT_RECORDS + _matching(filters) + _ORDER_RECORDS, filters
+            ).fetchall()
         return [_record(row) for row in rows]
 
     def add_meeting_record(self, record: MeetingRecord) -> None:

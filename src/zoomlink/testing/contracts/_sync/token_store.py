@@ -313,6 +313,42 @@ class TokenStoreContract:
         found = store.find_links(tenant="t1", kind="personal", owner_id="u1")
         assert [link.id for link in found] == ["l1"]
 
+    def test_link_keeps_its_purge_state_uninstall_time_and_incident_id(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """Links keep their purge state, uninstall time and incident id."""
+        uninstalled = datetime(2026, 3, 2, 15, 30, 0, 123456, tzinfo=INDIA)
+        link = make_link(
+            disconnected_at=uninstalled,
+            purge="pending",
+            uninstalled_at=uninstalled,
+            incident_id="uninstall:zu1:1772445600",
+        )
+        store.put_link(link)
+        stored = second_store.get_link("l1")
+        assert stored == link
+        assert stored is not None
+        assert stored.uninstalled_at is not None
+        assert stored.uninstalled_at.utcoffset() is not None
+        assert second_store.find_links(tenant="t1") == [link]
+        purged = attrs.evolve(link, purge="done")
+        second_store.put_link(purged)
+        assert store.get_link("l1") == purged
+        reconnected = attrs.evolve(
+            purged, disconnected_at=None, purge="none", uninstalled_at=None, incident_id=None
+        )
+        store.put_link(reconnected)
+        assert second_store.get_link("l1") == reconnected
+
+    def test_a_link_stored_without_purge_or_uninstall_reads_back_with_defaults(
+        self, store: TokenStore
+    ) -> None:
+        """A link stored without a purge, uninstall or incident reads back "none", None, None."""
+        store.put_link(make_link())
+        stored = store.get_link("l1")
+        assert stored is not None
+        assert (stored.purge, stored.uninstalled_at, stored.incident_id) == ("none", None, None)
+
     def test_remove_link_says_whether_it_existed(self, store: TokenStore) -> None:
         """remove_link deletes the link and reports True, then False."""
         store.put_link(make_link())
@@ -542,6 +578,105 @@ class TokenStoreContract:
         cancelled = attrs.evolve(record, state="cancelled", version=2)
         second_store.update_meeting_record(cancelled, expected_version=1)
         assert store.get_meeting_record(record.id) == cancelled
+
+    def test_meeting_record_keeps_in_zoom_and_its_calendars(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """Meeting records keep in_zoom and their calendars, in order, through add and update."""
+        record = make_record(in_zoom="changed", calendars=("u1", "u7", "u2"))
+        store.add_meeting_record(record)
+        stored = second_store.get_meeting_record(record.id)
+        assert stored == record
+        assert stored is not None
+        assert stored.calendars == ("u1", "u7", "u2")
+        assert second_store.find_meeting_records(tenant="t1") == [record]
+        deleted = attrs.evolve(record, in_zoom="deleted", calendars=("u2",), version=2)
+        second_store.update_meeting_record(deleted, expected_version=1)
+        assert store.get_meeting_record(record.id) == deleted
+        emptied = attrs.evolve(deleted, in_zoom="as_booked", calendars=(), version=3)
+        store.update_meeting_record(emptied, expected_version=2)
+        assert second_store.get_meeting_record(record.id) == emptied
+
+    def test_a_record_stored_without_in_zoom_or_calendars_reads_back_with_defaults(
+        self, store: TokenStore
+    ) -> None:
+        """A record stored without in_zoom or calendars reads back as_booked, on no calendars."""
+        store.add_meeting_record(make_record())
+        stored = store.get_meeting_record("t1:b1")
+        assert stored is not None
+        assert stored.in_zoom == "as_booked"
+        assert stored.calendars == ()
+
+    def test_detached_is_a_state_records_are_stored_and_found_in(
+        self, store: TokenStore
+    ) -> None:
+        """Detached is a state records can be stored and found in."""
+        store.add_meeting_record(make_record("t1:b1"))
+        record = make_record("t1:b2", state="pending", meeting_id=None)
+        store.add_meeting_record(record)
+        detached = attrs.evolve(
+            record, state="detached", join_url="", password="", calendars=("u1",), version=2
+        )
+        store.update_meeting_record(detached, expected_version=1)
+        assert store.get_meeting_record("t1:b2") == detached
+        assert store.find_meeting_records(state="detached") == [detached]
+        found = store.find_meeting_records(tenant="t1", state="scheduled")
+        assert [r.id for r in found] == ["t1:b1"]
+
+    def test_meeting_records_are_found_by_connection_id(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """Records are found by connection id, ordered by start instant then id."""
+        later = T0 + timedelta(days=2)
+        store.add_meeting_record(make_record("t1:b3", start=later, end=later))
+        store.add_meeting_record(make_record("t1:b2", start=T0, end=T0))
+        store.add_meeting_record(
+            make_record("t1:b1", start=T0, end=T0, connection_id="l2", meeting_id=MEETING_ID + 1)
+        )
+        store.add_meeting_record(
+            make_record("t2:b1", start=T0, end=T0, tenant="t2", connection_id="l2")
+        )
+        found = second_store.find_meeting_records(connection_id="l1")
+        assert [r.id for r in found] == ["t1:b2", "t1:b3"]
+        found = second_store.find_meeting_records(connection_id="l2")
+        assert [r.id for r in found] == ["t1:b1", "t2:b1"]
+        assert store.find_meeting_records(connection_id="l9") == []
+
+    def test_meeting_records_are_found_by_zoom_meeting_id(
+        self, store: TokenStore
+    ) -> None:
+        """Records are found by Zoom meeting id (11 digits); pending ones have none to match."""
+        later = T0 + timedelta(days=2)
+        store.add_meeting_record(make_record("t1:b2", start=later, end=later))
+        store.add_meeting_record(make_record("t2:b1", tenant="t2"))
+        store.add_meeting_record(make_record("t1:b3", meeting_id=MEETING_ID + 1))
+        store.add_meeting_record(make_record("t1:b4", state="pending", meeting_id=None))
+        found = store.find_meeting_records(meeting_id=MEETING_ID)
+        assert [r.id for r in found] == ["t2:b1", "t1:b2"]
+        found = store.find_meeting_records(meeting_id=MEETING_ID + 1)
+        assert [r.id for r in found] == ["t1:b3"]
+        assert store.find_meeting_records(meeting_id=MEETING_ID + 2) == []
+        assert store.find_meeting_records(meeting_id=0) == []
+
+    def test_meeting_record_filters_combine(self, store: TokenStore) -> None:
+        """Filters combine: a record is found only when it matches every filter given."""
+        store.add_meeting_record(make_record("t1:b1"))
+        store.add_meeting_record(make_record("t1:b2", state="cancelled"))
+        store.add_meeting_record(make_record("t1:b3", connection_id="l2"))
+        store.add_meeting_record(make_record("t2:b1", tenant="t2"))
+        store.add_meeting_record(make_record("t1:b4", host_id="u2", connection_id="l2"))
+        found = store.find_meeting_records(connection_id="l1", meeting_id=MEETING_ID)
+        assert [r.id for r in found] == ["t1:b1", "t1:b2", "t2:b1"]
+        found = store.find_meeting_records(
+            tenant="t1", connection_id="l1", meeting_id=MEETING_ID, state="scheduled"
+        )
+        assert [r.id for r in found] == ["t1:b1"]
+        found = store.find_meeting_records(connection_id="l2", host_id="u1")
+        assert [r.id for r in found] == ["t1:b3"]
+        found = store.find_meeting_records(booking_id="b1", meeting_id=MEETING_ID)
+        assert [r.id for r in found] == ["t1:b1", "t2:b1"]
+        assert store.find_meeting_records(tenant="t2", connection_id="l2") == []
+        assert store.find_meeting_records(connection_id="l1", meeting_id=1) == []
 
     # -- preferences ----------------------------------------------------------------------
 
