@@ -15,14 +15,19 @@ from zoomlink import Endpoints, ZoomApp
 from zoomlink.testing import FakeClock, FakeZoom
 
 REDIRECT_URI = "http://127.0.0.1:8000/zoom/callback"
+WEBHOOK_SECRET = "test-webhook-secret"
 USER_APP = ZoomApp(
-    client_id="fake-user-app", client_secret="fake-user-secret", redirect_uri=REDIRECT_URI
+    client_id="fake-user-app",
+    client_secret="fake-user-secret",
+    redirect_uri=REDIRECT_URI,
+    webhook_secret=WEBHOOK_SECRET,
 )
 ADMIN_APP = ZoomApp(
     client_id="fake-admin-app",
     client_secret="fake-admin-secret",
     redirect_uri=REDIRECT_URI,
     kind="account",
+    webhook_secret=WEBHOOK_SECRET,
 )
 S2S_APP = ZoomApp(
     client_id="fake-s2s-app", client_secret="fake-s2s-secret", kind="s2s", account_id="acct_demo"
@@ -36,9 +41,6 @@ class ZoomTarget:
     mode: str
     endpoints: Endpoints
     transport: httpx.MockTransport | None
-
-
-WEBHOOK_SECRET = "test-webhook-secret"
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def test_demo_tells_the_booking_story() -> None:
     assert "scheduling again (a retry) is existing" in text
     assert "same link" in text
     assert "0 meetings left in Zoom for the host" in text
-    assert "Zoom sent app_deauthorized (1 signed webhook)" in text
+    assert "connection disconnected; purged 2 tokens, 1 zoom_accounts, 1 meetings" in text
+    assert "proof check: nothing left" in text
+    assert "app_deauthorized webhook: 200 {'status': 'processed'" in text
 
 
 def test_demo_command_exits_cleanly() -> None:
@@ -101,3 +103,14 @@ def test_plugin_fixtures_serve_a_host_test_suite() -> None:
     pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", example)
     result = _python(*pytest_args, cwd=ROOT / "examples")
     assert "2 passed" in result.stdout
+
+
+def test_disconnect_and_uninstall_example_runs() -> None:
+    """examples/disconnect_and_uninstall.py purges on disconnect and on uninstall, provably."""
+    out = _python(str(ROOT / "examples" / "disconnect_and_uninstall.py")).stdout
+    assert "purged: {'tokens': 2, 'zoom_accounts': 1, 'meetings': 1" in out
+    assert out.count("proof check clean: True") == 2
+    assert "the booking still moves: detached, no Zoom link: None" in out
+    assert "'result': 'purged 1 connection(s)'" in out
+    assert "connection needs_reconnect: the Zoom app was uninstalled" in out
+    assert "told mia: Action required: reconnect Zoom" in out

@@ -6,8 +6,10 @@ shape and a faithful fake Zoom (:mod:`zoomlink.testing`) to test against.
 """
 
 from zoomlink._async._api import AsyncZoomAPI
+from zoomlink._async._webhooks import AsyncWebhookHandler
 from zoomlink._async._zoomlink import AsyncZoomLink
 from zoomlink._sync._api import ZoomAPI
+from zoomlink._sync._webhooks import WebhookHandler
 from zoomlink._sync._zoomlink import ZoomLink
 from zoomlink._version import __version__
 from zoomlink.availability import (
@@ -25,6 +27,7 @@ from zoomlink.booking import (
     CalendarEvent,
     ConferencingChoice,
     EventType,
+    InZoom,
     LocationSetting,
     MeetingOccurrence,
     MeetingRecord,
@@ -55,6 +58,10 @@ from zoomlink.errors import (
     RedirectMismatchError,
     StaleRecordError,
     StoreError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookSignatureError,
+    WebhookTimestampError,
     ZoomAPIError,
     ZoomAuthenticationError,
     ZoomErrorContext,
@@ -95,6 +102,7 @@ from zoomlink.models import (
     NotificationKind,
     Occurrence,
     Pkce,
+    PurgeState,
     ResolvedHost,
     RetryPolicy,
     Tokens,
@@ -112,15 +120,28 @@ from zoomlink.protocols import (
     NotificationSink,
     TokenStore,
 )
+from zoomlink.purge import PurgeReason, PurgeReport, ZoomDataCheck, ZoomDataFinding
+from zoomlink.webhooks import (
+    AppDeauthorized,
+    MeetingCreated,
+    MeetingDeleted,
+    MeetingUpdated,
+    OtherEvent,
+    UrlValidation,
+    WebhookEvent,
+    WebhookResponse,
+)
 
 __all__ = [
     "__version__",
     "Actor",
+    "AppDeauthorized",
     "AppKind",
     "AppRole",
     "AsyncCalendarBackend",
     "AsyncNotificationSink",
     "AsyncTokenStore",
+    "AsyncWebhookHandler",
     "AsyncZoomAPI",
     "AsyncZoomLink",
     "AuthorizationCodeError",
@@ -155,6 +176,7 @@ __all__ = [
     "InvalidBookingError",
     "InvalidInputError",
     "InvalidStateError",
+    "InZoom",
     "Keyring",
     "KeyringError",
     "Link",
@@ -162,12 +184,15 @@ __all__ = [
     "LocationSetting",
     "LockTimeoutError",
     "Meeting",
+    "MeetingCreated",
+    "MeetingDeleted",
     "MeetingFields",
     "MeetingOccurrence",
     "MeetingPage",
     "MeetingRecord",
     "MeetingSettings",
     "MeetingState",
+    "MeetingUpdated",
     "Member",
     "NeedsReconnectError",
     "NoHostAvailableError",
@@ -177,11 +202,15 @@ __all__ = [
     "NotificationSink",
     "Occurrence",
     "OccurrenceState",
+    "OtherEvent",
     "OwnershipConflictError",
     "Participant",
     "PasscodePolicyError",
     "PermissionDeniedError",
     "Pkce",
+    "PurgeReason",
+    "PurgeReport",
+    "PurgeState",
     "RedirectMismatchError",
     "ResolvedHost",
     "RetryPolicy",
@@ -192,10 +221,20 @@ __all__ = [
     "SystemClock",
     "Tokens",
     "TokenStore",
+    "UrlValidation",
+    "WebhookError",
+    "WebhookEvent",
+    "WebhookHandler",
+    "WebhookPayloadError",
+    "WebhookResponse",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
     "ZoomAPI",
     "ZoomAPIError",
     "ZoomApp",
     "ZoomAuthenticationError",
+    "ZoomDataCheck",
+    "ZoomDataFinding",
     "ZoomErrorContext",
     "ZoomLink",
     "ZoomLinkError",

@@ -15,12 +15,21 @@ from zoneinfo import ZoneInfo
 import attrs
 import httpx
 
-from zoomlink import Actor, Booking, EventType, Participant, ZoomApp, ZoomLink
+from zoomlink import (
+    Actor,
+    Booking,
+    EventType,
+    Participant,
+    WebhookHandler,
+    ZoomApp,
+    ZoomLink,
+)
 from zoomlink.calendars import MemoryCalendarBackend
 from zoomlink.notify import MemoryNotificationSink
 from zoomlink.testing import FakeClock, FakeZoom
 
 REDIRECT_URI = "http://127.0.0.1:8000/zoom/callback"
+WEBHOOK_SECRET = "demo-webhook-secret"
 HOST_ZONE = ZoneInfo("Europe/Berlin")
 CLIENT_ZONE = ZoneInfo("America/New_York")
 
@@ -33,11 +42,11 @@ def _seeded(seed: Mapping[str, Any], section: str, **match: str) -> dict[str, An
 
 def run_demo(out: TextIO) -> int:
     """Connect a Zoom user, give a booking a meeting, move it, cancel it, disconnect."""
-    events: list[str] = []
+    events: list[tuple[Mapping[str, str], bytes]] = []
     fake = FakeZoom(
         clock=FakeClock(),
-        webhook_secret="demo-webhook-secret",
-        webhook_callback=lambda headers, body: events.append(body.decode()),
+        webhook_secret=WEBHOOK_SECRET,
+        webhook_callback=lambda headers, body: events.append((headers, body)),
     )
     seed = FakeZoom.default_seed()
     fake.seed(seed)
@@ -47,6 +56,7 @@ def run_demo(out: TextIO) -> int:
         client_id=user_app["client_id"],
         client_secret=user_app["client_secret"],
         redirect_uri=user_app["redirect_uris"][0],
+        webhook_secret=WEBHOOK_SECRET,
     )
 
     def say(text: str = "") -> None:
@@ -117,13 +127,17 @@ def run_demo(out: TextIO) -> int:
         for record in zoom.meetings(user_id="host-1"):
             say(f"   tracked: {record.booking_id}, meeting {record.meeting_id}, {record.state}")
 
-        say("\n5. The host disconnects: the grant is revoked at Zoom")
-        gone = zoom.disconnect(connection.id, actor=Actor("host-1"))
-        deauthorized = [e for e in events if '"app_deauthorized"' in e]
-        say(
-            f"   connection {gone.status}; Zoom sent app_deauthorized "
-            f"({len(deauthorized)} signed webhook)"
-        )
+        say("\n5. The host disconnects: revoked at Zoom, then every Zoom value purged")
+        report = zoom.disconnect(connection.id, actor=Actor("host-1"))
+        removed = ", ".join(f"{n} {kind}" for kind, n in report.removed.items() if n)
+        say(f"   connection {report.connection.status}; purged {removed}")
+        check = zoom.find_zoom_data(connection.id, values=[owner["id"], owner["email"]])
+        say(f"   proof check: {'nothing left' if check.clean else check.findings}")
+        webhooks = WebhookHandler(zoom)
+        for headers, body in events:
+            if b'"app_deauthorized"' in body:
+                answer = webhooks.handle(headers, body)
+                say(f"   Zoom's signed app_deauthorized webhook: {answer.status} {answer.json()}")
 
     calls = Counter(entry.route for entry in fake.journal)
     say("\nRequests the fake Zoom received: " + ", ".join(f"{r} x{n}" for r, n in calls.items()))

@@ -28,6 +28,11 @@ library's failures in one place and still tell them apart::
     │   ├── StaleRecordError          a record changed since it was read (compare-and-swap)
     │   ├── DuplicateRecordError      a record with that id is already stored
     │   └── LockTimeoutError          a store lock was not granted in time
+    ├── WebhookError                  a webhook request was refused; ``status`` is the HTTP answer
+    │   ├── WebhookSignatureError     ``x-zm-signature`` missing or wrong (401)
+    │   ├── WebhookTimestampError     ``x-zm-request-timestamp`` missing, malformed or outside
+    │   │                             the window (401)
+    │   └── WebhookPayloadError       not JSON, not a Zoom event's shape (400), or too large (413)
     ├── ZoomTransportError            Zoom could not be reached: connect error, timeout, dropped
     │                                 connection; the request may or may not have been carried out
     └── ZoomAPIError                  Zoom answered with an error (status, Zoom code, tracking id)
@@ -80,6 +85,10 @@ __all__ = [
     "RedirectMismatchError",
     "StaleRecordError",
     "StoreError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
     "ZoomRoleError",
     "ZoomAPIError",
     "ZoomAuthenticationError",
@@ -365,6 +374,54 @@ class LockTimeoutError(StoreError):
         super().__init__(message)
         self.name = name
         self.timeout = timeout
+
+
+class WebhookError(ZoomLinkError):
+    """A webhook request was refused; nothing was done with it.
+
+    The message names what was wrong (a header, a field) but never carries the body, a
+    signature or a secret.
+
+    Attributes:
+        status: The HTTP status to answer with (400, 401 or 413).
+        reason: A short, stable description for the answer's body (``"signature mismatch"``,
+            ``"stale timestamp"``, ``"invalid payload.object.id"`` …).
+    """
+
+    def __init__(self, message: str, *, status: int, reason: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+
+class WebhookSignatureError(WebhookError):
+    """``x-zm-signature`` is missing, sent twice, malformed, or not made with any of the apps'
+    Secret Tokens (401)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, status=401, reason=reason)
+
+
+class WebhookTimestampError(WebhookError):
+    """``x-zm-request-timestamp`` is missing, sent twice, not a number of seconds, or outside
+    the accepted window (401)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, status=401, reason=reason)
+
+
+class WebhookPayloadError(WebhookError):
+    """The body is too large (413), or not a JSON object of a Zoom event's shape (400).
+
+    Attributes:
+        field: The field at fault (``payload.object.id`` …), when one is.
+    """
+
+    def __init__(
+        self, message: str, *, reason: str, field: str | None = None, too_large: bool = False
+    ) -> None:
+        super().__init__(message, status=413 if too_large else 400, reason=reason)
+        self.field = field
 
 
 class ZoomTransportError(ZoomLinkError):

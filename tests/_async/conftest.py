@@ -12,7 +12,15 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import ADMIN_APP, S2S_APP, USER_APP, unique_prefix
-from zoomlink import AsyncTokenStore, AsyncZoomLink, Endpoints, Keyring, RetryPolicy
+from zoomlink import (
+    AsyncTokenStore,
+    AsyncWebhookHandler,
+    AsyncZoomLink,
+    Endpoints,
+    Keyring,
+    RetryPolicy,
+    WebhookResponse,
+)
 from zoomlink.calendars import AsyncMemoryCalendarBackend
 from zoomlink.notify import AsyncMemoryNotificationSink
 from zoomlink.stores import AsyncMemoryTokenStore, AsyncSQLiteTokenStore
@@ -41,9 +49,20 @@ class Harness:
     clients: list[httpx.AsyncClient] = attrs.field(factory=list)
     calendar: AsyncMemoryCalendarBackend = attrs.field(factory=AsyncMemoryCalendarBackend)
     link: AsyncZoomLink = attrs.field(init=False)
+    delivered: int = 0
 
     def __attrs_post_init__(self) -> None:
         self.link = self.new_link()
+
+    async def deliver_webhooks(
+        self, handler: AsyncWebhookHandler | None = None
+    ) -> list[WebhookResponse]:
+        """Hand the webhooks the fake sent since the last call to the link's webhook handler,
+        as Zoom does: after the request that caused them has been answered."""
+        handler = handler or AsyncWebhookHandler(self.link)
+        deliveries = self.fake.webhook_deliveries[self.delivered :]
+        self.delivered += len(deliveries)
+        return [await handler.handle(d.headers, d.body) for d in deliveries]
 
     def new_link(self, **options: object) -> AsyncZoomLink:
         """Another AsyncZoomLink on the same store, fake and sink (another worker)."""

@@ -424,7 +424,7 @@ async def test_only_the_owner_disconnects_a_personal_connection(zoom: Harness) -
     assert (await zoom.link.connection(connection.id)).status == "active"
     assert zoom.fake.calls("oauth.revoke") == []
     gone = await zoom.link.disconnect(connection.id, actor=Actor("alice"))
-    assert gone.status == "disconnected"
+    assert gone.connection.status == "disconnected"
     assert len(zoom.fake.calls("oauth.revoke", status=200)) == 1
     with pytest.raises(NotConnectedError):
         await zoom.link.access_token(connection.id)
@@ -438,9 +438,9 @@ async def test_organization_admins_policy(zoom: Harness) -> None:
         await zoom.link.disconnect(org.id, actor=MEMBER)
     assert caught.value.policy == "organization_admins"
     assert (await zoom.link.connection(org.id)).status == "active"
-    assert (await zoom.link.disconnect(org.id, actor=Actor("other-owner", "owner"))).status == (
-        "disconnected"
-    )
+    assert (
+        await zoom.link.disconnect(org.id, actor=Actor("other-owner", "owner"))
+    ).connection.status == ("disconnected")
 
 
 @pytest.mark.asyncio
@@ -452,5 +452,7 @@ async def test_zoom_admin_policy(zoom: Harness) -> None:
     with pytest.raises(PermissionDeniedError) as caught:
         await link.disconnect(org.id, actor=Actor("app-owner", "owner"))
     assert caught.value.policy == "zoom_admin"
-    assert (await link.disconnect(org.id, actor=Actor("zoom-boss"))).status == "disconnected"
+    assert (
+        await link.disconnect(org.id, actor=Actor("zoom-boss"))
+    ).connection.status == "disconnected"
     await link.aclose()

@@ -13,7 +13,15 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_APP, S2S_APP, USER_APP, unique_prefix
-from zoomlink import TokenStore, ZoomLink, Endpoints, Keyring, RetryPolicy
+from zoomlink import (
+    TokenStore,
+    WebhookHandler,
+    ZoomLink,
+    Endpoints,
+    Keyring,
+    RetryPolicy,
+    WebhookResponse,
+)
 from zoomlink.calendars import MemoryCalendarBackend
 from zoomlink.notify import MemoryNotificationSink
 from zoomlink.stores import MemoryTokenStore, SQLiteTokenStore
@@ -42,9 +50,20 @@ class Harness:
     clients: list[httpx.Client] = attrs.field(factory=list)
     calendar: MemoryCalendarBackend = attrs.field(factory=MemoryCalendarBackend)
     link: ZoomLink = attrs.field(init=False)
+    delivered: int = 0
 
     def __attrs_post_init__(self) -> None:
         self.link = self.new_link()
+
+    def deliver_webhooks(
+        self, handler: WebhookHandler | None = None
+    ) -> list[WebhookResponse]:
+        """Hand the webhooks the fake sent since the last call to the link's webhook handler,
+        as Zoom does: after the request that caused them has been answered."""
+        handler = handler or WebhookHandler(self.link)
+        deliveries = self.fake.webhook_deliveries[self.delivered :]
+        self.delivered += len(deliveries)
+        return [handler.handle(d.headers, d.body) for d in deliveries]
 
     def new_link(self, **options: object) -> ZoomLink:
         """Another ZoomLink on the same store, fake and sink (another worker)."""

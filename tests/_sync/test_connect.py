@@ -397,7 +397,7 @@ def test_only_the_owner_disconnects_a_personal_connection(zoom: Harness) -> None
     assert (zoom.link.connection(connection.id)).status == "active"
     assert zoom.fake.calls("oauth.revoke") == []
     gone = zoom.link.disconnect(connection.id, actor=Actor("alice"))
-    assert gone.status == "disconnected"
+    assert gone.connection.status == "disconnected"
     assert len(zoom.fake.calls("oauth.revoke", status=200)) == 1
     with pytest.raises(NotConnectedError):
         zoom.link.access_token(connection.id)
@@ -410,9 +410,9 @@ def test_organization_admins_policy(zoom: Harness) -> None:
         zoom.link.disconnect(org.id, actor=MEMBER)
     assert caught.value.policy == "organization_admins"
     assert (zoom.link.connection(org.id)).status == "active"
-    assert (zoom.link.disconnect(org.id, actor=Actor("other-owner", "owner"))).status == (
-        "disconnected"
-    )
+    assert (
+        zoom.link.disconnect(org.id, actor=Actor("other-owner", "owner"))
+    ).connection.status == ("disconnected")
 
 
 def test_zoom_admin_policy(zoom: Harness) -> None:
@@ -423,5 +423,7 @@ def test_zoom_admin_policy(zoom: Harness) -> None:
     with pytest.raises(PermissionDeniedError) as caught:
         link.disconnect(org.id, actor=Actor("app-owner", "owner"))
     assert caught.value.policy == "zoom_admin"
-    assert (link.disconnect(org.id, actor=Actor("zoom-boss"))).status == "disconnected"
+    assert (
+        link.disconnect(org.id, actor=Actor("zoom-boss"))
+    ).connection.status == "disconnected"
     link.close()

@@ -72,7 +72,7 @@ class AsyncAnnouncer:
         return BookingOutcome(
             booking_id=booking.id,
             action=action,
-            location="zoom",
+            location="zoom" if _messages.has_zoom(record) else "none",
             record=record,
             undelivered=tuple(undelivered),
         )

@@ -151,6 +151,17 @@ class AsyncAvailability:
             del self._views[key]
         return len(stale)
 
+    def forget_connection(self, connection_id: str) -> int:
+        """Drop every cached view listed through a connection; returns how many."""
+        stale = [key for key in self._views if key[0] == connection_id]
+        for key in stale:
+            del self._views[key]
+        return len(stale)
+
+    def cached_views(self, connection_id: str) -> int:
+        """How many views listed through a connection are cached."""
+        return sum(1 for key in self._views if key[0] == connection_id)
+
     def remember(self, record: MeetingRecord) -> None:
         """Fold zoomlink's own change to a meeting into the cached view, if there is one."""
         view = self._views.get((record.connection_id, record.zoom_user))

@@ -16,12 +16,15 @@ from zoomlink._async._api import AsyncZoomAPI
 from zoomlink._async._availability import AsyncAvailability
 from zoomlink._async._bookings import AsyncBookings
 from zoomlink._async._calls import AsyncZoomCalls
+from zoomlink._async._ending import AsyncEnding
 from zoomlink._async._http import new_client
 from zoomlink._async._memory_store import AsyncMemoryTokenStore
 from zoomlink._async._notify import AsyncLoggingNotificationSink
 from zoomlink._async._pacer import AsyncPacer
+from zoomlink._async._purge import AsyncPurger
 from zoomlink._async._scheduling import AsyncScheduling
 from zoomlink._async._tokens import AsyncTokenKeeper
+from zoomlink._async._zoom_events import AsyncZoomEvents
 from zoomlink._core import _connect, _grants, _limits, _links
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
@@ -29,8 +32,6 @@ from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
     InvalidStateError,
-    NeedsReconnectError,
-    NotConnectedError,
     StaleRecordError,
     ZoomAPIError,
     ZoomNotFoundError,
@@ -73,7 +74,7 @@ _LINK_POLICIES = ("exclusive", "shared")
 _DISCONNECT_POLICIES = ("organization_admins", "zoom_admin")
 
 
-class AsyncZoomLink(AsyncScheduling):
+class AsyncZoomLink(AsyncScheduling, AsyncEnding):
     """zoomlink for asyncio hosts (FastAPI, Starlette, aiohttp …). The sync twin serves the
     others with the same methods.
 
@@ -217,6 +218,23 @@ class AsyncZoomLink(AsyncScheduling):
             clock=self.clock,
             retry_policy=retry_policy,
             lock_timeout=lock_timeout,
+        )
+        self._purger = AsyncPurger(
+            store=self.store,
+            calendar=calendar,
+            availability=self._availability,
+            hold_booking=self._bookings.hold,
+            clock=self.clock,
+        )
+        self._events = AsyncZoomEvents(
+            store=self.store,
+            purger=self._purger,
+            availability=self._availability,
+            hold_booking=self._bookings.hold,
+            notifications=self.notifications,
+            clock=self.clock,
+            lock_timeout=lock_timeout,
+            reconnect_url=reconnect_url,
         )
 
     def __repr__(self) -> str:
@@ -418,6 +436,9 @@ class AsyncZoomLink(AsyncScheduling):
                     completed_by=completed_by,
                     created_at=now,
                     disconnected_at=None,
+                    purge="none",
+                    uninstalled_at=None,
+                    incident_id=None,
                 )
             else:
                 link = Link(
@@ -492,52 +513,6 @@ class AsyncZoomLink(AsyncScheduling):
                     await self._drop_unused_grant(link.grant_id, revoke=False)
                     released += 1
         return released
-
-    async def disconnect(self, connection_id: str, *, actor: Actor) -> Connection:
-        """Disconnect a connection on behalf of ``actor``, if the policy lets them.
-
-        The grant is revoked at Zoom (unless another link still uses it) and its tokens are
-        deleted; the connection stays listed as ``disconnected``. An organisation's members
-        fall back to nothing, and a member's personal one to the organisation's.
-
-        Raises:
-            NotConnectedError: No such connection.
-            PermissionDeniedError: ``actor`` may not; nothing changed.
-            ZoomTransportError: Zoom could not be reached to revoke; nothing changed.
-        """
-        link = await self._link_by_id(connection_id)
-        _links.check_disconnect(link, actor, self.disconnect_policy)
-        async with self.store.lock(f"links:{link.tenant}", timeout=self.lock_timeout):
-            link = await self._link_by_id(connection_id)
-            if link.disconnected_at is None:
-                grant = await self.store.get_grant(link.grant_id)
-                others = [
-                    item
-                    for item in _links.live(await self.store.find_links(grant_id=link.grant_id))
-                    if item.id != link.id
-                ]
-                if grant is not None and not others:
-                    await self._revoke_grant(link, grant)
-                link = attrs.evolve(link, disconnected_at=self.clock.now())
-                await self.store.put_link(link)
-                await self._drop_unused_grant(link.grant_id, revoke=False)
-        logger.info("Zoom connection %s disconnected by %s", link.id, actor.user_id)
-        return _links.describe(link, await self.store.get_grant(link.grant_id))
-
-    async def _revoke_grant(self, link: Link, grant: Grant) -> None:
-        if grant.app_kind == "s2s" or grant.status != "active":
-            return
-        try:
-            token = await self._tokens.token(link)
-        except (NotConnectedError, NeedsReconnectError, ZoomAPIError):
-            return  # the grant is dead already: nothing to revoke
-        await self._revoke_quietly(self._tokens.api_for(grant), token)
-
-    async def _link_by_id(self, connection_id: str) -> Link:
-        link = await self.store.get_link(connection_id)
-        if link is None:
-            raise NotConnectedError(f"no Zoom connection {connection_id!r}", tenant="")
-        return link
 
     # -- looking up -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import attrs
 
+from zoomlink._core._messages import calendar_owners
 from zoomlink._core._recurrence import ZoomRecurrence, occurrence_id, plan_recurrence
 from zoomlink.booking import (
     Booking,
@@ -223,7 +224,13 @@ def pending_record(
         version=previous.version + 1 if previous else 1,
         recurrence=plan.rule if plan else "",
         occurrences=occurrences(booking, plan),
+        calendars=calendar_ids(booking),
     )
+
+
+def calendar_ids(booking: Booking) -> tuple[str, ...]:
+    """The app users whose calendars get the booking's events."""
+    return tuple(p.user_id for p in calendar_owners(booking) if p.user_id)
 
 
 def scheduled(
@@ -252,6 +259,8 @@ def scheduled(
         version=record.version + 1,
         recurrence=plan.rule if plan else "",
         occurrences=occurrences(booking, plan, meeting),
+        in_zoom="as_booked",
+        calendars=calendar_ids(booking),
     )
 
 
@@ -259,7 +268,8 @@ def moved(
     record: MeetingRecord, booking: Booking, now: datetime, plan: ZoomRecurrence | None = None
 ) -> MeetingRecord:
     """The record after Zoom accepted the reschedule (Zoom answers 204: keep what we sent; a
-    moved series has its occurrences laid out afresh by its rule)."""
+    moved series has its occurrences laid out afresh by its rule). A detached booking moves
+    the same way, with no Zoom call."""
     return attrs.evolve(
         record,
         topic=booking.title,
@@ -268,6 +278,8 @@ def moved(
         timezone=booking.host.time_zone,
         recurrence=plan.rule if plan else "",
         occurrences=occurrences(booking, plan),
+        in_zoom="as_booked",
+        calendars=calendar_ids(booking),
         announced=False,
         updated_at=now,
         version=record.version + 1,

@@ -49,8 +49,10 @@ def meeting_windows(meeting: Meeting) -> list[tuple[datetime, datetime, ZoomBusy
 
 
 def record_windows(record: MeetingRecord) -> list[tuple[datetime, datetime, ZoomBusy]]:
-    """The times a meeting zoomlink made takes, as its record knows them."""
-    if record.state == "cancelled" or (record.meeting_id is None and record.state != "pending"):
+    """The times a meeting zoomlink made takes, as its record knows them (a detached
+    booking's too: it goes on without Zoom)."""
+    unmade = record.meeting_id is None and record.state not in ("pending", "detached")
+    if record.state == "cancelled" or unmade:
         return []
     meeting_id = record.meeting_id or 0
     if record.occurrences:

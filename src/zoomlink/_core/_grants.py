@@ -18,7 +18,13 @@ def grant_id_for(app: ZoomApp, zoom_user_id: str) -> str:
     """The grant id: Zoom keeps one live grant per app and user (per account for S2S apps)."""
     if app.kind == "s2s":
         return f"{app.client_id}:account:{app.account_id}"
-    return f"{app.client_id}:{zoom_user_id}"
+    return oauth_grant_id(app.client_id, zoom_user_id)
+
+
+def oauth_grant_id(client_id: str, zoom_user_id: str) -> str:
+    """The id of a Zoom user's grant of an OAuth app, so it can be named from a webhook even
+    after the grant itself was deleted."""
+    return f"{client_id}:{zoom_user_id}"
 
 
 def _with_tokens(grant: Grant, tokens: Tokens, keyring: Keyring, **changes: object) -> Grant:

@@ -6,6 +6,7 @@ requests leave), ``now`` an aware datetime (quotas follow Zoom's UTC day).
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from datetime import datetime, timezone
 
@@ -59,8 +60,13 @@ def quota_user(host: ResolvedHost, grant: Grant) -> str:
 
 
 def quota_name(zoom_user: str, now: datetime) -> str:
-    """The store key of ``zoom_user``'s meeting-write count for ``now``'s UTC day."""
-    return f"meeting-writes:{zoom_user.lower()}:{now.astimezone(timezone.utc).date().isoformat()}"
+    """The store key of ``zoom_user``'s meeting-write count for ``now``'s UTC day.
+
+    The key holds a digest of the Zoom user, never their id or e-mail, so a purge leaves no
+    Zoom value behind in the counters (which expire at the next UTC midnight anyway).
+    """
+    digest = hashlib.sha256(zoom_user.lower().encode("utf-8")).hexdigest()[:32]
+    return f"meeting-writes:{digest}:{now.astimezone(timezone.utc).date().isoformat()}"
 
 
 def quota_resets(now: datetime) -> datetime:

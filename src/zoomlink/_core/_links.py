@@ -31,18 +31,34 @@ from zoomlink.models import (
     ZoomUser,
 )
 
+UNINSTALLED = "the Zoom app was uninstalled in Zoom; connect Zoom again to use it"
+
+
+def uninstalled(link: Link) -> bool:
+    """Whether the link ended because its Zoom user uninstalled the app (and was neither
+    disconnected nor connected again since)."""
+    return link.uninstalled_at is not None and link.disconnected_at is None
+
 
 def describe(link: Link, grant: Grant | None) -> Connection:
-    """The host-facing view of a link and its grant (a link without a grant is disconnected)."""
-    gone = link.disconnected_at is not None or grant is None
-    status: ConnectionStatus = "disconnected" if gone or grant is None else grant.status
+    """The host-facing view of a link and its grant (a link without a grant is disconnected,
+    unless the app was uninstalled: then it needs reconnecting)."""
+    status: ConnectionStatus
+    reason = ""
+    if uninstalled(link):
+        status, reason = "needs_reconnect", UNINSTALLED
+    elif link.disconnected_at is not None or grant is None:
+        status = "disconnected"
+    else:
+        status = grant.status
+        reason = grant.status_reason if status == "needs_reconnect" else ""
     return Connection(
         id=link.id,
         tenant=link.tenant,
         kind=link.kind,
         owner_id=link.owner_id,
         status=status,
-        status_reason=grant.status_reason if grant and status == "needs_reconnect" else "",
+        status_reason=reason,
         zoom_user_id=grant.zoom_user_id if grant else "",
         zoom_email=grant.zoom_email if grant else "",
         zoom_account_id=grant.zoom_account_id if grant else "",
@@ -52,6 +68,7 @@ def describe(link: Link, grant: Grant | None) -> Connection:
         connected_by=link.connected_by,
         completed_by=link.completed_by,
         created_at=link.created_at,
+        purge=link.purge,
     )
 
 
@@ -197,6 +214,13 @@ def resolve_host(
         if pair is None:
             continue
         link, grant = pair
+        if uninstalled(link):
+            raise NeedsReconnectError(
+                f"the Zoom connection {link.id} needs reconnecting: {UNINSTALLED}",
+                connection_id=link.id,
+                reason=UNINSTALLED,
+                reconnect_url=reconnect_url(template, link),
+            )
         if grant is None or link.disconnected_at is not None:
             continue
         if grant.status != "active":
@@ -273,26 +297,47 @@ def connected_user(
     )
 
 
-def action_required(link: Link, grant: Grant, template: str | None, now: datetime) -> Notification:
-    """The "Action required" notice for a link whose grant broke."""
-    recipient = link.owner_id or link.completed_by or link.connected_by
-    who = grant.zoom_email or f"Zoom account {grant.zoom_account_id}"
-    scope = "your" if link.kind == "personal" else "your organisation's"
+def _scope(link: Link) -> str:
+    return "your" if link.kind == "personal" else "your organisation's"
+
+
+def _reconnect_notice(
+    link: Link, text: str, incident_id: str | None, template: str | None, now: datetime
+) -> Notification:
+    """An "Action required" notice to the link's owner (or whoever connected it)."""
     url = reconnect_url(template, link)
-    text = (
-        f"Zoom no longer accepts {scope} connection ({who}): {grant.status_reason}. "
-        "New bookings cannot get Zoom meetings until it is reconnected."
-    )
     if url:
         text += f" Reconnect here: {url}"
     return Notification(
         kind="action_required",
         tenant=link.tenant,
-        recipient_id=recipient,
+        recipient_id=link.owner_id or link.completed_by or link.connected_by,
         subject="Action required: reconnect Zoom",
         text=text,
         action_url=url,
         connection_id=link.id,
-        incident_id=grant.incident_id,
+        incident_id=incident_id,
         created_at=now,
     )
+
+
+def action_required(link: Link, grant: Grant, template: str | None, now: datetime) -> Notification:
+    """The "Action required" notice for a link whose grant broke."""
+    who = grant.zoom_email or f"Zoom account {grant.zoom_account_id}"
+    text = (
+        f"Zoom no longer accepts {_scope(link)} connection ({who}): {grant.status_reason}. "
+        "New bookings cannot get Zoom meetings until it is reconnected."
+    )
+    return _reconnect_notice(link, text, grant.incident_id, template, now)
+
+
+def uninstall_notice(link: Link, template: str | None, now: datetime) -> Notification:
+    """The "Action required" notice for a link whose Zoom user uninstalled the app."""
+    scope = _scope(link)
+    text = (
+        f"The Zoom app was uninstalled from {scope} Zoom account, so {scope} Zoom connection "
+        "has ended and its Zoom data was deleted here, meeting links included. Bookings stay "
+        "as they are, without Zoom links. New bookings cannot get Zoom meetings until Zoom is "
+        "connected again."
+    )
+    return _reconnect_notice(link, text, link.incident_id, template, now)

@@ -38,7 +38,19 @@ def when(booking: Booking, time_zone: str) -> str:
     return f"{day}, {start:%H:%M} to {finish} {start:%Z} ({time_zone})"
 
 
+NO_ZOOM_TEXT = "This booking no longer has a Zoom meeting: Zoom was disconnected."
+"""What a detached booking's messages and calendar events say instead of the Zoom details."""
+
+
+def has_zoom(record: MeetingRecord) -> bool:
+    """Whether the record still carries Zoom details (a detached one, or one cancelled after
+    being detached, does not)."""
+    return record.state != "detached" and (record.meeting_id is not None or bool(record.join_url))
+
+
 def _join_lines(record: MeetingRecord) -> list[str]:
+    if not has_zoom(record):
+        return [NO_ZOOM_TEXT]
     return [
         f"Join Zoom: {record.join_url}",
         f"Meeting ID: {record.meeting_id}",
@@ -84,7 +96,11 @@ def _email_text(
         f"When: {when(booking, person.time_zone)}",
         *_repeats(booking, occurrence),
     ]
-    if news == "meeting_cancelled" and occurrence is not None:
+    if news == "meeting_cancelled" and not has_zoom(record):
+        lines.append(
+            "This occurrence is cancelled." if occurrence is not None else "It is cancelled."
+        )
+    elif news == "meeting_cancelled" and occurrence is not None:
         lines.append("This occurrence is cancelled; the Zoom link stays for the others.")
     elif news == "meeting_cancelled":
         lines.append("The Zoom meeting has been cancelled; its link no longer works.")
@@ -99,6 +115,8 @@ def _sms_text(
     news: MeetingNews, booking: Booking, record: MeetingRecord, person: Participant
 ) -> str:
     head = f"{_HEADLINE[news]}: {booking.title}, {when(booking, person.time_zone)}."
+    if not has_zoom(record):
+        return head
     if news == "meeting_cancelled":
         return f"{head} The Zoom meeting is cancelled."
     changed = " New link!" if news == "meeting_rescheduled" and record.recreated else ""
@@ -212,7 +230,7 @@ def calendar_event(
         start=booking.start,
         end=booking.end,
         time_zone=owner.time_zone,
-        location=record.join_url,
+        location=record.join_url if has_zoom(record) else "",
         description=description,
         meeting_id=record.meeting_id or 0,
     )

@@ -74,7 +74,7 @@ class Announcer:
         return BookingOutcome(
             booking_id=booking.id,
             action=action,
-            location="zoom",
+            location="zoom" if _messages.has_zoom(record) else "none",
             record=record,
             undelivered=tuple(undelivered),
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 import logging
 from collections.abc import Iterator, Callable
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
@@ -107,7 +107,16 @@ class Bookings:
         default = None
         if event_type.location == "default":
             default = self.default_conferencing(user_id, tenant)
+            if default == "zoom" and not self._served(user_id, tenant):
+                default = "builtin"  # Zoom was disconnected: built-in calls take over
         return _bookings.location(event_type, default)
+
+    def _served(self, user_id: str, tenant: str) -> bool:
+        """Whether a connection that was not disconnected serves the user (a broken one
+        counts: using it fails fast instead of falling back silently)."""
+        personal = self._store.find_links(tenant=tenant, kind="personal", owner_id=user_id)
+        organization = self._store.find_links(tenant=tenant, kind="organization")
+        return any(link.disconnected_at is None for link in (*personal, *organization))
 
     # -- the lifecycle -------------------------------------------------------------------------
 
@@ -122,6 +131,8 @@ class Bookings:
             record = self._record(booking)
             if record is not None and record.state == "scheduled":
                 return self._announce(booking, record, "existing", "meeting_scheduled")
+            if record is not None and record.state == "detached":
+                return self._announce(booking, record, "detached", "meeting_scheduled")
             with self._hosts_lock(booking, guard):
                 self._refuse_conflicts(booking, plan, guard, own=None)
                 if record is not None and record.state == "pending":
@@ -152,7 +163,10 @@ class Bookings:
                     booking_id=booking.id,
                     state=record.state,
                 )
-            if record.state == "scheduled" and _bookings.same_times(booking, record):
+            if record.state == "detached":
+                return self._move_detached(booking, record, plan, guard)
+            in_step = record.in_zoom == "as_booked"
+            if record.state == "scheduled" and in_step and _bookings.same_times(booking, record):
                 return self._announce(booking, record, "existing", "meeting_rescheduled")
             before = record.occurrences
             with self._hosts_lock(booking, guard):
@@ -162,7 +176,8 @@ class Bookings:
                     record, action = self._settle(booking, record, plan)
                     if action == "created":  # created at the new times already
                         return self._announce(booking, record, action, "meeting_scheduled")
-                if not _bookings.same_times(booking, record):
+                # A meeting changed or deleted in Zoom is put back in step with the booking.
+                if not _bookings.same_times(booking, record) or record.in_zoom != "as_booked":
                     record, action = self._move(booking, record, plan)
             kept = {o.occurrence_id for o in record.occurrences}
             dropped = tuple(o for o in before if o.occurrence_id not in kept)
@@ -179,6 +194,9 @@ class Bookings:
                 return BookingOutcome(booking_id=booking.id, action="none", location="zoom")
             if record.state == "cancelled":
                 return self._announce(booking, record, "none", "meeting_cancelled")
+            if record.state == "detached":  # no Zoom meeting is ours to delete any more
+                record = self._save(_bookings.cancelled(record, self._clock.now()), record)
+                return self._announce(booking, record, "detached", "meeting_cancelled")
             link = self._link(record)
             meeting_id = record.meeting_id
             if record.state == "pending":
@@ -191,6 +209,25 @@ class Bookings:
     def record(self, tenant: str, booking_id: str) -> MeetingRecord | None:
         """The booking's meeting record, or ``None``."""
         return self._store.get_meeting_record(_bookings.record_id(tenant, booking_id))
+
+    def _move_detached(
+        self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None, guard: Guard
+    ) -> BookingOutcome:
+        """Move a booking whose Zoom details were purged: times, messages and calendars
+        change; Zoom is not called."""
+        if not _bookings.same_times(booking, record):
+            with self._hosts_lock(booking, guard):
+                self._refuse_conflicts(booking, plan, guard, own=record)
+                before = record.occurrences
+                record = self._save(
+                    _bookings.moved(record, booking, self._clock.now(), plan), record
+                )
+            kept = {o.occurrence_id for o in record.occurrences}
+            dropped = tuple(o for o in before if o.occurrence_id not in kept)
+            return self._announce(
+                booking, record, "detached", "meeting_rescheduled", dropped=dropped
+            )
+        return self._announce(booking, record, "detached", "meeting_rescheduled")
 
     # -- one occurrence of a recurring booking ------------------------------------------------
 
@@ -219,6 +256,10 @@ class Bookings:
                 self._refuse_conflicts(
                     moved, None, guard, own=record, occurrence_id=found.occurrence_id
                 )
+                if record.state == "detached":
+                    return self._detached_occurrence(
+                        booking, record, attrs.evolve(found, start=start, end=end)
+                    )
                 self._take_quota(record, booking)
                 try:
                     self._write(
@@ -254,6 +295,10 @@ class Bookings:
                 return self._announce(
                     booking, record, "none", "meeting_cancelled", occurrence=found
                 )
+            if record.state == "detached":
+                return self._detached_occurrence(
+                    booking, record, attrs.evolve(found, state="cancelled")
+                )
             link = self._link(record)
             action = self._delete(link, record.meeting_id, found.occurrence_id)
             changed = attrs.evolve(found, state="cancelled")
@@ -263,9 +308,22 @@ class Bookings:
                 booking, record, action, "meeting_cancelled", occurrence=changed
             )
 
+    def _detached_occurrence(
+        self, booking: Booking, record: MeetingRecord, changed: MeetingOccurrence
+    ) -> BookingOutcome:
+        """Change one occurrence of a detached booking: no Zoom call."""
+        changed = attrs.evolve(changed, start=_busy.utc(changed.start), end=_busy.utc(changed.end))
+        now = self._clock.now()
+        record = self._save(_bookings.with_occurrence(record, changed, now), record)
+        news: _messages.MeetingNews = (
+            "meeting_cancelled" if changed.state == "cancelled" else "meeting_rescheduled"
+        )
+        return self._announce(booking, record, "detached", news, occurrence=changed)
+
     def _series(self, booking: Booking) -> MeetingRecord:
         record = self._record(booking)
-        if record is None or record.state != "scheduled" or not record.occurrences:
+        live = record is not None and record.state in ("scheduled", "detached")
+        if record is None or not live or not record.occurrences:
             raise BookingStateError(
                 f"booking {booking.id!r} has no scheduled recurring meeting",
                 booking_id=booking.id,
@@ -565,11 +623,14 @@ class Bookings:
     ) -> BookingOutcome:
         return self._announcer.announce(booking, record, action, news, **details)
 
+    def _lock(self, booking: Booking) -> AbstractContextManager[None]:
+        return self.hold(booking.tenant, booking.id)
+
     @contextmanager
-    def _lock(self, booking: Booking) -> Iterator[None]:
-        """Callers in this process queue here; one per booking goes on to the store lock,
-        which excludes the other processes."""
-        name = f"booking:{_bookings.record_id(booking.tenant, booking.id)}"
+    def hold(self, tenant: str, booking_id: str) -> Iterator[None]:
+        """The booking's lock. Callers in this process queue here; one per booking goes on
+        to the store lock, which excludes the other processes."""
+        name = f"booking:{_bookings.record_id(tenant, booking_id)}"
         with (
             self._local.hold(name, timeout=self._lock_timeout),
             self._store.lock(name, timeout=self._lock_timeout),

@@ -18,12 +18,15 @@ from zoomlink._sync._api import ZoomAPI
 from zoomlink._sync._availability import Availability
 from zoomlink._sync._bookings import Bookings
 from zoomlink._sync._calls import ZoomCalls
+from zoomlink._sync._ending import Ending
 from zoomlink._sync._http import new_client
 from zoomlink._sync._memory_store import MemoryTokenStore
 from zoomlink._sync._notify import LoggingNotificationSink
 from zoomlink._sync._pacer import Pacer
+from zoomlink._sync._purge import Purger
 from zoomlink._sync._scheduling import Scheduling
 from zoomlink._sync._tokens import TokenKeeper
+from zoomlink._sync._zoom_events import ZoomEvents
 from zoomlink._core import _connect, _grants, _limits, _links
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
@@ -31,8 +34,6 @@ from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
     InvalidStateError,
-    NeedsReconnectError,
-    NotConnectedError,
     StaleRecordError,
     ZoomAPIError,
     ZoomNotFoundError,
@@ -75,7 +76,7 @@ _LINK_POLICIES = ("exclusive", "shared")
 _DISCONNECT_POLICIES = ("organization_admins", "zoom_admin")
 
 
-class ZoomLink(Scheduling):
+class ZoomLink(Scheduling, Ending):
     """zoomlink for threaded hosts (Django, Flask …). The async twin serves the
     others with the same methods.
 
@@ -219,6 +220,23 @@ class ZoomLink(Scheduling):
             clock=self.clock,
             retry_policy=retry_policy,
             lock_timeout=lock_timeout,
+        )
+        self._purger = Purger(
+            store=self.store,
+            calendar=calendar,
+            availability=self._availability,
+            hold_booking=self._bookings.hold,
+            clock=self.clock,
+        )
+        self._events = ZoomEvents(
+            store=self.store,
+            purger=self._purger,
+            availability=self._availability,
+            hold_booking=self._bookings.hold,
+            notifications=self.notifications,
+            clock=self.clock,
+            lock_timeout=lock_timeout,
+            reconnect_url=reconnect_url,
         )
 
     def __repr__(self) -> str:
@@ -420,6 +438,9 @@ class ZoomLink(Scheduling):
                     completed_by=completed_by,
                     created_at=now,
                     disconnected_at=None,
+                    purge="none",
+                    uninstalled_at=None,
+                    incident_id=None,
                 )
             else:
                 link = Link(
@@ -494,52 +515,6 @@ class ZoomLink(Scheduling):
                     self._drop_unused_grant(link.grant_id, revoke=False)
                     released += 1
         return released
-
-    def disconnect(self, connection_id: str, *, actor: Actor) -> Connection:
-        """Disconnect a connection on behalf of ``actor``, if the policy lets them.
-
-        The grant is revoked at Zoom (unless another link still uses it) and its tokens are
-        deleted; the connection stays listed as ``disconnected``. An organisation's members
-        fall back to nothing, and a member's personal one to the organisation's.
-
-        Raises:
-            NotConnectedError: No such connection.
-            PermissionDeniedError: ``actor`` may not; nothing changed.
-            ZoomTransportError: Zoom could not be reached to revoke; nothing changed.
-        """
-        link = self._link_by_id(connection_id)
-        _links.check_disconnect(link, actor, self.disconnect_policy)
-        with self.store.lock(f"links:{link.tenant}", timeout=self.lock_timeout):
-            link = self._link_by_id(connection_id)
-            if link.disconnected_at is None:
-                grant = self.store.get_grant(link.grant_id)
-                others = [
-                    item
-                    for item in _links.live(self.store.find_links(grant_id=link.grant_id))
-                    if item.id != link.id
-                ]
-                if grant is not None and not others:
-                    self._revoke_grant(link, grant)
-                link = attrs.evolve(link, disconnected_at=self.clock.now())
-                self.store.put_link(link)
-                self._drop_unused_grant(link.grant_id, revoke=False)
-        logger.info("Zoom connection %s disconnected by %s", link.id, actor.user_id)
-        return _links.describe(link, self.store.get_grant(link.grant_id))
-
-    def _revoke_grant(self, link: Link, grant: Grant) -> None:
-        if grant.app_kind == "s2s" or grant.status != "active":
-            return
-        try:
-            token = self._tokens.token(link)
-        except (NotConnectedError, NeedsReconnectError, ZoomAPIError):
-            return  # the grant is dead already: nothing to revoke
-        self._revoke_quietly(self._tokens.api_for(grant), token)
-
-    def _link_by_id(self, connection_id: str) -> Link:
-        link = self.store.get_link(connection_id)
-        if link is None:
-            raise NotConnectedError(f"no Zoom connection {connection_id!r}", tenant="")
-        return link
 
     # -- looking up -------------------------------------------------------------------------
 
