@@ -80,6 +80,24 @@ async def test_url_validation_is_answered_with_the_secret_that_signed_it(fake: F
     await link.aclose()
 
 
+@pytest.mark.asyncio
+async def test_a_previous_secret_is_accepted_while_it_is_rotated(fake: FakeZoom) -> None:
+    """During a Secret Token rotation both tokens verify; a token never given is refused."""
+    fake.clock.set(fake.now())
+    link = new_link(fake, attrs.evolve(USER_APP, webhook_secret="new-secret"))
+    handler = AsyncWebhookHandler(link, previous_secrets=["old-secret"])
+    body = encode(envelope("endpoint.url_validation", url_validation_payload("abc")))
+    stamp = int(fake.now().timestamp())
+    for secret in ("new-secret", "old-secret"):
+        response = await handler.handle(signed(body, timestamp=stamp, secret=secret), body)
+        assert response.json()["encryptedToken"] == hmac_hex(secret, b"abc")
+    refused = await handler.handle(signed(body, timestamp=stamp, secret="other"), body)
+    assert refused.status == 401
+    with pytest.raises(ConfigurationError):
+        AsyncWebhookHandler(link, previous_secrets="old-secret")
+    await link.aclose()
+
+
 # -- events -----------------------------------------------------------------------------------
 
 

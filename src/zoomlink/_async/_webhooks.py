@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from zoomlink._async._zoomlink import AsyncZoomLink
@@ -57,6 +58,9 @@ class AsyncWebhookHandler:
             harm, since processed deliveries are remembered and events are applied
             idempotently; pass ``timedelta(minutes=5)`` for a tight window.
         max_body_bytes: The largest body accepted (413 beyond it).
+        previous_secrets: Secret Tokens still accepted while one is being rotated: Zoom signs
+            with the new token as soon as it is regenerated, while requests already signed
+            with the old one may still be retried.
 
     Raises:
         ConfigurationError: When none of the link's apps has a ``webhook_secret``, or for a
@@ -69,8 +73,12 @@ class AsyncWebhookHandler:
         *,
         tolerance: timedelta = DEFAULT_TOLERANCE,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        previous_secrets: Sequence[str] = (),
     ) -> None:
+        if isinstance(previous_secrets, str):
+            raise ConfigurationError("previous_secrets is a list of Secret Tokens, not one string")
         secrets = [api.app.webhook_secret for api in link.apis.values() if api.app.webhook_secret]
+        secrets += [secret for secret in previous_secrets if secret]
         if not secrets:
             raise ConfigurationError(
                 "no app of the link has a webhook_secret: set ZoomApp(webhook_secret=...) to "

@@ -29,6 +29,9 @@ logger = logging.getLogger("zoomlink")
 
 HoldBooking = Callable[[str, str], AbstractContextManager[None]]
 
+# At most this many listings of a connection's bookings per purge.
+_PASSES = 3
+
 
 class Purger:
     """Purges connections' Zoom data and checks that none is left."""
@@ -59,11 +62,20 @@ class Purger:
         self._store.put_link(link)
         removed: Counter[str] = Counter()
         grant = self._store.get_grant(link.grant_id) if link.grant_id else None
-        records = self._store.find_meeting_records(connection_id=link.id)
-        for record in records:
-            meetings, events = self._strip(record)
-            removed["meetings"] += meetings
-            removed["calendar_events"] += events
+        records: list[MeetingRecord] = []
+        for _ in range(_PASSES):
+            # Listed again until a pass finds nothing to strip: a booking whose create was
+            # answered just before the revoke may write its record after the first listing.
+            listed = self._store.find_meeting_records(connection_id=link.id)
+            stripped = 0
+            for record in listed:
+                meetings, events = self._strip(record)
+                stripped += meetings + events
+                removed["meetings"] += meetings
+                removed["calendar_events"] += events
+            records = listed
+            if not stripped:
+                break
         removed["busy_views"] += self._availability.forget_connection(link.id)
         for alias in _aliases(grant, records):
             removed["busy_views"] += self._availability.forget(alias)
