@@ -136,6 +136,7 @@ class MeetingUpdated:
         previous: The same fields with their values before the change.
         occurrence_ids: The occurrences changed, when the change was to some occurrences of a
             recurring meeting only.
+        changed_at: When the change was made (Zoom's ``time_stamp``), when Zoom says.
 
     ``changed`` and ``previous`` are read-only: nested objects are read-only mappings and
     arrays are tuples. They take part in ``==`` but not in the hash.
@@ -150,6 +151,7 @@ class MeetingUpdated:
     changed: Mapping[str, Any] = attrs.field(converter=_frozen_mapping, hash=False)
     previous: Mapping[str, Any] = attrs.field(converter=_frozen_mapping, hash=False)
     occurrence_ids: tuple[str, ...] = ()
+    changed_at: datetime | None = None
 
 
 @attrs.frozen(kw_only=True)

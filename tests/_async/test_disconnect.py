@@ -22,6 +22,7 @@ from zoomlink import (
     InvalidInputError,
     NotConnectedError,
     Participant,
+    ZoomAPIError,
 )
 from zoomlink.calendars import AsyncMemoryCalendarBackend
 from zoomlink.purge import PurgeReport
@@ -292,3 +293,79 @@ async def test_organization_disconnect_affects_only_members_who_used_it(zoom: Ha
     await connect_personal(zoom, "ben", "u_owner")
     assert (await zoom.link.resolve_host("ben")).connection.kind == "personal"
     assert (await zoom.link.find_zoom_data(org.id, values=["admin@example.com"])).clean
+
+
+@pytest.mark.asyncio
+async def test_zoom_failing_to_revoke_leaves_everything_as_it_was(zoom: Harness) -> None:
+    """A 5xx (or 429) from Zoom's revoke raises and purges nothing: the tokens that could
+    revoke the grant are kept for the next attempt."""
+    await ready(zoom)
+    await booked(zoom, 1)
+    [connection] = await zoom.link.connections(user_id="alice")
+    zoom.fake.inject("oauth.revoke", status=503)
+    with pytest.raises(ZoomAPIError):
+        await zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    after = await zoom.link.connection(connection.id)
+    assert (after.status, after.purge) == ("active", "none")
+    record = await zoom.link.meeting_record("bk_0")
+    assert record is not None
+    assert record.state == "scheduled"
+    report = await zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    assert report.removed["tokens"] == 2
+
+
+@pytest.mark.asyncio
+async def test_reconnecting_finishes_a_purge_that_failed_midway(zoom: Harness) -> None:
+    """Connecting again while a purge is pending finishes it first: the old bookings never
+    get their Zoom links back."""
+    calendar = FlakyCalendar()
+    link = zoom.new_link(calendar=calendar)
+    await ready(zoom)
+    await booked(zoom, 2, link=link)
+    [connection] = await link.connections(user_id="alice")
+    values = await zoom_values(zoom, link, connection.id)
+    calendar.broken = True
+    with pytest.raises(ConnectionError):
+        await link.disconnect(connection.id, actor=Actor("alice"))
+    calendar.broken = False
+    await connect_personal(zoom, "alice", "u_member", link=link)
+    records = await link.meetings(user_id="alice")
+    assert [r.state for r in records] == ["detached", "detached"]
+    assert all(not r.join_url for r in records)
+    old_links = [v for v in values if "zoom.us" in v]
+    check = await link.find_zoom_data(connection.id, values=old_links)
+    assert [f for f in check.findings if f.kind in ("meetings", "calendar_events")] == []
+    await link.aclose()
+
+
+@pytest.mark.asyncio
+async def test_one_occurrence_of_a_detached_series_moves_without_zoom(zoom: Harness) -> None:
+    """After a disconnect, one occurrence of a recurring booking can still be moved and
+    cancelled, with no Zoom call."""
+    await ready(zoom)
+    series = booking("bk_series", recurrence="FREQ=WEEKLY;COUNT=3")
+    await zoom.link.schedule(series)
+    [connection] = await zoom.link.connections(user_id="alice")
+    await zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    calls = api_calls(zoom)
+    second = series.start + timedelta(weeks=1)
+    moved = await zoom.link.reschedule_occurrence(
+        series, second, start=second + timedelta(hours=2), end=second + timedelta(hours=3)
+    )
+    assert moved.action == "detached"
+    cancelled = await zoom.link.cancel_occurrence(series, series.start + timedelta(weeks=2))
+    assert cancelled.action == "detached"
+    record = await zoom.link.meeting_record("bk_series")
+    assert record is not None
+    assert [o.state for o in record.occurrences] == ["scheduled", "scheduled", "cancelled"]
+    assert record.occurrences[1].start == second + timedelta(hours=2)
+    assert api_calls(zoom) == calls
+
+
+@pytest.mark.asyncio
+async def test_the_check_wants_a_list_of_values(zoom: Harness) -> None:
+    """Passing one string as values is refused rather than searched letter by letter."""
+    await ready(zoom)
+    [connection] = await zoom.link.connections(user_id="alice")
+    with pytest.raises(InvalidInputError):
+        await zoom.link.find_zoom_data(connection.id, values="member@example.com")

@@ -24,6 +24,7 @@ from zoomlink import (
     InvalidInputError,
     NotConnectedError,
     Participant,
+    ZoomAPIError,
 )
 from zoomlink.calendars import MemoryCalendarBackend
 from zoomlink.purge import PurgeReport
@@ -282,3 +283,75 @@ def test_organization_disconnect_affects_only_members_who_used_it(zoom: Harness)
     connect_personal(zoom, "ben", "u_owner")
     assert (zoom.link.resolve_host("ben")).connection.kind == "personal"
     assert (zoom.link.find_zoom_data(org.id, values=["admin@example.com"])).clean
+
+
+def test_zoom_failing_to_revoke_leaves_everything_as_it_was(zoom: Harness) -> None:
+    """A 5xx (or 429) from Zoom's revoke raises and purges nothing: the tokens that could
+    revoke the grant are kept for the next attempt."""
+    ready(zoom)
+    booked(zoom, 1)
+    [connection] = zoom.link.connections(user_id="alice")
+    zoom.fake.inject("oauth.revoke", status=503)
+    with pytest.raises(ZoomAPIError):
+        zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    after = zoom.link.connection(connection.id)
+    assert (after.status, after.purge) == ("active", "none")
+    record = zoom.link.meeting_record("bk_0")
+    assert record is not None
+    assert record.state == "scheduled"
+    report = zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    assert report.removed["tokens"] == 2
+
+
+def test_reconnecting_finishes_a_purge_that_failed_midway(zoom: Harness) -> None:
+    """Connecting again while a purge is pending finishes it first: the old bookings never
+    get their Zoom links back."""
+    calendar = FlakyCalendar()
+    link = zoom.new_link(calendar=calendar)
+    ready(zoom)
+    booked(zoom, 2, link=link)
+    [connection] = link.connections(user_id="alice")
+    values = zoom_values(zoom, link, connection.id)
+    calendar.broken = True
+    with pytest.raises(ConnectionError):
+        link.disconnect(connection.id, actor=Actor("alice"))
+    calendar.broken = False
+    connect_personal(zoom, "alice", "u_member", link=link)
+    records = link.meetings(user_id="alice")
+    assert [r.state for r in records] == ["detached", "detached"]
+    assert all(not r.join_url for r in records)
+    old_links = [v for v in values if "zoom.us" in v]
+    check = link.find_zoom_data(connection.id, values=old_links)
+    assert [f for f in check.findings if f.kind in ("meetings", "calendar_events")] == []
+    link.close()
+
+
+def test_one_occurrence_of_a_detached_series_moves_without_zoom(zoom: Harness) -> None:
+    """After a disconnect, one occurrence of a recurring booking can still be moved and
+    cancelled, with no Zoom call."""
+    ready(zoom)
+    series = booking("bk_series", recurrence="FREQ=WEEKLY;COUNT=3")
+    zoom.link.schedule(series)
+    [connection] = zoom.link.connections(user_id="alice")
+    zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    calls = api_calls(zoom)
+    second = series.start + timedelta(weeks=1)
+    moved = zoom.link.reschedule_occurrence(
+        series, second, start=second + timedelta(hours=2), end=second + timedelta(hours=3)
+    )
+    assert moved.action == "detached"
+    cancelled = zoom.link.cancel_occurrence(series, series.start + timedelta(weeks=2))
+    assert cancelled.action == "detached"
+    record = zoom.link.meeting_record("bk_series")
+    assert record is not None
+    assert [o.state for o in record.occurrences] == ["scheduled", "scheduled", "cancelled"]
+    assert record.occurrences[1].start == second + timedelta(hours=2)
+    assert api_calls(zoom) == calls
+
+
+def test_the_check_wants_a_list_of_values(zoom: Harness) -> None:
+    """Passing one string as values is refused rather than searched letter by letter."""
+    ready(zoom)
+    [connection] = zoom.link.connections(user_id="alice")
+    with pytest.raises(InvalidInputError):
+        zoom.link.find_zoom_data(connection.id, values="member@example.com")

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from tests._sync.conftest import Harness
 from tests._sync.test_availability import made_in_zoom
 from tests._sync.test_bookings import booking, ready, zoom_meetings
-from zoomlink import WebhookHandler, MeetingRecord, Notification, WebhookEvent
+from zoomlink import (
+    WebhookHandler,
+    MeetingRecord,
+    MeetingUpdated,
+    Notification,
+    WebhookEvent,
+)
 
 WEEKLY = "FREQ=WEEKLY;COUNT=3"
 
@@ -137,3 +144,40 @@ def test_meeting_created_in_zoom_refreshes_busy_time_at_once(zoom: Harness) -> N
     zoom.deliver_webhooks()
     [conflict] = zoom.link.check_conflicts(later)
     assert conflict.source == "zoom"
+
+
+def test_an_update_older_than_zoomlinks_last_write_changes_nothing(zoom: Harness) -> None:
+    """A meeting.updated made before zoomlink last wrote the meeting (a late echo, or a change
+    zoomlink overwrote since) marks nothing and tells no one."""
+    record = scheduled(zoom)
+    assert record.meeting_id is not None
+    late = MeetingUpdated(
+        meeting_id=record.meeting_id,
+        host_id="",
+        account_id="acct_demo",
+        operator="member@example.com",
+        operator_id="u_member",
+        changed={"start_time": "2026-03-11T09:00:00Z"},
+        previous={"start_time": "2026-03-10T14:00:00Z"},
+        changed_at=record.updated_at - timedelta(minutes=1),
+    )
+    assert zoom.link.apply_webhook_event(late) == "marked 0 booking(s) changed in Zoom"
+    fresh = attrs.evolve(late, changed_at=record.updated_at + timedelta(minutes=1))
+    assert zoom.link.apply_webhook_event(fresh) == "marked 1 booking(s) changed in Zoom"
+    assert len(notices(zoom, "meeting_changed_in_zoom")) == 1
+
+
+def test_an_occurrence_deleted_in_zoom_is_told_once(zoom: Harness) -> None:
+    """The same occurrence deletion applied twice tells the host once; the occurrence is
+    recorded as gone."""
+    record = scheduled(zoom, recurrence=WEEKLY)
+    assert record.meeting_id is not None
+    second = record.occurrences[1]
+    zoom.fake.delete_meeting(record.meeting_id, occurrence_id=second.occurrence_id)
+    zoom.deliver_webhooks()
+    again = zoom.link.apply_webhook_event(last_event(zoom))
+    assert again == "marked 0 booking(s) deleted in Zoom"
+    assert len(notices(zoom, "meeting_changed_in_zoom")) == 1
+    after = zoom.link.meeting_record(record.booking_id)
+    assert after is not None
+    assert after.occurrences[1].state == "cancelled"

@@ -201,3 +201,20 @@ def test_a_failed_uninstall_purge_is_retried_by_zoom(zoom: Harness) -> None:
     assert (link.find_zoom_data(connection.id, values=values)).clean
     assert len(action_required(zoom)) == 1
     link.close()
+
+
+def test_an_uninstall_already_noticed_through_dead_tokens_is_told_once(
+    zoom: Harness,
+) -> None:
+    """When a booking hit the revoked tokens before the webhook came, the owner was told
+    then; the uninstall purges without a second notice."""
+    ready(zoom)
+    zoom.fake.uninstall("u_member", USER_APP.client_id)
+    zoom.fake.clock.advance(timedelta(minutes=61))  # the access token has expired meanwhile
+    with pytest.raises(NeedsReconnectError):
+        zoom.link.schedule(booking("bk_new", start=LATER))
+    assert len(action_required(zoom)) == 1
+    zoom.deliver_webhooks()
+    [connection] = zoom.link.connections(user_id="alice")
+    assert connection.purge == "done"
+    assert len(action_required(zoom)) == 1

@@ -243,13 +243,6 @@ class AsyncBookings:
                 return await self._announce(
                     booking, record, "existing", "meeting_rescheduled", occurrence=found
                 )
-            meeting_id = record.meeting_id
-            assert meeting_id is not None  # scheduled records have one
-            fields = MeetingFields(
-                start=moved.start,
-                duration_minutes=moved.duration_minutes,
-                timezone=booking.host.time_zone,
-            )
             async with self._hosts_lock(booking, guard):
                 await self._refuse_conflicts(
                     moved, None, guard, own=record, occurrence_id=found.occurrence_id
@@ -258,6 +251,13 @@ class AsyncBookings:
                     return await self._detached_occurrence(
                         booking, record, attrs.evolve(found, start=start, end=end)
                     )
+                meeting_id = record.meeting_id
+                assert meeting_id is not None  # scheduled records have one
+                fields = MeetingFields(
+                    start=moved.start,
+                    duration_minutes=moved.duration_minutes,
+                    timezone=booking.host.time_zone,
+                )
                 await self._take_quota(record, booking)
                 try:
                     await self._write(
@@ -362,6 +362,17 @@ class AsyncBookings:
             await self._store.add_meeting_record(pending)
         else:
             await self._store.update_meeting_record(pending, expected_version=previous.version)
+        # A purge marks its connection before listing bookings, and this record is written
+        # before the mark is read: either the purge finds the record, or this sees the mark.
+        current = await self._store.get_link(link.id)
+        if current is None or current.disconnected_at is not None or current.purge != "none":
+            await self._forget(pending, previous)
+            raise NotConnectedError(
+                f"the Zoom connection {link.id} was disconnected while booking {booking.id!r} "
+                "was being scheduled",
+                tenant=booking.tenant,
+                user_id=booking.host_id,
+            )
         try:
             meeting, action = await self._make_meeting(
                 link, booking, pending, plan, quota_taken=True

@@ -112,6 +112,8 @@ class AsyncEnding:
         Returns:
             Where each value was found (never the value itself); ``clean`` when none was.
         """
+        if isinstance(values, str):
+            raise InvalidInputError("values is a list of strings to look for, not one string")
         return await self._purger.check(await self._link_by_id(connection_id), values)
 
     async def apply_webhook_event(self, event: WebhookEvent) -> str:
@@ -129,17 +131,20 @@ class AsyncEnding:
         return any(o.id != link.id and o.disconnected_at is None for o in others)
 
     async def _revoke_grant(self, link: Link, grant: Grant) -> None:
+        """Revoke the grant at Zoom. Only a grant Zoom has ended for good is let go without a
+        revoke; a passing failure (a 5xx, a 429, no answer) raises before anything is purged,
+        since the tokens that could revoke it are about to be deleted."""
         if grant.app_kind == "s2s" or grant.status != "active":
             return
         try:
             token = await self._tokens.token(link)
-        except (NotConnectedError, NeedsReconnectError, ZoomAPIError):
-            return  # the grant is dead already: nothing to revoke
+        except (NotConnectedError, NeedsReconnectError):
+            return  # Zoom ended the grant already: nothing to revoke
         api = self._tokens.api_for(grant)
         try:
             await api.revoke(token)
         except ZoomAPIError as exc:
-            if exc.status >= 500:
+            if exc.status >= 500 or exc.status == 429:
                 raise
             # Already revoked or expired at Zoom: the grant is gone there either way.
             logger.info("Zoom did not revoke a token (%s); it is dead already", exc.status)

@@ -124,12 +124,17 @@ class AsyncZoomEvents:
                 return await self._purger.purge(link, "disconnected")
             if link.created_at > event.deauthorized_at:
                 return None  # connected again after this uninstall
+            grant = await self._store.get_grant(link.grant_id)
+            # A call that hit the dead tokens first told the owner already (one incident).
+            told = grant is not None and grant.status == "needs_reconnect"
             link = attrs.evolve(
                 link, uninstalled_at=event.deauthorized_at, incident_id=event.incident_id
             )
             report = await self._purger.purge(link, "uninstalled")
-        purged = attrs.evolve(link, purge="done", grant_id="")
-        await self._tell(_links.uninstall_notice(purged, self._reconnect_url, self._clock.now()))
+        if not told:
+            purged = attrs.evolve(link, purge="done", grant_id="")
+            notice = _links.uninstall_notice(purged, self._reconnect_url, self._clock.now())
+            await self._tell(notice)
         return report
 
     # -- meetings changed in Zoom ---------------------------------------------------------------
@@ -148,9 +153,9 @@ class AsyncZoomEvents:
                     if o.occurrence_id in event.occurrence_ids and o.state == "scheduled"
                 ]
                 if not gone:
-                    return None  # zoomlink's own cancel_occurrence
+                    return None  # zoomlink's own cancel_occurrence, or told already
                 notice = _drift.occurrences_deleted_notice(record, gone, now)
-                return _drift.drifted(record, now, "changed"), notice
+                return _drift.without(_drift.drifted(record, now, "changed"), gone), notice
             if record.in_zoom == "deleted":
                 return None  # told already
             return _drift.drifted(record, now, "deleted"), _drift.deleted_notice(record, now)
@@ -161,6 +166,8 @@ class AsyncZoomEvents:
         self._forget(event.host_id, event.operator, event.operator_id)
 
         def judge(record: MeetingRecord, now: datetime) -> Verdict:
+            if event.changed_at is not None and event.changed_at < record.updated_at:
+                return None  # zoomlink wrote the meeting since: an old echo, or overwritten
             found = _drift.changes(record, event.changed, event.occurrence_ids)
             if not found:
                 return None  # zoomlink's own write, echoed

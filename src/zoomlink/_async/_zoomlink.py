@@ -65,6 +65,7 @@ from zoomlink.protocols import (
     AsyncTokenStore,
     Clock,
 )
+from zoomlink.purge import PurgeReason
 
 T = TypeVar("T")
 
@@ -413,6 +414,7 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         """Store the grant's new tokens, then link it for ``user_id`` (personal) or the tenant
         (organisation) under the tenant's link lock."""
         async with self.store.lock(f"links:{tenant}", timeout=self.lock_timeout):
+            await self._finish_purges(tenant, kind, user_id)
             # Zoom ended the Zoom user's earlier grant when it issued this one, so the new
             # tokens are stored even if the link is refused: other links to it keep working.
             await self._store_grant(grant)
@@ -457,6 +459,15 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             for old in {item.grant_id for item in mine} - {grant.id}:
                 await self._drop_unused_grant(old, revoke=True)
         return link
+
+    async def _finish_purges(self, tenant: str, kind: ConnectionKind, user_id: str) -> None:
+        """Finish a purge that failed midway before the same connection is made again, so
+        the new one never revives the old one's Zoom values."""
+        owner = user_id if kind == "personal" else None
+        for link in await self.store.find_links(tenant=tenant, kind=kind, owner_id=owner):
+            if link.purge == "pending":
+                reason: PurgeReason = "uninstalled" if _links.uninstalled(link) else "disconnected"
+                await self._purger.purge(link, reason)
 
     async def _store_grant(self, grant: Grant) -> None:
         async with self.store.lock(f"grant:{grant.id}", timeout=self.lock_timeout):

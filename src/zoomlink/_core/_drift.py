@@ -30,7 +30,10 @@ def _parse_time(value: Any) -> datetime | None:
 
 def _shown(record: MeetingRecord, moment: datetime) -> str:
     zone = ZoneInfo(record.timezone) if record.timezone else None
-    local = moment.astimezone(zone) if zone else moment
+    try:
+        local = moment.astimezone(zone) if zone else moment
+    except (OverflowError, ValueError):  # a signed but absurd time (year 1 west of UTC)
+        local = moment
     return f"{local:%a %d %b %Y %H:%M} {local.tzname()}"
 
 
@@ -71,6 +74,18 @@ def changes(
     if isinstance(kind, int) and kind != expected:
         found.append(f"meeting type changed to {kind}")
     return found
+
+
+def without(record: MeetingRecord, gone: Iterable[MeetingOccurrence]) -> MeetingRecord:
+    """The record with occurrences deleted in Zoom marked cancelled (as Zoom has them)."""
+    ids = {o.occurrence_id for o in gone}
+    return attrs.evolve(
+        record,
+        occurrences=tuple(
+            attrs.evolve(o, state="cancelled") if o.occurrence_id in ids else o
+            for o in record.occurrences
+        ),
+    )
 
 
 def drifted(record: MeetingRecord, now: datetime, state: InZoom) -> MeetingRecord:

@@ -267,6 +267,14 @@ def _deauthorized(payload: dict[str, Any]) -> AppDeauthorized:
     )
 
 
+def _epoch_ms(value: Any) -> datetime | None:
+    """Zoom's milliseconds since the epoch as a UTC time; ``None`` when absent or not one
+    (the time is a hint, never a reason to refuse an event)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 10**14:
+        return None
+    return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+
+
 def _meeting_event(name: str, payload: dict[str, Any]) -> WebhookEvent:
     obj = _object(payload, "object", "payload.object")
     meeting_id = _meeting_id(obj.get("id"), "payload.object.id")
@@ -291,6 +299,7 @@ def _meeting_event(name: str, payload: dict[str, Any]) -> WebhookEvent:
             changed={key: value for key, value in obj.items() if key != "id"},
             previous={key: value for key, value in old.items() if key != "id"},
             occurrence_ids=_occurrence_ids(obj),
+            changed_at=_epoch_ms(payload.get("time_stamp")),
         )
     # A deletion names its occurrences only when some were deleted; "all" deletes them all.
     operation = _string(payload, "operation", "payload.operation", required=False)
