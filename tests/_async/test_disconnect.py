@@ -18,6 +18,7 @@ from zoomlink import (
     Actor,
     AsyncZoomLink,
     CalendarEvent,
+    Connection,
     EventType,
     InvalidInputError,
     NotConnectedError,
@@ -59,6 +60,24 @@ async def booked(zoom: Harness, count: int = 2, link: AsyncZoomLink | None = Non
     start = booking().start
     for number in range(count):
         await link.schedule(booking(f"bk_{number}", start=start + timedelta(hours=number)))
+
+
+async def half_purged(
+    zoom: Harness,
+) -> tuple[AsyncZoomLink, Connection, list[str]]:
+    """Two Zoom bookings for Alice on a link whose calendar failed during her disconnect (and
+    works again): the link, her connection and its Zoom values from before."""
+    calendar = FlakyCalendar()
+    link = zoom.new_link(calendar=calendar)
+    await ready(zoom)
+    await booked(zoom, 2, link=link)
+    [connection] = await link.connections(user_id="alice")
+    values = await zoom_values(zoom, link, connection.id)
+    calendar.broken = True
+    with pytest.raises(ConnectionError):
+        await link.disconnect(connection.id, actor=Actor("alice"))
+    calendar.broken = False
+    return link, connection, values
 
 
 @pytest.mark.asyncio
@@ -198,19 +217,10 @@ async def test_disconnecting_twice_does_nothing_more(zoom: Harness) -> None:
 async def test_a_purge_that_fails_midway_is_finished_by_the_next_call(zoom: Harness) -> None:
     """A failure midway leaves the connection marked pending with its data findable; the
     next call purges the rest."""
-    calendar = FlakyCalendar()
-    link = zoom.new_link(calendar=calendar)
-    await ready(zoom)
-    await booked(zoom, 2, link=link)
-    [connection] = await link.connections(user_id="alice")
-    values = await zoom_values(zoom, link, connection.id)
-    calendar.broken = True
-    with pytest.raises(ConnectionError):
-        await link.disconnect(connection.id, actor=Actor("alice"))
+    link, connection, values = await half_purged(zoom)
     half = await link.connection(connection.id)
     assert (half.status, half.purge) == ("disconnected", "pending")
     assert not (await link.find_zoom_data(connection.id, values=values)).clean
-    calendar.broken = False
     report = await link.purge(connection.id, actor=Actor("alice"))
     assert report.removed["meetings"] == 2
     assert report.removed["tokens"] == 2
@@ -318,16 +328,7 @@ async def test_zoom_failing_to_revoke_leaves_everything_as_it_was(zoom: Harness)
 async def test_reconnecting_finishes_a_purge_that_failed_midway(zoom: Harness) -> None:
     """Connecting again while a purge is pending finishes it first: the old bookings never
     get their Zoom links back."""
-    calendar = FlakyCalendar()
-    link = zoom.new_link(calendar=calendar)
-    await ready(zoom)
-    await booked(zoom, 2, link=link)
-    [connection] = await link.connections(user_id="alice")
-    values = await zoom_values(zoom, link, connection.id)
-    calendar.broken = True
-    with pytest.raises(ConnectionError):
-        await link.disconnect(connection.id, actor=Actor("alice"))
-    calendar.broken = False
+    link, connection, values = await half_purged(zoom)
     await connect_personal(zoom, "alice", "u_member", link=link)
     records = await link.meetings(user_id="alice")
     assert [r.state for r in records] == ["detached", "detached"]

@@ -20,6 +20,7 @@ from zoomlink import (
     Actor,
     ZoomLink,
     CalendarEvent,
+    Connection,
     EventType,
     InvalidInputError,
     NotConnectedError,
@@ -61,6 +62,24 @@ def booked(zoom: Harness, count: int = 2, link: ZoomLink | None = None) -> None:
     start = booking().start
     for number in range(count):
         link.schedule(booking(f"bk_{number}", start=start + timedelta(hours=number)))
+
+
+def half_purged(
+    zoom: Harness,
+) -> tuple[ZoomLink, Connection, list[str]]:
+    """Two Zoom bookings for Alice on a link whose calendar failed during her disconnect (and
+    works again): the link, her connection and its Zoom values from before."""
+    calendar = FlakyCalendar()
+    link = zoom.new_link(calendar=calendar)
+    ready(zoom)
+    booked(zoom, 2, link=link)
+    [connection] = link.connections(user_id="alice")
+    values = zoom_values(zoom, link, connection.id)
+    calendar.broken = True
+    with pytest.raises(ConnectionError):
+        link.disconnect(connection.id, actor=Actor("alice"))
+    calendar.broken = False
+    return link, connection, values
 
 
 def test_disconnect_revokes_then_purges_and_keeps_the_bookings(zoom: Harness) -> None:
@@ -192,19 +211,10 @@ def test_disconnecting_twice_does_nothing_more(zoom: Harness) -> None:
 def test_a_purge_that_fails_midway_is_finished_by_the_next_call(zoom: Harness) -> None:
     """A failure midway leaves the connection marked pending with its data findable; the
     next call purges the rest."""
-    calendar = FlakyCalendar()
-    link = zoom.new_link(calendar=calendar)
-    ready(zoom)
-    booked(zoom, 2, link=link)
-    [connection] = link.connections(user_id="alice")
-    values = zoom_values(zoom, link, connection.id)
-    calendar.broken = True
-    with pytest.raises(ConnectionError):
-        link.disconnect(connection.id, actor=Actor("alice"))
+    link, connection, values = half_purged(zoom)
     half = link.connection(connection.id)
     assert (half.status, half.purge) == ("disconnected", "pending")
     assert not (link.find_zoom_data(connection.id, values=values)).clean
-    calendar.broken = False
     report = link.purge(connection.id, actor=Actor("alice"))
     assert report.removed["meetings"] == 2
     assert report.removed["tokens"] == 2
@@ -306,16 +316,7 @@ def test_zoom_failing_to_revoke_leaves_everything_as_it_was(zoom: Harness) -> No
 def test_reconnecting_finishes_a_purge_that_failed_midway(zoom: Harness) -> None:
     """Connecting again while a purge is pending finishes it first: the old bookings never
     get their Zoom links back."""
-    calendar = FlakyCalendar()
-    link = zoom.new_link(calendar=calendar)
-    ready(zoom)
-    booked(zoom, 2, link=link)
-    [connection] = link.connections(user_id="alice")
-    values = zoom_values(zoom, link, connection.id)
-    calendar.broken = True
-    with pytest.raises(ConnectionError):
-        link.disconnect(connection.id, actor=Actor("alice"))
-    calendar.broken = False
+    link, connection, values = half_purged(zoom)
     connect_personal(zoom, "alice", "u_member", link=link)
     records = link.meetings(user_id="alice")
     assert [r.state for r in records] == ["detached", "detached"]

@@ -67,7 +67,7 @@ class AsyncEnding:
             link = await self._link_by_id(connection_id)
             if link.disconnected_at is None:
                 grant = await self.store.get_grant(link.grant_id) if link.grant_id else None
-                if grant is not None and not await self._shared_grant(link):
+                if grant is not None and not await self._purger.shared(link):
                     await self._revoke_grant(link, grant)
                 link = attrs.evolve(link, disconnected_at=self.clock.now())
             elif link.purge == "done":
@@ -125,10 +125,6 @@ class AsyncEnding:
             What was done, in a few words.
         """
         return await self._events.apply(event)
-
-    async def _shared_grant(self, link: Link) -> bool:
-        others = await self.store.find_links(grant_id=link.grant_id)
-        return any(o.id != link.id and o.disconnected_at is None for o in others)
 
     async def _revoke_grant(self, link: Link, grant: Grant) -> None:
         """Revoke the grant at Zoom. Only a grant Zoom has ended for good is let go without a

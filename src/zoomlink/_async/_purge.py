@@ -77,7 +77,7 @@ class AsyncPurger:
         removed["busy_views"] += self._availability.forget_connection(link.id)
         for alias in _aliases(grant, records):
             removed["busy_views"] += self._availability.forget(alias)
-        drop = grant is not None and (reason == "uninstalled" or not await self._shared(link))
+        drop = grant is not None and (reason == "uninstalled" or not await self.shared(link))
         if grant is not None and drop and await self._store.remove_grant(grant.id):
             removed["tokens"] += bool(grant.sealed_access_token)
             removed["tokens"] += bool(grant.sealed_refresh_token)
@@ -131,7 +131,7 @@ class AsyncPurger:
             found += [event for event in events if event.uid in uids]
         return found
 
-    async def _shared(self, link: Link) -> bool:
+    async def shared(self, link: Link) -> bool:
         """Whether another live connection uses the link's grant."""
         others = await self._store.find_links(grant_id=link.grant_id)
         return any(
@@ -143,7 +143,7 @@ class AsyncPurger:
         """Scan the store, the calendars and the cache for the connection's Zoom values
         (and, anywhere in its tenant, for the given ``values``)."""
         grant = await self._store.get_grant(link.grant_id) if link.grant_id else None
-        shared = grant is not None and await self._shared(link)
+        shared = grant is not None and await self.shared(link)
         records = await self._store.find_meeting_records(connection_id=link.id)
         events = [event for record in records for event in await self._events(record)]
         found = _purge.findings(

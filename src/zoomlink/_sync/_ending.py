@@ -69,7 +69,7 @@ class Ending:
             link = self._link_by_id(connection_id)
             if link.disconnected_at is None:
                 grant = self.store.get_grant(link.grant_id) if link.grant_id else None
-                if grant is not None and not self._shared_grant(link):
+                if grant is not None and not self._purger.shared(link):
                     self._revoke_grant(link, grant)
                 link = attrs.evolve(link, disconnected_at=self.clock.now())
             elif link.purge == "done":
@@ -127,10 +127,6 @@ class Ending:
             What was done, in a few words.
         """
         return self._events.apply(event)
-
-    def _shared_grant(self, link: Link) -> bool:
-        others = self.store.find_links(grant_id=link.grant_id)
-        return any(o.id != link.id and o.disconnected_at is None for o in others)
 
     def _revoke_grant(self, link: Link, grant: Grant) -> None:
         """Revoke the grant at Zoom. Only a grant Zoom has ended for good is let go without a

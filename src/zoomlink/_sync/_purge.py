@@ -79,7 +79,7 @@ class Purger:
         removed["busy_views"] += self._availability.forget_connection(link.id)
         for alias in _aliases(grant, records):
             removed["busy_views"] += self._availability.forget(alias)
-        drop = grant is not None and (reason == "uninstalled" or not self._shared(link))
+        drop = grant is not None and (reason == "uninstalled" or not self.shared(link))
         if grant is not None and drop and self._store.remove_grant(grant.id):
             removed["tokens"] += bool(grant.sealed_access_token)
             removed["tokens"] += bool(grant.sealed_refresh_token)
@@ -133,7 +133,7 @@ class Purger:
             found += [event for event in events if event.uid in uids]
         return found
 
-    def _shared(self, link: Link) -> bool:
+    def shared(self, link: Link) -> bool:
         """Whether another live connection uses the link's grant."""
         others = self._store.find_links(grant_id=link.grant_id)
         return any(
@@ -145,7 +145,7 @@ class Purger:
         """Scan the store, the calendars and the cache for the connection's Zoom values
         (and, anywhere in its tenant, for the given ``values``)."""
         grant = self._store.get_grant(link.grant_id) if link.grant_id else None
-        shared = grant is not None and self._shared(link)
+        shared = grant is not None and self.shared(link)
         records = self._store.find_meeting_records(connection_id=link.id)
         events = [event for record in records for event in self._events(record)]
         found = _purge.findings(
