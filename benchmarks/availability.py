@@ -23,7 +23,10 @@ Hosts connect their own Zoom users through the fake's consent page (personal con
    next to it the same views with ``busy_ttl=timedelta(0)``, which list on every view. Run
    with ZoomLink and with AsyncZoomLink.
 
-    python benchmarks/availability.py [--queries N] [--repeats R] [--views V]
+    python benchmarks/availability.py [--queries N] [--repeats R] [--views V] [--quick]
+
+``--quick`` runs tiny sizes in a few seconds, to prove the benchmark still runs (the test suite
+does); its figures mean nothing.
 """
 
 from __future__ import annotations
@@ -182,11 +185,11 @@ def _verdict(ok: bool) -> str:
 # -- 1. one conflict check against 10,000 meetings -----------------------------------------------
 
 
-def _big_calendar(rng: random.Random) -> list[dict[str, Any]]:
-    """10,000 meetings of 15 minutes to 3 hours on a 15-minute grid over the next 175 days."""
+def _big_calendar(rng: random.Random, meetings: int) -> list[dict[str, Any]]:
+    """``meetings`` of 15 minutes to 3 hours on a 15-minute grid over the next 175 days."""
     first = NOW + timedelta(hours=1)
     bodies = []
-    for number in range(BIG_MEETINGS):
+    for number in range(meetings):
         start = first + rng.randrange(BIG_DAYS * 96) * 15 * MINUTE
         bodies.append(
             {
@@ -213,11 +216,11 @@ class ConflictFigures:
     conflicts_per_call: float
 
 
-def conflict_check(queries: int) -> ConflictFigures:
+def conflict_check(queries: int, meetings: int = BIG_MEETINGS) -> ConflictFigures:
     rng = random.Random(SEED)  # noqa: S311 - repeatable figures, not secrets
     fake = _fake()
     host = _add_host(fake, "alice", "u_busy", "Europe/Berlin")
-    bodies = _big_calendar(rng)
+    bodies = _big_calendar(rng, meetings)
     seed_s, _ = _timed(lambda: _add_meetings(fake, "u_busy", bodies))
     with (
         httpx.Client(transport=httpx.MockTransport(fake)) as http,
@@ -239,12 +242,12 @@ def conflict_check(queries: int) -> ConflictFigures:
             for n, (start, end) in enumerate(windows)
         ]
         before = len(fake.journal)
-        cold_s, _ = _timed(lambda: link.check_conflicts(bookings[0]))  # lists 10,000 meetings
+        cold_s, _ = _timed(lambda: link.check_conflicts(bookings[0]))  # lists every meeting
         cold_lists = _api_calls(fake, before)["meetings.list"]
 
         index = link._availability.zoom_index("alice", bookings[0].tenant, host.email)
         assert index is not None, "the host's Zoom meetings can be seen"
-        assert len(index) == BIG_MEETINGS, "the cache holds every meeting"
+        assert len(index) == meetings, "the cache holds every meeting"
         items = list(index)
 
         def naive(start: datetime, end: datetime) -> list[tuple[datetime, datetime, Any]]:
@@ -349,10 +352,10 @@ class SlotFigures:
     warm_all_ms: float
 
 
-def free_slots_week(repeats: int) -> SlotFigures:
+def free_slots_week(repeats: int, hosts: int = SLOT_HOSTS) -> SlotFigures:
     rng = random.Random(SEED + 1)  # noqa: S311 - repeatable figures, not secrets
     fake = _fake()
-    hosts = _busy_hosts(fake, rng, SLOT_HOSTS, "host")
+    people = _busy_hosts(fake, rng, hosts, "host")
     with (
         httpx.Client(transport=httpx.MockTransport(fake)) as http,
         ZoomLink(
@@ -363,11 +366,11 @@ def free_slots_week(repeats: int) -> SlotFigures:
             calendar=MemoryCalendarBackend(),
         ) as link,
     ):
-        _connect(link, fake, hosts)
+        _connect(link, fake, people)
 
         def week(require: str = "any") -> list[Any]:
             return link.free_slots(
-                hosts,
+                people,
                 start=WEEK_START,
                 end=WEEK_START + WEEK,
                 duration=HALF_HOUR,
@@ -387,13 +390,13 @@ def free_slots_week(repeats: int) -> SlotFigures:
         all_s, all_slots = min((_timed(lambda: week("all")) for _ in range(3)), key=_first)
         assert len(fake.journal) == before + sum(cold_calls.values()), "warm calls ask nothing"
         counts = []
-        for host in hosts:
+        for host in people:
             assert host.user_id is not None
             index = link._availability.zoom_index(host.user_id, "default", host.email)
             assert index is not None
             counts.append(len(index.overlapping(WEEK_START, WEEK_START + WEEK)))
     return SlotFigures(
-        hosts=len(hosts),
+        hosts=len(people),
         meetings_in_week=(min(counts), max(counts)),
         cold_ms=cold_s * 1000,
         cold_calls=cold_calls,
@@ -536,7 +539,14 @@ def _arguments() -> argparse.Namespace:
         "--repeats", type=int, default=15, help="warm free-slot calls; the median counts (15)"
     )
     parser.add_argument("--views", type=int, default=1000, help="booking-page views (1000)")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
+    )
     arguments = parser.parse_args()
+    arguments.meetings, arguments.hosts = BIG_MEETINGS, SLOT_HOSTS
+    if arguments.quick:
+        arguments.queries, arguments.repeats, arguments.views = 20, 2, 30
+        arguments.meetings, arguments.hosts = 400, 5
     if arguments.queries < 1 or arguments.repeats < 1 or arguments.views < 1:
         parser.error("--queries, --repeats and --views must be at least 1")
     return arguments
@@ -634,10 +644,12 @@ def _print_views(rows: Sequence[tuple[str, ViewFigures, ViewFigures]]) -> None:
 def main() -> None:
     """Print the conflict check, the week of free slots and the calls per page view."""
     arguments = _arguments()
+    if arguments.quick:
+        print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
     started = time.perf_counter()
-    _print_conflicts(conflict_check(arguments.queries))
+    _print_conflicts(conflict_check(arguments.queries, arguments.meetings))
     print()
-    _print_slots(free_slots_week(arguments.repeats))
+    _print_slots(free_slots_week(arguments.repeats, arguments.hosts))
     print()
     views: int = arguments.views
     _print_views(

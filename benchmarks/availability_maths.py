@@ -10,7 +10,10 @@ Two figures, printed side by side and never asserted:
    a ``merge`` of its busy times and a ``free_mask`` with 5-minute buffers. The figure is the
    median of several runs. Target: under 50 ms.
 
-    python benchmarks/availability_maths.py [--repeats R]
+    python benchmarks/availability_maths.py [--repeats R] [--quick]
+
+``--quick`` runs tiny sizes in a few seconds, to prove the benchmark still runs (the test suite
+does); its figures mean nothing.
 """
 
 from __future__ import annotations
@@ -76,12 +79,14 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
-def query_figures() -> list[tuple[str, list[float], list[float]]]:
+def query_figures(
+    count: int = MEETINGS, queries: int = QUERIES
+) -> list[tuple[str, list[float], list[float]]]:
     """Per-query microseconds of the index and of a linear scan, for each kind of query."""
     rng = random.Random(SEED)  # noqa: S311 - repeatable figures, not secrets
-    meetings = _meetings(rng, MEETINGS, 90)
+    meetings = _meetings(rng, count, 90)
     index = IntervalIndex(meetings)
-    windows = _queries(rng, QUERIES, 90)
+    windows = _queries(rng, queries, 90)
 
     def scan_any(start: datetime, end: datetime) -> bool:
         return any(a < end and start < b for a, b, _ in meetings)
@@ -104,10 +109,11 @@ def query_figures() -> list[tuple[str, list[float], list[float]]]:
     ]
 
 
-def week_runs(repeats: int) -> tuple[list[float], int, int]:
-    """Milliseconds of each run of the 50-host week search, the grid size and free slots."""
+def week_runs(repeats: int, hosts: int = HOSTS) -> tuple[list[float], int, int]:
+    """Milliseconds of each run of the week search for ``hosts`` hosts, the grid size and the
+    free slots."""
     rng = random.Random(SEED + 1)  # noqa: S311 - repeatable figures, not secrets
-    busy = [_meetings(rng, rng.randrange(10, 40), 7) for _ in range(HOSTS)]
+    busy = [_meetings(rng, rng.randrange(10, 40), 7) for _ in range(hosts)]
     week_end = (START.astimezone(timezone.utc) + timedelta(days=7)).astimezone(ZONE)
     runs = []
     grid = found = 0
@@ -128,7 +134,13 @@ def week_runs(repeats: int) -> tuple[list[float], int, int]:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeats", type=int, default=9, help="runs of the week search (9)")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
+    )
     arguments = parser.parse_args()
+    arguments.meetings, arguments.queries, arguments.hosts = MEETINGS, QUERIES, HOSTS
+    if arguments.quick:
+        arguments.repeats, arguments.meetings, arguments.queries, arguments.hosts = 2, 500, 50, 5
     if arguments.repeats < 1:
         parser.error("--repeats must be at least 1")
     return arguments
@@ -136,13 +148,16 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> None:
     """Print conflict-query times next to a linear scan, then the 50-host week search."""
-    repeats: int = _arguments().repeats
-    print(f"One conflict query against {MEETINGS:,} meetings (µs per call)")
+    arguments = _arguments()
+    if arguments.quick:
+        print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
+    repeats: int = arguments.repeats
+    print(f"One conflict query against {arguments.meetings:,} meetings (µs per call)")
     print(
         f"  {'query':<12} {'index median':>13} {'index p95':>10} {'scan median':>12}"
         f" {'scan p95':>10} {'speed-up':>9}  target < {TARGET_QUERY_US:.0f} µs median"
     )
-    for name, indexed, scanned in query_figures():
+    for name, indexed, scanned in query_figures(arguments.meetings, arguments.queries):
         median, scan_median = statistics.median(indexed), statistics.median(scanned)
         verdict = "ok" if median < TARGET_QUERY_US else "ABOVE TARGET"
         print(
@@ -150,11 +165,13 @@ def main() -> None:
             f" {_p95(scanned):>10.0f} {scan_median / median:>8.0f}x  {verdict}"
         )
 
-    runs, grid, found = week_runs(repeats)
+    runs, grid, found = week_runs(repeats, arguments.hosts)
     median = statistics.median(runs)
     verdict = "ok" if median < TARGET_WEEK_MS else "ABOVE TARGET"
     print()
-    print(f"Free 30-minute slots for {HOSTS} hosts over one week, median of {repeats} runs")
+    print(
+        f"Free 30-minute slots for {arguments.hosts} hosts over one week, median of {repeats} runs"
+    )
     print(
         f"  {'ms median':>10} {'ms best':>8} {'grid':>6} {'free (all hosts)':>17}"
         f"  target < {TARGET_WEEK_MS:.0f} ms"

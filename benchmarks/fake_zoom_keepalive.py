@@ -5,12 +5,15 @@ response can stall for the peer's delayed ACK (~40 ms). This prints requests per
 ``GET /v2/users/me`` over one keep-alive connection both ways, side by side, and the in-process
 transport for reference. Figures are printed, never asserted:
 
-    python benchmarks/fake_zoom_keepalive.py [REQUESTS]
+    python benchmarks/fake_zoom_keepalive.py [REQUESTS] [--quick]
+
+``--quick`` runs tiny sizes in a few seconds, to prove the benchmark still runs (the test suite
+does); its figures mean nothing.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -72,7 +75,17 @@ def in_process_rate(requests: int) -> float:
 
 def main() -> None:
     """Print the three rates side by side."""
-    requests = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("requests", type=int, nargs="?", default=200, help="requests (200)")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
+    )
+    arguments = parser.parse_args()
+    if arguments.requests < 1:
+        parser.error("REQUESTS must be at least 1")
+    if arguments.quick:
+        print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
+    requests: int = 20 if arguments.quick else arguments.requests
     rows = [
         ("socket, Nagle disabled (as shipped)", socket_rate(requests, nagle_disabled=True)),
         ("socket, Nagle enabled", socket_rate(requests, nagle_disabled=False)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import re
 import subprocess
 import sys
@@ -159,3 +160,40 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_commands = [c for c in commands if "nox" in c]
     assert len(test_commands) == 1
     assert test_commands[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def _name(requirement: str) -> str:
+    """The normalised project name at the start of a requirement or constraint line (PEP 503)."""
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+    assert match, requirement
+    return re.sub(r"[-_.]+", "-", match.group()).lower()
+
+
+def _pinned() -> set[str]:
+    """The projects constraints/dev.txt pins to one version (for some Python at least)."""
+    lines = (ROOT / "constraints" / "dev.txt").read_text(encoding="utf-8").splitlines()
+    return {_name(line) for line in lines if "==" in line and not line.startswith((" ", "#"))}
+
+
+def test_test_command_installs_the_pinned_toolchain() -> None:
+    """The README's test command installs with constraints/dev.txt, and the file exists."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'pip install -c constraints/dev.txt -e ".[dev]"' in readme
+    assert _pinned()
+
+
+def test_every_dependency_of_the_dev_install_is_pinned() -> None:
+    """Each requirement a dev install asks for directly has a pinned version in the constraints
+    (a dependency added to pyproject without refreshing the pins fails here)."""
+    requirements = importlib.metadata.requires("zoomlink") or []
+    wanted = {_name(r) for r in requirements if "extra ==" not in r or "'dev'" in r}
+    wanted.discard("zoomlink")
+    assert wanted - _pinned() == set(), "run `python3 -m nox -s lock`"
+
+
+def test_runtime_dependencies_are_ranges_not_pins() -> None:
+    """Users never inherit the project's pins: the library's own dependencies are ranges."""
+    requirements = importlib.metadata.requires("zoomlink") or []
+    runtime = [r for r in requirements if "extra ==" not in r]
+    assert runtime
+    assert [r for r in runtime if "==" in r] == []

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from functools import partial
+from typing import Any
 
 import attrs
 import pytest
@@ -169,10 +170,14 @@ class TokenStoreContract:
     Async tests need pytest-asyncio.
     """
 
-    @pytest.fixture
-    def second_store(self, store: TokenStore) -> TokenStore:
+    def _same_store(self, store: TokenStore) -> TokenStore:
         """Another store object on the same data (the same object by default)."""
         return store
+
+    # Typed Any on purpose: a subclass overrides it with a fixture for its own store type, sync
+    # or async, and no single fixture type admits them all (pytest >= 9.2 types fixtures as
+    # FixtureFunctionDefinition, pytest-asyncio as plain functions).
+    second_store: Any = pytest.fixture(_same_store, name="second_store")
 
     # -- grants ---------------------------------------------------------------------------
 
