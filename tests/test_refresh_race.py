@@ -47,7 +47,8 @@ def stored_text(spec: StoreSpec, store: TokenStore) -> str:
     if spec.kind == "sqlite":
         data = b""
         for path in Path(spec.where).parent.glob(Path(spec.where).name + "*"):
-            data += path.read_bytes()
+            if path.is_file():  # the database, its WAL and shared memory (not the lock folder)
+                data += path.read_bytes()
         with closing(sqlite3.connect(spec.where)) as db:
             query = "SELECT name FROM sqlite_master WHERE type = 'table'"
             tables = [row[0] for row in db.execute(query)]

@@ -191,6 +191,15 @@ class TokenStore(Protocol):
         """
         ...
 
+    def erase_deleted(self) -> None:
+        """Make what was deleted or overwritten unreadable on disk, as far as this store can.
+
+        Called after a purge. A store that keeps old bytes around (a write-ahead log, freed
+        pages) clears them here; one that cannot, or keeps nothing on disk, does nothing and
+        says in its documentation what its operator must do instead.
+        """
+        ...
+
     def close(self) -> None:
         """Release the store's resources."""
         ...
@@ -321,6 +330,10 @@ class AsyncTokenStore(Protocol):
 
     def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:
         """Hold the lock ``name`` for the ``async with`` block, excluding every other holder."""
+        ...
+
+    async def erase_deleted(self) -> None:
+        """Make what was deleted or overwritten unreadable on disk, as far as this store can."""
         ...
 
     async def aclose(self) -> None:

@@ -1,5 +1,5 @@
-"""Code for the spawned processes of test_processes.py: contend for one store lock, die
-holding it, or race for one quota.
+"""Code for the spawned processes of test_processes.py: contend for one store lock, hold it
+until killed, or race for one quota.
 
 A module of its own so a spawned child imports little; every function is a process target.
 """
@@ -22,6 +22,7 @@ ROUNDS = 5
 HOLD = 0.01
 QUOTA_NAME = "quota:zu1:2026-03-01"
 QUOTA_TAKES = 10
+KILL_WAIT = 60.0  # bounded: a holder nobody kills ends by itself
 
 
 def contend_sqlite(store: SQLiteTokenStore, marker: Path, out: Path, start: Barrier) -> None:
@@ -48,21 +49,21 @@ def take_quota_postgres(dsn: str, prefix: str, limit: int, out: Path, start: Bar
         _take_quota(store, limit, out, start)
 
 
-def die_holding_sqlite(store: SQLiteTokenStore, held: Event) -> None:
-    """Take the lock, say so, and end the process without releasing it."""
-    _die_holding(store, held)
+def hold_until_killed_sqlite(store: SQLiteTokenStore, held: Event) -> None:
+    """Take the lock, say so, and hold it until the parent kills this process."""
+    _hold_until_killed(store, held)
 
 
-def die_holding_postgres(dsn: str, prefix: str, held: Event) -> None:
-    """Take the lock through PostgreSQL, say so, and end the process without releasing it."""
-    _die_holding(PostgresTokenStore(dsn, table_prefix=prefix, min_size=0, max_size=2), held)
+def hold_until_killed_postgres(dsn: str, prefix: str, held: Event) -> None:
+    """Take the lock through PostgreSQL, say so, and hold it until the parent kills us."""
+    _hold_until_killed(PostgresTokenStore(dsn, table_prefix=prefix, min_size=0, max_size=2), held)
 
 
-def _die_holding(store: TokenStore, held: Event) -> None:
+def _hold_until_killed(store: TokenStore, held: Event) -> None:
     with store.lock(LOCK_NAME, timeout=10):
         held.set()
-        time.sleep(0.2)  # let the parent see the lock held
-        os._exit(0)  # a crash, as far as the store can tell: no release, no cleanup
+        time.sleep(KILL_WAIT)  # the parent's SIGKILL comes long before this ends
+    os._exit(3)  # not killed: the parent sees the exit code and fails
 
 
 def _contend(store: TokenStore, marker: Path, out: Path, start: Barrier) -> None:

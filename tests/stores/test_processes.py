@@ -1,5 +1,5 @@
 """Store locks exclude other processes: four spawned processes contend for one lock, and a
-process that dies holding a lock does not keep it forever. Quotas hold across processes too:
+process SIGKILLed while holding a lock frees it at once, while a live holder keeps it. Quotas hold across processes too:
 four processes racing for one never count past its limit."""
 
 from __future__ import annotations
@@ -7,18 +7,20 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
-import sqlite3
+import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.stores import _lock_worker
-from zoomlink import LockTimeoutError
-from zoomlink.stores import SQLiteTokenStore
+from zoomlink import LockTimeoutError, TokenStore
+from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore
 from zoomlink.stores.postgres import PostgresTokenStore
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -102,30 +104,90 @@ def test_postgres_quota_is_never_passed_by_other_processes(
     _assert_counted_exactly(outputs, 25)
 
 
-def test_sqlite_lock_of_a_dead_process_frees_when_its_lease_ends(tmp_path: Path) -> None:
-    """A lock whose holder died stays taken until its lease ends, then is granted again."""
+@contextmanager
+def _killed_holding(target: Callable[..., None], *args: Any) -> Iterator[float]:
+    """Start a process that takes the lock, then SIGKILL it while it holds the lock; yields the
+    monotonic time of the kill."""
+    held = SPAWN.Event()
+    process = SPAWN.Process(target=target, args=(*args, held), daemon=True)
+    process.start()
+    try:
+        assert held.wait(timeout=30), "the holder took the lock"
+        yield _kill(process)
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=10)
+
+
+def _kill(process: BaseProcess) -> float:
+    assert process.pid is not None
+    os.kill(process.pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    process.join(timeout=10)
+    assert process.exitcode == -signal.SIGKILL
+    return killed_at
+
+
+def _refused_while_held(store: TokenStore) -> None:
+    with pytest.raises(LockTimeoutError), store.lock(_lock_worker.LOCK_NAME, timeout=0.3):
+        pass  # pragma: no cover - the holder is alive
+
+
+def test_sqlite_lock_of_a_killed_process_is_free_at_once(tmp_path: Path) -> None:
+    """A process SIGKILLed while holding a SQLite lock frees it at once: the next taker gets it
+    in well under a second, while no one got it as long as the holder lived."""
+    store = SQLiteTokenStore(tmp_path / "tokens.db")
+    with _killed_holding(_lock_worker.hold_until_killed_sqlite, store) as killed_at:
+        pass
+    with SQLiteTokenStore(store.path) as again, again.lock(_lock_worker.LOCK_NAME, timeout=1):
+        assert time.monotonic() - killed_at < 1.0
+
+
+def test_sqlite_live_holder_is_never_overtaken(tmp_path: Path) -> None:
+    """While the holder lives the lock stays its own, however long it holds it."""
     store = SQLiteTokenStore(tmp_path / "tokens.db")
     held = SPAWN.Event()
-    with _started(_lock_worker.die_holding_sqlite, (store, held)):
+    process = SPAWN.Process(
+        target=_lock_worker.hold_until_killed_sqlite, args=(store, held), daemon=True
+    )
+    process.start()
+    try:
         assert held.wait(timeout=30)
-    with store, pytest.raises(LockTimeoutError), store.lock(_lock_worker.LOCK_NAME, timeout=0.1):
-        pass  # pragma: no cover - the dead holder's lease is still running
-    with sqlite3.connect(store.path) as db:  # fast-forward past the lease
-        db.execute("UPDATE zoomlink_locks SET expires_at = ?", (time.time() - 1,))
-    db.close()
-    with SQLiteTokenStore(store.path) as again, again.lock(_lock_worker.LOCK_NAME, timeout=1):
+        with SQLiteTokenStore(store.path) as other:
+            for _ in range(3):
+                _refused_while_held(other)
+        _kill(process)
+        with SQLiteTokenStore(store.path) as other, other.lock(_lock_worker.LOCK_NAME, timeout=1):
+            pass
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=10)
+
+
+@pytest.mark.asyncio
+async def test_async_sqlite_lock_of_a_killed_process_is_free_at_once(tmp_path: Path) -> None:
+    """AsyncSQLiteTokenStore, too, gets a lock whose holder was SIGKILLed at once."""
+    store = SQLiteTokenStore(tmp_path / "tokens.db")
+    with _killed_holding(_lock_worker.hold_until_killed_sqlite, store) as killed_at:
         pass
+    async with (
+        AsyncSQLiteTokenStore(store.path) as again,
+        again.lock(_lock_worker.LOCK_NAME, timeout=1),
+    ):
+        assert time.monotonic() - killed_at < 1.0
 
 
-def test_postgres_lock_of_a_dead_process_frees_at_once(
+def test_postgres_lock_of_a_killed_process_is_free_at_once(
     postgres_dsn: str, table_prefix: str
 ) -> None:
-    """A process that dies holding a PostgreSQL lock loses it with its connection."""
-    held = SPAWN.Event()
-    with _started(_lock_worker.die_holding_postgres, (postgres_dsn, table_prefix, held)):
-        assert held.wait(timeout=30)
-    with (
-        PostgresTokenStore(postgres_dsn, table_prefix=table_prefix) as store,
-        store.lock(_lock_worker.LOCK_NAME, timeout=5),
-    ):
-        pass
+    """PostgreSQL frees the session advisory lock of a SIGKILLed holder when its connection
+    drops: the next taker, on another connection, gets it within a second."""
+    with PostgresTokenStore(postgres_dsn, table_prefix=table_prefix) as store:
+        with _killed_holding(
+            _lock_worker.hold_until_killed_postgres, postgres_dsn, table_prefix
+        ) as killed_at:
+            pass
+        with store.lock(_lock_worker.LOCK_NAME, timeout=5):
+            assert time.monotonic() - killed_at < 1.0

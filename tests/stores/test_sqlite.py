@@ -8,6 +8,7 @@ import os
 import pickle
 import sqlite3
 import stat
+import time
 import warnings
 from functools import partial
 from pathlib import Path
@@ -27,11 +28,10 @@ from zoomlink.testing.contracts._sync.token_store import (
 )
 
 
-def _lock_rows(path: str) -> list[tuple[str, str, float]]:
-    with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT name, holder, expires_at FROM zoomlink_locks").fetchall()
-    db.close()
-    return rows
+def _lock_files(path: str) -> list[str]:
+    """The lock files beside the database at ``path``."""
+    folder = Path(f"{path}-locks")
+    return sorted(entry.name for entry in folder.iterdir()) if folder.exists() else []
 
 
 def test_missing_directory_is_a_configuration_error(tmp_path: Path) -> None:
@@ -175,13 +175,47 @@ def test_a_forked_child_uses_connections_of_its_own(tmp_path: Path) -> None:
         store.add_grant(make_grant())
 
 
-def test_a_released_lock_leaves_no_lease_behind(tmp_path: Path) -> None:
-    """Leaving the block deletes the lease; a lease is generous while held."""
+def test_a_released_lock_leaves_no_lock_file_behind(tmp_path: Path) -> None:
+    """A held lock is one private file beside the database, named without the lock's name;
+    leaving the block removes it."""
     with SQLiteTokenStore(tmp_path / "tokens.db") as store:
         with store.lock("grant:app:zu1", timeout=1):
-            [(name, _, _)] = _lock_rows(store.path)
-            assert name == "grant:app:zu1"
-        assert _lock_rows(store.path) == []
+            [name] = _lock_files(store.path)
+            assert "zu1" not in name
+            folder = Path(f"{store.path}-locks")
+            assert folder.stat().st_mode & 0o777 == 0o700
+            assert (folder / name).stat().st_mode & 0o777 == 0o600
+        assert _lock_files(store.path) == []
+
+
+def test_a_lock_is_exclusive_between_threads_of_one_process(tmp_path: Path) -> None:
+    """Two threads of one process never hold the same lock at once (each opens its own file)."""
+    with SQLiteTokenStore(tmp_path / "tokens.db") as store:
+        inside: list[int] = []
+        overlaps: list[int] = []
+
+        def hold(_: int) -> None:
+            with store.lock("host:h1", timeout=10):
+                inside.append(1)
+                if len(inside) > 1:
+                    overlaps.append(1)
+                time.sleep(0.005)
+                inside.pop()
+
+        gather_threads(partial(hold, n) for n in range(8))
+        assert overlaps == []
+
+
+def test_lock_errors_are_store_errors(tmp_path: Path) -> None:
+    """A lock folder that cannot be written, or a closed store, gives a StoreError naming the
+    lock, not an OSError."""
+    store = SQLiteTokenStore(tmp_path / "tokens.db")
+    Path(f"{store.path}-locks").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StoreError, match="host:h1"), store.lock("host:h1", timeout=1):
+        pass  # pragma: no cover - refused
+    store.close()
+    with pytest.raises(StoreError, match="closed"), store.lock("host:h1", timeout=1):
+        pass  # pragma: no cover - refused
 
 
 @pytest.mark.asyncio
@@ -204,7 +238,7 @@ async def test_a_cancelled_lock_wait_leaves_the_lock_free(tmp_path: Path) -> Non
         async with store.lock("busy", timeout=0.5):
             pass
         await asyncio.sleep(0)
-        assert _lock_rows(store.path) == []
+        assert _lock_files(store.path) == []
 
 
 def test_many_threads_and_two_stores_keep_compare_and_swap(tmp_path: Path) -> None:

@@ -234,5 +234,8 @@ class AsyncMemoryTokenStore:
         """Hold the lock ``name`` (within this process) for the block."""
         return self._locks.hold(name, timeout=timeout)
 
+    async def erase_deleted(self) -> None:
+        """Nothing to do: what the store forgets is gone with its Python objects."""
+
     async def aclose(self) -> None:
         """Nothing to release; present for the protocol."""

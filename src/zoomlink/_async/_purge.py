@@ -84,6 +84,8 @@ class AsyncPurger:
             removed["zoom_accounts"] += 1
         link = attrs.evolve(link, purge="done", grant_id="")
         await self._store.put_link(link)
+        # Last, after the final write: gone from the tables is not gone from the disk.
+        await self._store.erase_deleted()
         hosts, event_types = _purge.relied_on(records)
         logger.info(
             "Zoom data of connection %s purged (%s): %s",

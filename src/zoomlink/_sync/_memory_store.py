@@ -236,5 +236,8 @@ class MemoryTokenStore:
         """Hold the lock ``name`` (within this process) for the block."""
         return self._locks.hold(name, timeout=timeout)
 
+    def erase_deleted(self) -> None:
+        """Nothing to do: what the store forgets is gone with its Python objects."""
+
     def close(self) -> None:
         """Nothing to release; present for the protocol."""

@@ -706,6 +706,15 @@ class PostgresTokenStore:
         """
         return _AdvisoryLock(self, name, timeout)
 
+    # -- erasing --------------------------------------------------------------------------
+
+    def erase_deleted(self) -> None:
+        """Nothing a client can do at once: PostgreSQL keeps the old versions of updated and
+        deleted rows (and its write-ahead log) until ``VACUUM`` reclaims them and the log
+        segments are recycled. Run ``VACUUM`` on zoomlink's tables after purges (autovacuum
+        does it eventually) to remove purged values from the table files; see "Deploying
+        zoomlink" in the documentation."""
+
     # -- plumbing -------------------------------------------------------------------------
 
     def _lock_key(self, name: str) -> str:

@@ -86,6 +86,8 @@ class Purger:
             removed["zoom_accounts"] += 1
         link = attrs.evolve(link, purge="done", grant_id="")
         self._store.put_link(link)
+        # Last, after the final write: gone from the tables is not gone from the disk.
+        self._store.erase_deleted()
         hosts, event_types = _purge.relied_on(records)
         logger.info(
             "Zoom data of connection %s purged (%s): %s",

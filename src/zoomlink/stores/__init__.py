@@ -9,9 +9,11 @@ everyone who shares it. Choose by who shares it:
   demos and scripts. Its locks exclude only the threads or coroutines of that process.
 * :class:`SQLiteTokenStore` / :class:`AsyncSQLiteTokenStore` — the embedded default: one file
   on a local disk, shared safely by the threads and processes of one machine (several web
-  workers, a scheduler, the CLI), with no server to run. Its locks are leases in the file.
+  workers, a scheduler, the CLI), with no server to run. Its locks are file locks beside the
+  database, freed by the system the moment a holder dies. POSIX only.
 * ``PostgresTokenStore`` / ``AsyncPostgresTokenStore`` in :mod:`zoomlink.stores.postgres` —
-  several app servers sharing one PostgreSQL database; its locks are PostgreSQL advisory locks.
+  several app servers sharing one PostgreSQL database; its locks are PostgreSQL advisory locks,
+  freed when a dead holder's connection drops.
   Needs ``pip install "zoomlink[postgres]"``.
 
 ::

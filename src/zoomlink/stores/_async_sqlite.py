@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
-from functools import partial
 
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
-from zoomlink.stores._sqlite import _MIN_LEASE, SQLiteTokenStore, _new_holder, _waits
+from zoomlink.stores._sqlite import SQLiteTokenStore, _waits
 
 
 class AsyncSQLiteTokenStore:
@@ -20,7 +18,9 @@ class AsyncSQLiteTokenStore:
 
     Each operation is one short transaction run on a worker thread
     (:func:`asyncio.to_thread`), so the event loop never waits for the disk; waiting for a lock
-    polls with :func:`asyncio.sleep`. Sync and async stores may share one file.
+    polls with :func:`asyncio.sleep` between tries (each an ``open`` and a non-blocking
+    ``flock`` of a local file, too quick to hand to a thread). Sync and async stores may share
+    one file.
 
     Args:
         path: The database file. Its directory must exist.
@@ -186,7 +186,8 @@ class AsyncSQLiteTokenStore:
         """Hold the lock ``name`` for the ``async with`` block, excluding every other holder
         (other coroutines and threads, and other processes using the same file).
 
-        A lease of ``max(60 s, 2 * timeout)``, as :meth:`SQLiteTokenStore.lock` explains.
+        Held for as long as the block runs and no longer than its holder lives, as
+        :meth:`SQLiteTokenStore.lock` explains.
 
         Raises:
             LockTimeoutError: The lock was not granted within ``timeout`` seconds.
@@ -195,30 +196,20 @@ class AsyncSQLiteTokenStore:
 
     @asynccontextmanager
     async def _hold(self, name: str, timeout: float) -> AsyncIterator[None]:
-        holder, lease, waits = _new_holder(), max(_MIN_LEASE, 2 * timeout), _waits(name, timeout)
-        # Polling: the holder may be another process, which no asyncio.Event can hear.
-        while not await self._try_lock(name, holder, lease):  # noqa: ASYNC110
+        waits = _waits(name, timeout)
+        # Polling: the holder may be another process, which no asyncio.Event can hear. A try
+        # is an open and a non-blocking flock of a local file, so it runs on the event loop:
+        # nothing is left running on a thread when the waiting task is cancelled.
+        while (held := self._store._try_lock(name)) is None:  # noqa: ASYNC110
             await asyncio.sleep(next(waits))
         try:
             yield
         finally:
-            # Shielded: a cancelled task still gives its lock back.
-            await asyncio.shield(asyncio.to_thread(self._store._unlock, name, holder))
+            self._store._unlock(name, held)
 
-    async def _try_lock(self, name: str, holder: str, lease: float) -> bool:
-        attempt = asyncio.ensure_future(
-            asyncio.to_thread(self._store._try_lock, name, holder, lease)
-        )
-        try:
-            return await asyncio.shield(attempt)
-        except asyncio.CancelledError:
-            # The attempt runs on in its thread: should it win, give the lock straight back.
-            attempt.add_done_callback(partial(self._give_back, name, holder))
-            raise
-
-    def _give_back(self, name: str, holder: str, attempt: asyncio.Future[bool]) -> None:
-        if not attempt.cancelled() and attempt.exception() is None and attempt.result():
-            threading.Thread(target=self._store._unlock, args=(name, holder), daemon=True).start()
+    async def erase_deleted(self) -> None:
+        """Empty the write-ahead log, as :meth:`SQLiteTokenStore.erase_deleted` explains."""
+        await asyncio.to_thread(self._store.erase_deleted)
 
     async def aclose(self) -> None:
         """Close the store's connections. Using the store afterwards raises StoreError."""

@@ -13,10 +13,10 @@ How it stays safe for many threads and several processes on one machine:
 * connections are pooled per store object and used by one thread at a time; a process that
   inherits the store through ``fork`` leaves its parent's connections alone and opens its own,
   and a pickled store (``spawn``) carries only its path;
-* named locks are leases in the ``zoomlink_locks`` table: a holder inserts its row when the name
-  is free or its lease has run out, and deletes it on release. Every acquisition has its own
-  holder token, so threads and coroutines of one process exclude each other as other processes
-  do, and the lease of a holder that crashed runs out by itself.
+* named locks are ``flock`` locks on files beside the database (:mod:`._file_locks`): the kernel
+  frees a lock the moment its holder dies, however it dies, and never overtakes a live one.
+  Every acquisition opens its own file, so threads and coroutines of one process exclude each
+  other as other processes do.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import os
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import (
     AbstractContextManager,
@@ -47,6 +46,7 @@ from zoomlink.errors import (
     StoreError,
 )
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+from zoomlink.stores._file_locks import FileLocks
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTokenStore"]
 
@@ -58,8 +58,6 @@ SCHEMA_VERSION = 1
 # How long a statement waits for another connection's write before failing: writes are short,
 # so reaching this means something is badly stuck.
 _BUSY_TIMEOUT = 10.0
-# A lock's lease is at least this long, so a holder that crashed frees it in time.
-_MIN_LEASE = 60.0
 # Lock polling starts fast (a held token refresh ends quickly) and backs off.
 _FIRST_POLL = 0.005
 _LAST_POLL = 0.05
@@ -106,9 +104,6 @@ _CREATE_TABLES = (
         client_id TEXT NOT NULL, sealed_verifier TEXT NOT NULL, created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS zoomlink_attempts_expiry ON zoomlink_attempts (expires_at)",
-    # expires_at: seconds since the epoch (time.time()), the clock every process shares.
-    """CREATE TABLE IF NOT EXISTS zoomlink_locks (
-        name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL)""",
     # Added within version 1: CREATE … IF NOT EXISTS adds them to older files on first use.
     """CREATE TABLE IF NOT EXISTS zoomlink_meetings (
         id TEXT PRIMARY KEY, tenant TEXT NOT NULL, booking_id TEXT NOT NULL,
@@ -343,26 +338,22 @@ def _waits(name: str, timeout: float) -> Iterator[float]:
     raise _timed_out(name, timeout)
 
 
-def _new_holder() -> str:
-    # The pid is only for people reading the table; the random part makes it unique.
-    return f"pid{os.getpid()}-{uuid.uuid4().hex}"
-
-
 class SQLiteTokenStore:
     """Keeps connections in one SQLite file: the embedded default.
 
     Safe for many threads and for several processes on one machine (web workers, a
-    scheduler, a CLI) sharing the file; named locks exclude all of them. The file must be on a
-    local disk (WAL mode does not work over network file systems); for several machines use
-    the PostgreSQL store. The file and its tables are created on first use, private to the
-    user (mode 0600) when the file is new.
+    scheduler, a CLI) sharing the file; named locks exclude all of them, and a lock whose holder
+    died is free at once. The file must be on a local disk (WAL mode and file locks do not work
+    over network file systems); for several machines use the PostgreSQL store. The file and
+    its tables are created on first use, private to the user (mode 0600) when the file is new;
+    the locks live in the folder ``<path>-locks`` beside it. POSIX systems only (Linux, macOS).
 
     Args:
         path: The database file. Its directory must exist.
 
     Raises:
         ConfigurationError: The path is not usable (its directory is missing, it is a
-            directory, or it names an in-memory database).
+            directory, or it names an in-memory database), or this is Windows.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -372,6 +363,7 @@ class SQLiteTokenStore:
                 f"this Python has {sqlite3.sqlite_version}"
             )
         self._path = _checked_path(path)
+        self._locks = FileLocks(self._path)
         self._guard = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._pid = os.getpid()
@@ -641,9 +633,8 @@ class SQLiteTokenStore:
         """Hold the lock ``name`` for the ``with`` block, excluding every other holder (other
         threads, and other processes using the same file).
 
-        The lock is a lease of ``max(60 s, 2 * timeout)``: should the holder's process die
-        without releasing it, others get it once the lease ends. Keep the block shorter than
-        that.
+        The lock is held for as long as the block runs, and no longer than its holder lives:
+        should the holder's process die, however it dies, the lock is free at once.
 
         Raises:
             LockTimeoutError: The lock was not granted within ``timeout`` seconds.
@@ -652,44 +643,43 @@ class SQLiteTokenStore:
 
     @contextmanager
     def _hold(self, name: str, timeout: float) -> Iterator[None]:
-        holder, lease, waits = _new_holder(), max(_MIN_LEASE, 2 * timeout), _waits(name, timeout)
-        while not self._try_lock(name, holder, lease):
+        waits = _waits(name, timeout)
+        while (held := self._try_lock(name)) is None:
             time.sleep(next(waits))
         try:
             yield
         finally:
-            self._unlock(name, holder)
+            self._unlock(name, held)
 
-    def _try_lock(self, name: str, holder: str, lease: float) -> bool:
-        """Take the lease on ``name`` for ``holder`` if it is free or expired; whether taken."""
-        with self._connection("take a lock") as conn:
-            # A plain read first, so waiters polling a held lock do not queue for the write lock.
-            row = conn.execute(
-                "SELECT expires_at FROM zoomlink_locks WHERE name = ?", (name,)
-            ).fetchone()
-        if row is not None and row[0] > time.time():
-            return False
-        with self._connection("take a lock", write=True) as conn:
-            now = time.time()
-            conn.execute(
-                "DELETE FROM zoomlink_locks WHERE name = ? AND expires_at <= ?", (name, now)
-            )
-            taken = conn.execute(
-                "INSERT INTO zoomlink_locks (name, holder, expires_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (name) DO NOTHING",
-                (name, holder, now + lease),
-            )
-            return taken.rowcount == 1
+    def _try_lock(self, name: str) -> int | None:
+        """Take the lock ``name`` if it is free: its handle for :meth:`_unlock`, else None."""
+        self._check_open()
+        return self._locks.try_acquire(name)
 
-    def _unlock(self, name: str, holder: str) -> None:
-        """End ``holder``'s lease on ``name``; never raises (a lease left behind runs out)."""
-        try:
-            with self._connection("release a lock") as conn:
-                conn.execute(
-                    "DELETE FROM zoomlink_locks WHERE name = ? AND holder = ?", (name, holder)
-                )
-        except StoreError:
-            logger.warning("could not release lock %r; its lease will run out", name, exc_info=True)
+    def _unlock(self, name: str, held: int) -> None:
+        """Give back the lock ``name`` taken as ``held``; never raises."""
+        self._locks.release(name, held)
+
+    # -- erasing --------------------------------------------------------------------------
+
+    def erase_deleted(self) -> None:
+        """Copy the write-ahead log into the database and empty it, so that old versions of
+        purged rows are not left in the ``-wal`` file.
+
+        Deleted content in the database file itself is already zeroed (``secure_delete``). The
+        checkpoint waits, up to the busy timeout, for readers of older snapshots to finish.
+
+        Raises:
+            StoreError: The log could not be emptied (a reader held an old snapshot throughout);
+                the purged values stay in the log until a later checkpoint.
+        """
+        with self._connection("empty the write-ahead log") as conn:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise StoreError(
+                f"SQLite could not empty the write-ahead log of {self._path!r}: "
+                "another connection kept reading an older snapshot"
+            )
 
     # -- connections ----------------------------------------------------------------------
 
@@ -720,6 +710,10 @@ class SQLiteTokenStore:
             self._checkin(conn)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"SQLite could not {action} in {self._path!r}: {exc}") from exc
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"{self!r} is closed")
 
     def _checkout(self) -> sqlite3.Connection:
         self._leave_parent_connections()
@@ -770,6 +764,9 @@ class SQLiteTokenStore:
                 )
             # Refresh tokens are one-use: a committed rotation must survive a power cut.
             conn.execute("PRAGMA synchronous = FULL")
+            # Deleted and overwritten content is zeroed, not left in free space: a purged
+            # token or join URL must not be readable from the file (see erase_deleted).
+            conn.execute("PRAGMA secure_delete = ON")
             if not self._schema_ready:
                 self._create_schema(conn)
         except BaseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +40,14 @@ class _Server(ThreadingHTTPServer):
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away (a killed worker, a timed-out request) is routine here, as
+        # it is for Zoom: its answer is dropped quietly. Anything else is reported as usual.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            _log.debug("client %s went away before its answer", client_address)
+            return
+        super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         """Close the kept-alive connections too, so a closed server answers nothing."""

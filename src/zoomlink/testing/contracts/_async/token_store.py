@@ -871,3 +871,22 @@ class AsyncTokenStoreContract:
                 raise RuntimeError("boom")
         async with store.lock("fails", timeout=1):
             pass
+
+    # -- erasing ------------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_erasing_deleted_data_keeps_what_is_live(self, store: AsyncTokenStore) -> None:
+        """erase_deleted (called after every purge) removes nothing that was not deleted, and
+        can be called again at once."""
+        grant, link, record = make_grant(), make_link(), make_record()
+        await store.add_grant(grant)
+        await store.put_link(link)
+        await store.add_meeting_record(record)
+        await store.add_grant(make_grant("app:zu2"))
+        assert await store.remove_grant("app:zu2")
+        await store.erase_deleted()
+        await store.erase_deleted()
+        assert await store.get_grant(grant.id) == grant
+        assert await store.get_link(link.id) == link
+        assert await store.get_meeting_record(record.id) == record
+        assert await store.get_grant("app:zu2") is None

@@ -821,3 +821,21 @@ class TokenStoreContract:
                 raise RuntimeError("boom")
         with store.lock("fails", timeout=1):
             pass
+
+    # -- erasing ------------------------------------------------------------------------------
+
+    def test_erasing_deleted_data_keeps_what_is_live(self, store: TokenStore) -> None:
+        """erase_deleted (called after every purge) removes nothing that was not deleted, and
+        can be called again at once."""
+        grant, link, record = make_grant(), make_link(), make_record()
+        store.add_grant(grant)
+        store.put_link(link)
+        store.add_meeting_record(record)
+        store.add_grant(make_grant("app:zu2"))
+        assert store.remove_grant("app:zu2")
+        store.erase_deleted()
+        store.erase_deleted()
+        assert store.get_grant(grant.id) == grant
+        assert store.get_link(link.id) == link
+        assert store.get_meeting_record(record.id) == record
+        assert store.get_grant("app:zu2") is None
