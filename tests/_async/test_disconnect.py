@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import attrs
+import httpx
 import pytest
 
 from tests._async.conftest import Harness
@@ -370,3 +371,70 @@ async def test_the_check_wants_a_list_of_values(zoom: Harness) -> None:
     [connection] = await zoom.link.connections(user_id="alice")
     with pytest.raises(InvalidInputError):
         await zoom.link.find_zoom_data(connection.id, values="member@example.com")
+
+
+class Crash(BaseException):
+    """The worker's process ending at this point (nothing after it runs, no except clause)."""
+
+
+def dying_client(zoom: Harness, *, after_revoke: bool) -> httpx.AsyncClient:
+    """An HTTP client whose worker dies at Zoom's revoke: before sending it, or after Zoom
+    revoked the grant but before the answer arrives."""
+
+    def send(request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/oauth/revoke":
+            return zoom.fake(request)
+        if not after_revoke:
+            raise Crash
+        zoom.fake(request)
+        raise Crash
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(send))
+    zoom.clients.append(client)
+    return client
+
+
+@pytest.mark.asyncio
+async def test_a_worker_dying_after_the_revoke_raises_no_alarm(zoom: Harness) -> None:
+    """A worker that dies just after Zoom revoked the grant had recorded the disconnect
+    first: Zoom's app_deauthorized echo finishes the purge, and no one is told the app was
+    uninstalled or the connection broke."""
+    await ready(zoom)
+    await booked(zoom)
+    [connection] = await zoom.link.connections(user_id="alice")
+    values = await zoom_values(zoom, zoom.link, connection.id)
+    await zoom.deliver_webhooks()  # the bookings' own
+    told = len(zoom.sink.sent)
+    dying = zoom.new_link(http_client=dying_client(zoom, after_revoke=True))
+    with pytest.raises(Crash):
+        await dying.disconnect(connection.id, actor=Actor("alice"))
+    assert (await zoom.link.connection(connection.id)).status == "disconnected"
+    assert [r.status for r in await zoom.deliver_webhooks()] == [200]  # the echo
+    assert zoom.sink.sent[told:] == []
+    assert (await zoom.link.connection(connection.id)).purge == "done"
+    assert (await zoom.link.find_zoom_data(connection.id, values=values)).clean
+    assert len(zoom.fake.calls("oauth.revoke")) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_worker_dying_before_the_revoke_is_finished_by_the_next_disconnect(
+    zoom: Harness,
+) -> None:
+    """A worker that dies after recording the disconnect but before Zoom heard of it leaves
+    the connection disconnected and unpurged; disconnecting again revokes at Zoom and purges."""
+    await ready(zoom)
+    await booked(zoom)
+    [connection] = await zoom.link.connections(user_id="alice")
+    values = await zoom_values(zoom, zoom.link, connection.id)
+    told = len(zoom.sink.sent)
+    dying = zoom.new_link(http_client=dying_client(zoom, after_revoke=False))
+    with pytest.raises(Crash):
+        await dying.disconnect(connection.id, actor=Actor("alice"))
+    half = await zoom.link.connection(connection.id)
+    assert (half.status, half.purge) == ("disconnected", "none")
+    assert zoom.fake.calls("oauth.revoke") == []
+    report = await zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    assert report.removed["tokens"] == 2
+    assert [call.status for call in zoom.fake.calls("oauth.revoke")] == [200]
+    assert (await zoom.link.find_zoom_data(connection.id, values=values)).clean
+    assert zoom.sink.sent[told:] == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import attrs
+import httpx
 import pytest
 
 from tests._sync.conftest import Harness
@@ -356,3 +357,68 @@ def test_the_check_wants_a_list_of_values(zoom: Harness) -> None:
     [connection] = zoom.link.connections(user_id="alice")
     with pytest.raises(InvalidInputError):
         zoom.link.find_zoom_data(connection.id, values="member@example.com")
+
+
+class Crash(BaseException):
+    """The worker's process ending at this point (nothing after it runs, no except clause)."""
+
+
+def dying_client(zoom: Harness, *, after_revoke: bool) -> httpx.Client:
+    """An HTTP client whose worker dies at Zoom's revoke: before sending it, or after Zoom
+    revoked the grant but before the answer arrives."""
+
+    def send(request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/oauth/revoke":
+            return zoom.fake(request)
+        if not after_revoke:
+            raise Crash
+        zoom.fake(request)
+        raise Crash
+
+    client = httpx.Client(transport=httpx.MockTransport(send))
+    zoom.clients.append(client)
+    return client
+
+
+def test_a_worker_dying_after_the_revoke_raises_no_alarm(zoom: Harness) -> None:
+    """A worker that dies just after Zoom revoked the grant had recorded the disconnect
+    first: Zoom's app_deauthorized echo finishes the purge, and no one is told the app was
+    uninstalled or the connection broke."""
+    ready(zoom)
+    booked(zoom)
+    [connection] = zoom.link.connections(user_id="alice")
+    values = zoom_values(zoom, zoom.link, connection.id)
+    zoom.deliver_webhooks()  # the bookings' own
+    told = len(zoom.sink.sent)
+    dying = zoom.new_link(http_client=dying_client(zoom, after_revoke=True))
+    with pytest.raises(Crash):
+        dying.disconnect(connection.id, actor=Actor("alice"))
+    assert (zoom.link.connection(connection.id)).status == "disconnected"
+    assert [r.status for r in zoom.deliver_webhooks()] == [200]  # the echo
+    assert zoom.sink.sent[told:] == []
+    assert (zoom.link.connection(connection.id)).purge == "done"
+    assert (zoom.link.find_zoom_data(connection.id, values=values)).clean
+    assert len(zoom.fake.calls("oauth.revoke")) == 1
+
+
+def test_a_worker_dying_before_the_revoke_is_finished_by_the_next_disconnect(
+    zoom: Harness,
+) -> None:
+    """A worker that dies after recording the disconnect but before Zoom heard of it leaves
+    the connection disconnected and unpurged; disconnecting again revokes at Zoom and purges."""
+    ready(zoom)
+    booked(zoom)
+    [connection] = zoom.link.connections(user_id="alice")
+    values = zoom_values(zoom, zoom.link, connection.id)
+    told = len(zoom.sink.sent)
+    dying = zoom.new_link(http_client=dying_client(zoom, after_revoke=False))
+    with pytest.raises(Crash):
+        dying.disconnect(connection.id, actor=Actor("alice"))
+    half = zoom.link.connection(connection.id)
+    assert (half.status, half.purge) == ("disconnected", "none")
+    assert zoom.fake.calls("oauth.revoke") == []
+    report = zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    assert report.removed["tokens"] == 2
+    assert [call.status for call in zoom.fake.calls("oauth.revoke")] == [200]
+    assert (zoom.link.find_zoom_data(connection.id, values=values)).clean
+    assert zoom.sink.sent[told:] == []

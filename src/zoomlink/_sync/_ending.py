@@ -42,8 +42,9 @@ class Ending:
         """Disconnect a connection on behalf of ``actor``, if the policy lets them, and purge
         its Zoom data.
 
-        The grant is revoked at Zoom first (unless other connections share it), then every
-        Zoom-derived value held for the connection is deleted: its tokens; the Zoom user's id,
+        The disconnect is recorded first, then the grant is revoked at Zoom (unless other
+        connections share it), then every Zoom-derived value held for the connection is
+        deleted: its tokens; the Zoom user's id,
         e-mail and account; the join URLs, meeting IDs and passcodes of its bookings, and the
         Zoom details in their calendar events; the cached view of its meetings. The bookings
         stay and stay editable: they become ``detached``, and rescheduling or cancelling them
@@ -53,7 +54,12 @@ class Ending:
         Members fall back as the precedence rules say: a member's personal connection to the
         organisation's, an organisation's members to their personal ones or to none; default
         conferencing set to Zoom falls back to built-in calls when nothing serves the user.
-        Disconnecting again finishes a purge that failed midway, and otherwise does nothing.
+        Disconnecting again finishes a disconnect that stopped midway (a failure, or a worker
+        that died: the revoke is sent again if it may not have happened), and otherwise does
+        nothing. Because the disconnect is recorded before Zoom hears of it, Zoom's
+        ``app_deauthorized`` echo of the revoke, and any worker meeting the revoked tokens
+        meanwhile, see a disconnect: no one is told the app was uninstalled or the
+        connection broke.
 
         Returns:
             What was purged, and which hosts and event types relied on the connection.
@@ -68,12 +74,11 @@ class Ending:
         with self.store.lock(f"links:{link.tenant}", timeout=self.lock_timeout):
             link = self._link_by_id(connection_id)
             if link.disconnected_at is None:
-                grant = self.store.get_grant(link.grant_id) if link.grant_id else None
-                if grant is not None and not self._purger.shared(link):
-                    self._revoke_grant(link, grant)
-                link = attrs.evolve(link, disconnected_at=self.clock.now())
+                link = self._record_and_revoke(link)
             elif link.purge == "done":
                 return _nothing_left(link)
+            else:
+                self._revoke_if_unsure(link)
             report = self._purger.purge(link, "disconnected")
         logger.info("Zoom connection %s disconnected by %s", link.id, actor.user_id)
         return report
@@ -98,6 +103,8 @@ class Ending:
                     f"Zoom connection {connection_id} is live; disconnect it to purge it"
                 )
             reason: PurgeReason = "uninstalled" if _links.uninstalled(link) else "disconnected"
+            if reason == "disconnected":
+                self._revoke_if_unsure(link)
             return self._purger.purge(link, reason)
 
     def find_zoom_data(
@@ -127,6 +134,35 @@ class Ending:
             What was done, in a few words.
         """
         return self._events.apply(event)
+
+    def _record_and_revoke(self, link: Link) -> Link:
+        """Record the disconnect of the live ``link``, then revoke its grant at Zoom unless
+        shared; the disconnected link. A revoke that fails puts the link back as it was."""
+        grant = self.store.get_grant(link.grant_id) if link.grant_id else None
+        disconnected = attrs.evolve(link, disconnected_at=self.clock.now())
+        # Before Zoom hears of it: should this worker die after the revoke, Zoom's echo and
+        # the workers meeting the revoked tokens see a disconnect, not an uninstall or a
+        # broken grant, and the next disconnect finishes the job.
+        self.store.put_link(disconnected)
+        try:
+            if grant is not None and not self._purger.shared(link):
+                self._revoke_grant(link, grant)
+        except Exception:
+            self.store.put_link(link)  # Zoom kept the grant: nothing changed
+            raise
+        return disconnected
+
+    def _revoke_if_unsure(self, link: Link) -> None:
+        """Revoke again for a disconnect recorded whose purge never started: its worker may
+        have died before the revoke (a purge starts only after one). Revoking twice is
+        harmless; Zoom refuses the second, which counts as done."""
+        if link.purge != "none" or link.grant_id == "":
+            return
+        grant = self.store.get_grant(link.grant_id)
+        if grant is not None and not self._purger.shared(link):
+            # The tokens are used as the live link's were; a refused refresh tells no one,
+            # since only live links are told.
+            self._revoke_grant(attrs.evolve(link, disconnected_at=None), grant)
 
     def _revoke_grant(self, link: Link, grant: Grant) -> None:
         """Revoke the grant at Zoom. Only a grant Zoom has ended for good is let go without a
