@@ -24,6 +24,7 @@ from zoomlink import (
     NoHostAvailableError,
     Participant,
 )
+from zoomlink._sync._round_robin import LAST_ASSIGNED
 
 CARA = Participant(
     name="Cara Host", time_zone="Asia/Tokyo", email="cara@example.org", user_id="cara"
@@ -51,6 +52,45 @@ def test_round_robin_takes_turns_fairly(zoom: Harness) -> None:
         hosts.append(outcome.record.host_id)
         zoom.fake.clock.advance(timedelta(minutes=1))
     assert hosts == ["alice", "bob", "alice", "bob"]
+
+
+def test_round_robin_takes_turns_even_when_the_clock_stands_or_goes_back(
+    zoom: Harness,
+) -> None:
+    """Turns are ordered by the store, not by each worker's clock: bookings within one clock
+    tick, or from a machine whose clock is behind, still alternate between free hosts."""
+    team(zoom)
+    hosts = []
+    for number in range(4):
+        outcome = zoom.link.schedule_round_robin(
+            booking(f"rr_{number}", start=T14 + timedelta(hours=number)), [HOST, BOB]
+        )
+        assert outcome.record is not None
+        hosts.append(outcome.record.host_id)
+        if number == 1:
+            zoom.fake.clock.set(zoom.fake.now() - timedelta(minutes=5))  # a machine behind
+    assert hosts == ["alice", "bob", "alice", "bob"]
+
+
+def test_round_robin_host_passed_over_keeps_their_place(zoom: Harness) -> None:
+    """A host passed over (not connected) is not counted as booked: once connected, they are
+    first in line again."""
+    team(zoom)
+    first = zoom.link.schedule_round_robin(booking("rr_1"), [CARA, HOST, BOB])
+    assert first.record is not None
+    assert first.record.host_id == "alice"
+    assert zoom.store.get_preference("default", "cara", LAST_ASSIGNED) is None
+    connect_personal(zoom, "cara", "u_owner")
+    second = zoom.link.schedule_round_robin(
+        booking("rr_2", start=T14 + timedelta(hours=2)), [HOST, BOB, CARA]
+    )
+    assert second.record is not None
+    assert second.record.host_id in ("bob", "cara")  # both never booked: bob is listed first
+    third = zoom.link.schedule_round_robin(
+        booking("rr_3", start=T14 + timedelta(hours=4)), [HOST, BOB, CARA]
+    )
+    assert third.record is not None
+    assert {second.record.host_id, third.record.host_id} == {"bob", "cara"}
 
 
 def test_round_robin_passes_over_a_busy_host(zoom: Harness) -> None:

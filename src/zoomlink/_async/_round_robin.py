@@ -1,15 +1,19 @@
 """Round robin: the booking goes to the free host of a pool who was booked least recently.
 
 Fairness is kept in the store (the preference ``round_robin_last_assigned`` of each host), so
-every process sees the same order; ties go to the host listed first. A host found free is
-scheduled under their host lock, which checks again: when a concurrent booking took the time
-meanwhile, the next host in line is tried.
+every process sees the same order; ties go to the host listed first. Choosing is atomic across
+processes: under the tenant's ``round_robin:`` store lock a booking picks the fairest free host
+and takes its turn at once (a stamp later than every stamp given before, whatever the clocks
+of the machines say), so a second booking made at the same moment sees that turn and picks
+the next host. The meeting is then scheduled outside that lock, under the host's own lock,
+which checks again: when a concurrent booking took the time meanwhile, the turn is given back
+and the next host in line is tried.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
 import attrs
 
@@ -25,6 +29,29 @@ from zoomlink.protocols import AsyncTokenStore, Clock
 LAST_ASSIGNED = "round_robin_last_assigned"
 """The preference that holds when a host was last given a round-robin booking (UTC ISO)."""
 
+# The tenant's latest turn, kept as a preference of no user: every new turn is later.
+_LAST_TURN = "round_robin_last_turn"
+_TENANT_WIDE = ""
+_TICK = timedelta(microseconds=1)
+
+
+@attrs.frozen
+class _Turn:
+    """A host's turn, taken under the round-robin lock; ``previous`` is what it replaced."""
+
+    host: Participant
+    stamp: str
+    previous: str | None
+
+
+@attrs.define
+class _Search:
+    """What a round-robin search has learned so far."""
+
+    tried: set[str] = attrs.field(factory=set)
+    reasons: dict[str, str] = attrs.field(factory=dict)
+    conflicts: list[Conflict] = attrs.field(factory=list)
+
 
 async def schedule_round_robin(
     booking: Booking,
@@ -35,6 +62,7 @@ async def schedule_round_robin(
     availability: AsyncAvailability,
     store: AsyncTokenStore,
     clock: Clock,
+    lock_timeout: float,
 ) -> BookingOutcome:
     """Schedule ``booking`` with the fairest free host of ``pool`` (see the module)."""
     hosts = _checked_pool(pool)
@@ -47,44 +75,95 @@ async def schedule_round_robin(
                 field="pool",
             )
         return await bookings.schedule(attrs.evolve(booking, host=chosen), guard)
-    reasons: dict[str, str] = {}
-    conflicts: list[Conflict] = []
-    for host in await _fairest_first(hosts, booking.tenant, store):
-        assert host.user_id is not None  # checked above
-        candidate = attrs.evolve(booking, host=host)
+    search = _Search()
+    lock = f"round_robin:{booking.tenant}"
+    while True:
+        async with store.lock(lock, timeout=lock_timeout):
+            turn = await _take_turn(booking, hosts, guard, search, availability, store, clock)
+        if turn is None:
+            break
+        assert turn.host.user_id is not None  # checked by _checked_pool
+        search.tried.add(turn.host.user_id)
+        try:
+            return await bookings.schedule(attrs.evolve(booking, host=turn.host), guard)
+        except BookingConflictError as exc:
+            search.reasons[turn.host.user_id] = "busy"
+            search.conflicts += exc.conflicts
+        except (NotConnectedError, NeedsReconnectError) as exc:
+            search.reasons[turn.host.user_id] = str(exc)
+        async with store.lock(lock, timeout=lock_timeout):
+            await _give_back(turn, booking.tenant, store)
+    raise NoHostAvailableError(
+        f"no host of the pool can take booking {booking.id!r}: "
+        + "; ".join(f"{host}: {why}" for host, why in search.reasons.items()),
+        booking_id=booking.id,
+        reasons=search.reasons,
+        conflicts=search.conflicts,
+    )
+
+
+async def _take_turn(
+    booking: Booking,
+    hosts: list[Participant],
+    guard: Guard,
+    search: _Search,
+    availability: AsyncAvailability,
+    store: AsyncTokenStore,
+    clock: Clock,
+) -> _Turn | None:
+    """Under the round-robin lock: the fairest host not tried yet who is free, with their
+    turn taken; None when nobody is left."""
+    untried = [host for host in hosts if host.user_id not in search.tried]
+    for host, previous in await _fairest_first(untried, booking.tenant, store):
+        assert host.user_id is not None  # checked by _checked_pool
         if guard.check:
-            plan = _bookings.recurrence(candidate)
+            candidate = attrs.evolve(booking, host=host)
             busy = await availability.conflicts(
                 candidate,
-                _bookings.windows(candidate, plan),
+                _bookings.windows(candidate, _bookings.recurrence(candidate)),
                 before=guard.before,
                 after=guard.after,
                 own=None,
                 strict=False,
             )
             if busy:
-                reasons[host.user_id] = "busy"
-                conflicts += busy
+                search.tried.add(host.user_id)
+                search.reasons[host.user_id] = "busy"
+                search.conflicts += busy
                 continue
-        try:
-            outcome = await bookings.schedule(candidate, guard)
-        except BookingConflictError as exc:
-            reasons[host.user_id] = "busy"
-            conflicts += exc.conflicts
-            continue
-        except (NotConnectedError, NeedsReconnectError) as exc:
-            reasons[host.user_id] = str(exc)
-            continue
-        now = clock.now().astimezone(timezone.utc).isoformat()
-        await store.set_preference(booking.tenant, host.user_id, LAST_ASSIGNED, now)
-        return outcome
-    raise NoHostAvailableError(
-        f"no host of the pool can take booking {booking.id!r}: "
-        + "; ".join(f"{host}: {why}" for host, why in reasons.items()),
-        booking_id=booking.id,
-        reasons=reasons,
-        conflicts=conflicts,
-    )
+        stamp = await _next_stamp(booking.tenant, store, clock)
+        await store.set_preference(booking.tenant, host.user_id, LAST_ASSIGNED, stamp)
+        return _Turn(host, stamp, previous)
+    return None
+
+
+async def _next_stamp(tenant: str, store: AsyncTokenStore, clock: Clock) -> str:
+    """Under the round-robin lock: a stamp later than every one given in the tenant before
+    (machines' clocks differ, and two turns can fall in one clock tick)."""
+    now = clock.now().astimezone(timezone.utc)
+    last = await store.get_preference(tenant, _TENANT_WIDE, _LAST_TURN)
+    if last is not None:
+        now = max(now, _parsed(last) + _TICK)
+    stamp = now.isoformat(timespec="microseconds")
+    await store.set_preference(tenant, _TENANT_WIDE, _LAST_TURN, stamp)
+    return stamp
+
+
+async def _give_back(turn: _Turn, tenant: str, store: AsyncTokenStore) -> None:
+    """Under the round-robin lock: undo a turn the host could not take, unless a later one
+    was given to them meanwhile."""
+    assert turn.host.user_id is not None  # checked by _checked_pool
+    user_id = turn.host.user_id
+    if await store.get_preference(tenant, user_id, LAST_ASSIGNED) != turn.stamp:
+        return
+    if turn.previous is None:
+        await store.remove_preference(tenant, user_id, LAST_ASSIGNED)
+    else:
+        await store.set_preference(tenant, user_id, LAST_ASSIGNED, turn.previous)
+
+
+def _parsed(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp).astimezone(timezone.utc)
 
 
 def _checked_pool(pool: Sequence[Participant]) -> list[Participant]:
@@ -106,11 +185,16 @@ def _checked_pool(pool: Sequence[Participant]) -> list[Participant]:
 
 async def _fairest_first(
     hosts: list[Participant], tenant: str, store: AsyncTokenStore
-) -> list[Participant]:
-    """Never-booked hosts first, then by when they were last booked; ties by pool order."""
+) -> list[tuple[Participant, str | None]]:
+    """Never-booked hosts first, then by when they were last booked; ties by pool order. Each
+    host comes with their last turn's stamp."""
     keyed = []
     for position, host in enumerate(hosts):
         assert host.user_id is not None  # checked by _checked_pool
         last = await store.get_preference(tenant, host.user_id, LAST_ASSIGNED)
-        keyed.append(((last is not None, last or "", position), host))
-    return [host for _, host in sorted(keyed, key=lambda item: item[0])]
+        when = None if last is None else _parsed(last)
+        keyed.append(((when is not None, when or _NEVER, position), host, last))
+    return [(host, last) for _, host, last in sorted(keyed, key=lambda item: item[0])]
+
+
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)

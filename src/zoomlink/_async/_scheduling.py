@@ -43,6 +43,7 @@ class AsyncScheduling:
 
     store: AsyncTokenStore
     clock: Clock
+    lock_timeout: float
     _bookings: AsyncBookings
     _availability: AsyncAvailability
 
@@ -170,8 +171,10 @@ class AsyncScheduling:
         record names them).
 
         The choice is fair and deterministic: the free host booked least recently by round
-        robin, ties going to the one listed first. Hosts who are busy, not connected or in
-        need of reconnecting are passed over. Repeating the call for a booking that already
+        robin, ties going to the one listed first. It is atomic across processes and
+        machines sharing the store: bookings made at the same moment take turns, so two never
+        go to one host while another is free. Hosts who are busy, not connected or in need of
+        reconnecting are passed over. Repeating the call for a booking that already
         has its meeting returns it with the same host.
 
         Raises:
@@ -188,6 +191,7 @@ class AsyncScheduling:
             availability=self._availability,
             store=self.store,
             clock=self.clock,
+            lock_timeout=self.lock_timeout,
         )
 
     # -- busy time -----------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class Scheduling:
 
     store: TokenStore
     clock: Clock
+    lock_timeout: float
     _bookings: Bookings
     _availability: Availability
 
@@ -172,8 +173,10 @@ class Scheduling:
         record names them).
 
         The choice is fair and deterministic: the free host booked least recently by round
-        robin, ties going to the one listed first. Hosts who are busy, not connected or in
-        need of reconnecting are passed over. Repeating the call for a booking that already
+        robin, ties going to the one listed first. It is atomic across processes and
+        machines sharing the store: bookings made at the same moment take turns, so two never
+        go to one host while another is free. Hosts who are busy, not connected or in need of
+        reconnecting are passed over. Repeating the call for a booking that already
         has its meeting returns it with the same host.
 
         Raises:
@@ -190,6 +193,7 @@ class Scheduling:
             availability=self._availability,
             store=self.store,
             clock=self.clock,
+            lock_timeout=self.lock_timeout,
         )
 
     # -- busy time -----------------------------------------------------------------------------

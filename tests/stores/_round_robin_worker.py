@@ -1,0 +1,80 @@
+"""Code for the spawned web workers of test_round_robin_processes.py: each books round-robin
+bookings in lockstep with the others, as simultaneous visitors of one booking page would.
+
+A module of its own so a spawned child imports little; ``book_rounds`` is the process target.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+
+from tests.conftest import USER_APP
+from zoomlink import Booking, Endpoints, EventType, Keyring, Participant, ZoomLink
+from zoomlink.stores import SQLiteTokenStore
+from zoomlink.stores.postgres import PostgresTokenStore
+
+POOL = tuple(
+    Participant(name=name.title(), time_zone="Europe/Berlin", email=f"{name}@example.com",
+                user_id=name)
+    for name in ("ann", "bob")
+)  # fmt: skip
+ZOOM = EventType(id="consult", title="Consultation", location="zoom")
+CLIENT = Participant(name="Carol Client", time_zone="America/New_York", email="carol@example.net")
+
+StoreSpec = tuple[str, ...]  # ("sqlite", path) or ("postgres", dsn, table prefix)
+
+
+def open_store(spec: StoreSpec) -> SQLiteTokenStore | PostgresTokenStore:
+    """The store ``spec`` names, opened in this process."""
+    if spec[0] == "sqlite":
+        return SQLiteTokenStore(spec[1])
+    return PostgresTokenStore(spec[1], table_prefix=spec[2], min_size=0, max_size=4)
+
+
+def round_booking(round_number: int, worker: int, workers: int, first: datetime) -> Booking:
+    """The booking ``worker`` makes in ``round_number``: its own half hour, so none overlap."""
+    start = first + timedelta(hours=round_number * workers + worker)
+    return Booking(
+        id=f"rr-{round_number}-{worker}",
+        event_type=ZOOM,
+        host=POOL[0],  # replaced by the host the round robin picks
+        clients=(CLIENT,),
+        start=start,
+        end=start + timedelta(minutes=30),
+        title="Consultation",
+    )
+
+
+def book_rounds(
+    spec: StoreSpec,
+    keys: str,
+    url: str,
+    worker: int,
+    workers: int,
+    rounds: int,
+    first: datetime,
+    start: Barrier,
+    out: Path,
+) -> None:
+    """Book one round-robin booking per round, every worker at once; write the hosts chosen."""
+    chosen = []
+    with (
+        open_store(spec) as store,
+        ZoomLink(
+            USER_APP,
+            store=store,
+            keyring=Keyring.from_string(keys),
+            endpoints=Endpoints.single(url),
+            zoom_plan=None,
+        ) as link,
+    ):
+        for round_number in range(rounds):
+            start.wait(timeout=60)
+            booking = round_booking(round_number, worker, workers, first)
+            outcome = link.schedule_round_robin(booking, POOL)
+            assert outcome.record is not None
+            chosen.append(outcome.record.host_id)
+    out.write_text(json.dumps(chosen), encoding="utf-8")
