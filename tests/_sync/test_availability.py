@@ -18,11 +18,13 @@ from tests._sync.conftest import Harness
 from tests._sync.test_bookings import HOST, NOW, api_calls, booking, ready, zoom_meetings
 from tests._sync.test_connect import connect_personal
 from zoomlink import (
+    ZoomLink,
     BookingConflictError,
     CalendarEvent,
     InvalidInputError,
     MeetingFields,
     Participant,
+    Slot,
 )
 
 T14 = datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc)
@@ -167,15 +169,18 @@ def test_calendar_events_count_as_busy(zoom: Harness) -> None:
 
 
 def test_bookings_from_another_process_are_seen_at_once(zoom: Harness) -> None:
-    """A worker whose Zoom view is cached still refuses a time another worker just booked."""
+    """A worker whose Zoom view is cached still refuses a time another worker just booked:
+    the store tells it to fold the other worker's meeting into its view, without asking Zoom."""
     ready(zoom)
     with zoom.new_link() as other:
         assert other.check_conflicts(booking("bk_2")) == []  # caches an empty view
-        zoom.link.schedule(booking("bk_1"))
+        first = zoom.link.schedule(booking("bk_1"))
+        lists = api_calls(zoom, "meetings.list")
         with pytest.raises(BookingConflictError) as caught:
             other.schedule(booking("bk_2"))
+        assert api_calls(zoom, "meetings.list") == lists
     [conflict] = caught.value.conflicts
-    assert (conflict.source, conflict.booking_id) == ("booking", "bk_1")
+    assert (conflict.source, conflict.meeting_id) == ("zoom", first.meeting_id)
 
 
 def test_reschedule_does_not_conflict_with_its_own_meeting(zoom: Harness) -> None:
@@ -244,6 +249,69 @@ def test_forgetting_a_zoom_user_lists_their_meetings_again(zoom: Harness) -> Non
     assert zoom.link.check_conflicts(booking()) == []  # still the cached view
     assert zoom.link.forget_busy_times("u_member") == 1
     assert len(zoom.link.check_conflicts(booking())) == 1
+
+
+# -- freshness across workers ---------------------------------------------------------------
+
+
+def afternoon(slots: list[Slot]) -> list[str]:
+    """The slots' Berlin start times."""
+    return [f"{slot.start:%H:%M}" for slot in slots]
+
+
+def slots_around_t14(link: ZoomLink) -> list[Slot]:
+    """Alice's free half hours from 14:00 to 16:00 Berlin on the day of T14."""
+    berlin = ZoneInfo("Europe/Berlin")
+    return link.free_slots(
+        [HOST],
+        start=datetime(2026, 3, 10, 14, 0, tzinfo=berlin),
+        end=datetime(2026, 3, 10, 16, 0, tzinfo=berlin),
+        duration=timedelta(minutes=30),
+        time_zone="Europe/Berlin",
+    )
+
+
+def test_a_webhook_in_one_worker_makes_every_workers_view_stale(zoom: Harness) -> None:
+    """Zoom's meeting.created, handled by one worker, reaches another worker's cached view at
+    once: its next check lists the host again and sees the meeting made in Zoom."""
+    ready(zoom)
+    zoom.deliver_webhooks()
+    with zoom.new_link() as other:
+        assert other.check_conflicts(booking()) == []  # caches the view
+        made_in_zoom(zoom, T14)
+        assert other.check_conflicts(booking()) == []  # nobody has heard yet
+        assert [r.status for r in zoom.deliver_webhooks()] == [200]  # to zoom.link
+        [conflict] = other.check_conflicts(booking())
+    assert conflict.source == "zoom"
+
+
+def test_free_slots_never_offer_a_time_another_worker_just_booked(zoom: Harness) -> None:
+    """A booking page served by another worker stops offering a time the moment it is booked,
+    without asking Zoom again (no calendar tells it here); a cancel there offers it again."""
+    ready(zoom)
+    with zoom.new_link(calendar=None) as booker, zoom.new_link(calendar=None) as page:
+        before = afternoon(slots_around_t14(page))  # T14 is 15:00 Berlin
+        booker.schedule(booking("bk_1"))  # 15:00-15:30 Berlin
+        lists = api_calls(zoom, "meetings.list")
+        after = afternoon(slots_around_t14(page))
+        assert "15:00" in before
+        assert "15:00" not in after
+        booker.cancel(booking("bk_1"))
+        assert afternoon(slots_around_t14(page)) == before
+        assert api_calls(zoom, "meetings.list") == lists
+
+
+def test_a_cancel_in_another_worker_frees_the_time_at_once(zoom: Harness) -> None:
+    """A worker that saw a booking in its cached view lets the time go as soon as another
+    worker cancels it: no false conflict until the view expires."""
+    ready(zoom)
+    with zoom.new_link() as other:
+        zoom.link.schedule(booking("bk_1"))
+        assert len(other.check_conflicts(booking("bk_2"))) == 1
+        zoom.link.cancel(booking("bk_1"))
+        assert other.check_conflicts(booking("bk_2")) == []
+        outcome = other.schedule(booking("bk_2"))
+    assert outcome.action == "created"
 
 
 # -- free slots ---------------------------------------------------------------------------

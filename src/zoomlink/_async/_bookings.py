@@ -662,7 +662,7 @@ class AsyncBookings:
         except StaleRecordError:
             logger.error("meeting record %s changed under its booking lock", record.id)
             raise
-        self._availability.remember(record)
+        await self._availability.changed(record)
         return record
 
     async def _forget(self, pending: MeetingRecord, previous: MeetingRecord | None) -> None:

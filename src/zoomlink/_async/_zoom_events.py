@@ -72,7 +72,7 @@ class AsyncZoomEvents:
             reports = await self.uninstalled(event)
             return f"purged {len(reports)} connection(s)"
         if isinstance(event, MeetingCreated):
-            return f"forgot {self._forget(event.host_id, event.operator)} cached view(s)"
+            return f"forgot {await self._forget(event.host_id, event.operator)} cached view(s)"
         if isinstance(event, MeetingDeleted):
             marked = await self._meeting_deleted(event)
             return f"marked {marked} booking(s) deleted in Zoom"
@@ -139,11 +139,11 @@ class AsyncZoomEvents:
 
     # -- meetings changed in Zoom ---------------------------------------------------------------
 
-    def _forget(self, *zoom_users: str) -> int:
-        return sum(self._availability.forget(user) for user in zoom_users if user)
+    async def _forget(self, *zoom_users: str) -> int:
+        return await self._availability.announce(zoom_users)
 
     async def _meeting_deleted(self, event: MeetingDeleted) -> int:
-        self._forget(event.host_id, event.operator, event.operator_id)
+        await self._forget(event.host_id, event.operator, event.operator_id)
 
         def judge(record: MeetingRecord, now: datetime) -> Verdict:
             if event.occurrence_ids:
@@ -163,7 +163,7 @@ class AsyncZoomEvents:
         return await self._mark(event.meeting_id, judge)
 
     async def _meeting_updated(self, event: MeetingUpdated) -> int:
-        self._forget(event.host_id, event.operator, event.operator_id)
+        await self._forget(event.host_id, event.operator, event.operator_id)
 
         def judge(record: MeetingRecord, now: datetime) -> Verdict:
             if event.changed_at is not None and event.changed_at < record.updated_at:

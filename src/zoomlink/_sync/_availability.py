@@ -4,16 +4,25 @@
 booking-page view.
 
 A host's Zoom meetings are listed once (paged through to the end, recurring meetings expanded
-occurrence by occurrence) and kept as an interval index for ``ttl``. zoomlink's own creates,
-moves and deletes update the cached view in place, and the webhook handler calls
-:meth:`Availability.forget` when the host changes meetings in Zoom, so the view does not
-go stale between listings. Concurrent views of one host share a single listing.
+occurrence by occurrence) and kept as an interval index for ``ttl``. Concurrent views of one
+host share a single listing.
+
+The view is each process's own, but never staler than the store says. Two counters in the
+store (quotas, which every store counts atomically) are read before a cached view is trusted:
+
+* one per Zoom user (ID or e-mail), bumped when Zoom announces a change to their meetings
+  (:meth:`Availability.announce`, from the webhook handler in any worker): the view is
+  listed again;
+* one per host, bumped by every create, move and delete zoomlink makes for them
+  (:meth:`Availability.changed`, in any worker): the store's meeting records of the host
+  are folded into the view, without asking Zoom.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -38,14 +47,35 @@ LinkFor = Callable[[str], Link]
 
 _NO_ZOOM: IntervalIndex[ZoomBusy] = IntervalIndex(())
 
+# The change counters: never full, and kept a day after their last change (a view lives a TTL).
+_COUNTER_LIMIT = 2**31 - 1
+_COUNTER_LIFE = timedelta(days=1)
+
+ViewKey = tuple[str, str]  # (connection id, Zoom user as listed)
+
+
+def _zoom_counter(zoom_user: str) -> str:
+    """The store counter of Zoom's announced changes for a Zoom user (ID or e-mail)."""
+    digest = hashlib.sha256(zoom_user.strip().lower().encode()).hexdigest()[:32]
+    return f"busy-zoom:{digest}"
+
+
+def _own_counter(tenant: str, host_id: str) -> str:
+    """The store counter of zoomlink's own meeting changes for a host."""
+    digest = hashlib.sha256(f"{tenant}\x00{host_id}".encode()).hexdigest()[:32]
+    return f"busy-own:{digest}"
+
 
 @attrs.define
 class _View:
-    """One Zoom user's meetings as last listed, plus zoomlink's own changes since."""
+    """One Zoom user's meetings as last listed, plus zoomlink's own changes since, and the
+    store's change counters as they were when it was listed (or folded)."""
 
     fetched_at: datetime
     meetings: dict[int, list[tuple[datetime, datetime, ZoomBusy]]]
     aliases: set[str]
+    zoom_versions: dict[str, int]
+    own_version: int
     index: IntervalIndex[ZoomBusy] | None = None
 
     def built(self) -> IntervalIndex[ZoomBusy]:
@@ -105,13 +135,13 @@ class Availability:
             return None
         key = (host.connection.id, host.zoom_user)
         view = self._views.get(key)
-        if view is not None and not fresh and self._clock.now() - view.fetched_at < self._ttl:
+        if view is not None and not fresh and self._usable(view, key, tenant, user_id):
             return view.built()
         with self._listing.hold(repr(key), timeout=self._lock_timeout):
             view = self._views.get(key)  # another caller may have listed meanwhile
-            if view is None or fresh or self._clock.now() - view.fetched_at >= self._ttl:
+            if view is None or fresh or not self._usable(view, key, tenant, user_id):
                 try:
-                    view = self._list(key)
+                    view = self._list(key, tenant, user_id)
                 except NeedsReconnectError:
                     if unseen == "raise":
                         raise
@@ -120,23 +150,54 @@ class Availability:
                 self._views[key] = view
             return view.built()
 
-    def _list(self, key: tuple[str, str]) -> _View:
+    def _usable(self, view: _View, key: ViewKey, tenant: str, host_id: str) -> bool:
+        """Whether the cached view may answer: younger than the TTL, and no worker has heard
+        from Zoom of a change since it was listed. Changes zoomlink made since, in any worker,
+        are folded in from the store's records first."""
+        if self._clock.now() - view.fetched_at >= self._ttl:
+            return False
+        if self._zoom_versions(view.zoom_versions) != view.zoom_versions:
+            return False
+        own = self._store.quota_used(_own_counter(tenant, host_id))
+        if own != view.own_version:
+            for record in self._store.find_meeting_records(tenant=tenant, host_id=host_id):
+                if (record.connection_id, record.zoom_user) == key:
+                    _fold(view, record)
+            view.own_version = own
+        return True
+
+    def _zoom_versions(self, aliases: Iterable[str]) -> dict[str, int]:
+        return {alias: self._store.quota_used(_zoom_counter(alias)) for alias in aliases}
+
+    def _list(self, key: ViewKey, tenant: str, host_id: str) -> _View:
         connection_id, zoom_user = key
         link = self._link_for(connection_id)
-        fetched_at = self._clock.now()
-        listed = self._calls.list_meetings(link, zoom_user, "upcoming")
-        meetings: dict[int, list[tuple[datetime, datetime, ZoomBusy]]] = {}
         aliases = {zoom_user}
         grant = self._store.get_grant(link.grant_id)
         if grant is not None and zoom_user == "me":  # webhooks name the Zoom user by ID
             aliases |= {grant.zoom_user_id, grant.zoom_email}
+        # The counters are read before the listing: a change announced while Zoom answers
+        # makes the next use list again.
+        known = {alias for alias in aliases if alias and alias != "me"}
+        zoom_versions = self._zoom_versions(known)
+        own_version = self._store.quota_used(_own_counter(tenant, host_id))
+        fetched_at = self._clock.now()
+        listed = self._calls.list_meetings(link, zoom_user, "upcoming")
+        meetings: dict[int, list[tuple[datetime, datetime, ZoomBusy]]] = {}
         for meeting in listed:
             if meeting.host_id:
                 aliases.add(meeting.host_id)
             if meeting.type == 8:  # the list shows only the next occurrence
                 meeting = self._calls.get_meeting(link, meeting.id)
             meetings[meeting.id] = _busy.meeting_windows(meeting)
-        return _View(fetched_at=fetched_at, meetings=meetings, aliases=aliases)
+        zoom_versions |= self._zoom_versions(aliases - known - {"me", ""})
+        return _View(
+            fetched_at=fetched_at,
+            meetings=meetings,
+            aliases=aliases,
+            zoom_versions=zoom_versions,
+            own_version=own_version,
+        )
 
     def _prune(self, now: datetime) -> None:
         """Drop expired views (they would be listed again anyway), so memory follows the
@@ -145,9 +206,22 @@ class Availability:
         for key in expired:
             del self._views[key]
 
+    def announce(self, zoom_users: Iterable[str]) -> int:
+        """Zoom announced a change to these Zoom users' meetings (IDs or e-mails): every
+        worker's view of them is stale from now on, and this process's views are dropped.
+        Returns how many views of this process were dropped."""
+        dropped = 0
+        expires_at = self._clock.now() + _COUNTER_LIFE
+        for zoom_user in {user for user in zoom_users if user}:
+            self._store.take_quota(
+                _zoom_counter(zoom_user), limit=_COUNTER_LIMIT, expires_at=expires_at
+            )
+            dropped += self.forget(zoom_user)
+        return dropped
+
     def forget(self, zoom_user: str) -> int:
-        """Drop the cached views of a Zoom user (ID or e-mail); the next check lists again.
-        Returns how many were dropped."""
+        """Drop this process's cached views of a Zoom user (ID or e-mail); the next check here
+        lists again. Returns how many were dropped."""
         stale = [key for key, view in self._views.items() if zoom_user in view.aliases]
         for key in stale:
             del self._views[key]
@@ -164,17 +238,21 @@ class Availability:
         """How many views listed through a connection are cached."""
         return sum(1 for key in self._views if key[0] == connection_id)
 
-    def remember(self, record: MeetingRecord) -> None:
-        """Fold zoomlink's own change to a meeting into the cached view, if there is one."""
+    def changed(self, record: MeetingRecord) -> None:
+        """zoomlink changed the record's meeting (made, moved or deleted it; the record is
+        stored): fold it into this process's view, and tell every other worker's view to fold
+        it in from the store."""
+        version = self._store.take_quota(
+            _own_counter(record.tenant, record.host_id),
+            limit=_COUNTER_LIMIT,
+            expires_at=self._clock.now() + _COUNTER_LIFE,
+        )
         view = self._views.get((record.connection_id, record.zoom_user))
-        if view is None or record.meeting_id is None:
+        if view is None:
             return
-        windows = _busy.record_windows(record) if record.state == "scheduled" else []
-        if windows:
-            view.meetings[record.meeting_id] = windows
-        else:
-            view.meetings.pop(record.meeting_id, None)
-        view.index = None
+        _fold(view, record)
+        if version is not None and version == view.own_version + 1:
+            view.own_version = version  # nobody else changed anything meanwhile
 
     # -- conflicts -----------------------------------------------------------------------------
 
@@ -311,6 +389,18 @@ class Availability:
             events = self._calendar.events(tenant, host_id, start=start, end=end)
             busy += [(event.start, event.end) for event in events if event.end > event.start]
         return busy
+
+
+def _fold(view: _View, record: MeetingRecord) -> None:
+    """Put the record's meeting into the view as zoomlink last left it."""
+    if record.meeting_id is None:
+        return
+    windows = _busy.record_windows(record) if record.state == "scheduled" else []
+    if windows:
+        view.meetings[record.meeting_id] = windows
+    else:
+        view.meetings.pop(record.meeting_id, None)
+    view.index = None
 
 
 def _next_minute(now: datetime) -> datetime:

@@ -664,7 +664,7 @@ class Bookings:
         except StaleRecordError:
             logger.error("meeting record %s changed under its booking lock", record.id)
             raise
-        self._availability.remember(record)
+        self._availability.changed(record)
         return record
 
     def _forget(self, pending: MeetingRecord, previous: MeetingRecord | None) -> None:

@@ -277,10 +277,11 @@ class Scheduling:
         )
 
     def forget_busy_times(self, zoom_user: str) -> int:
-        """Forget the cached Zoom meetings of a Zoom user (their ID or e-mail), so the next
-        check lists them again. The webhook handler calls this when a meeting is created,
-        changed or deleted in Zoom; returns how many cached views were dropped."""
-        return self._availability.forget(zoom_user)
+        """Forget the cached Zoom meetings of a Zoom user (their ID or e-mail) in every worker
+        sharing the store, so the next check anywhere lists them again. The webhook handler
+        calls this when a meeting is created, changed or deleted in Zoom; returns how many
+        cached views of this process were dropped (other workers drop theirs on next use)."""
+        return self._availability.announce([zoom_user])
 
     # -- tracking and locations ----------------------------------------------------------------
 

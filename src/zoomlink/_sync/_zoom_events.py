@@ -142,7 +142,7 @@ class ZoomEvents:
     # -- meetings changed in Zoom ---------------------------------------------------------------
 
     def _forget(self, *zoom_users: str) -> int:
-        return sum(self._availability.forget(user) for user in zoom_users if user)
+        return self._availability.announce(zoom_users)
 
     def _meeting_deleted(self, event: MeetingDeleted) -> int:
         self._forget(event.host_id, event.operator, event.operator_id)
