@@ -184,6 +184,18 @@ class TokenStore(Protocol):
         """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
         ...
 
+    def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of the rate limit ``name``, shared by everyone using the store:
+        ``rate`` sends per ``window`` seconds, a burst of ``rate`` allowed, then one per
+        ``window / rate``. Returns the seconds to wait before sending (0 when the slot is now).
+
+        ``pause`` (seconds) first holds every later slot back until that long from now, as a
+        429's ``Retry-After`` asks: each waiter in every process then waits it out. Time is the
+        store's own clock (the database server's, where there is one), so machines whose clocks
+        differ still share one pace.
+        """
+        ...
+
     def lock(self, name: str, *, timeout: float) -> AbstractContextManager[None]:
         """Hold the lock ``name`` for the ``with`` block, excluding every other holder.
 
@@ -326,6 +338,10 @@ class AsyncTokenStore(Protocol):
 
     async def quota_used(self, name: str) -> int:
         """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
+        ...
+
+    async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of the rate limit ``name`` (see :meth:`TokenStore.pace`)."""
         ...
 
     def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:

@@ -12,7 +12,7 @@ from zoomlink._async._api import AsyncZoomAPI
 from zoomlink._async._pacer import AsyncPacer
 from zoomlink._async._tokens import AsyncTokenKeeper
 from zoomlink._core import _limits
-from zoomlink.errors import ZoomAPIError, ZoomTransportError
+from zoomlink.errors import ZoomAPIError, ZoomRateLimitError, ZoomTransportError
 from zoomlink.models import Link, Meeting, MeetingPage, RetryPolicy
 from zoomlink.protocols import Clock
 
@@ -44,17 +44,34 @@ class AsyncZoomCalls:
         grant = await self._tokens.active_grant(link)
         client = self._tokens.api_for(grant)
         retry = 0
+        held = False  # whether the pacer already gave this attempt its slot
         while True:
-            await self._pacer.wait(grant.zoom_account_id, route)
+            if not held:
+                await self._pacer.wait(grant.zoom_account_id, route)
             try:
                 return await self._tokens.call(link, lambda token: operation(client, token))
             except (ZoomAPIError, ZoomTransportError) as exc:
                 retry += 1
-                pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=safe)
+                pause = await self._pause(exc, retry, grant.zoom_account_id, route, safe=safe)
                 if pause is None:
                     raise
+                held = isinstance(exc, ZoomRateLimitError)
                 logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
                 await asyncio.sleep(pause)
+
+    async def _pause(
+        self, error: Exception, retry: int, account_id: str, route: str, *, safe: bool
+    ) -> float | None:
+        """Seconds to wait before retry number ``retry`` after ``error``, or None to give up.
+
+        A per-second 429's pause is shared with every worker on the account first (the pacer
+        holds their requests back too), even when this request gives up.
+        """
+        now = self._clock.now()
+        if isinstance(error, ZoomRateLimitError) and error.limit == "per-second":
+            pause = await self._pacer.hold(account_id, route, _limits.asked_pause(error, now))
+            return pause if retry < self._retry.attempts and pause <= self._retry.max_wait else None
+        return _limits.retry_pause(error, retry, self._retry, now, safe=safe)
 
     async def list_meetings(self, link: Link, zoom_user: str, list_type: str) -> list[Meeting]:
         """Every meeting of the list, paged through to the end (300 per page)."""

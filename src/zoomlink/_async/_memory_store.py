@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from zoomlink._core import _limits
 from zoomlink._locks import AsyncKeyedLock
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import DuplicateRecordError, StaleRecordError
@@ -37,6 +39,7 @@ class AsyncMemoryTokenStore:
         self._preferences: dict[tuple[str, str, str], str] = {}
         # name -> (uses counted, expires_at)
         self._quotas: dict[str, tuple[int, datetime]] = {}
+        self._paces: dict[str, _limits.PaceState] = {}
         self._locks = AsyncKeyedLock()
 
     def __repr__(self) -> str:
@@ -229,6 +232,16 @@ class AsyncMemoryTokenStore:
         forget_before = expires_at - _QUOTA_GRACE
         for stale in [key for key, (_, ends) in self._quotas.items() if ends < forget_before]:
             del self._quotas[stale]
+
+    async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of the rate limit ``name`` (within this process): the
+        seconds to wait. See :meth:`zoomlink.TokenStore.pace`."""
+        with self._guard:
+            state = self._paces.get(name, _limits.PaceState())
+            self._paces[name], delay = _limits.next_slot(
+                state, time.monotonic(), rate=rate, window=window, pause=pause
+            )
+        return delay
 
     def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:
         """Hold the lock ``name`` (within this process) for the block."""

@@ -196,7 +196,12 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         self.calendar = calendar
         retry_policy = retry or RetryPolicy()
         calls = AsyncZoomCalls(
-            tokens=self._tokens, pacer=AsyncPacer(zoom_plan), retry=retry_policy, clock=self.clock
+            tokens=self._tokens,
+            pacer=AsyncPacer(
+                zoom_plan, self.store, max_wait=retry_policy.max_wait, clock=self.clock
+            ),
+            retry=retry_policy,
+            clock=self.clock,
         )
         self._availability = AsyncAvailability(
             store=self.store,

@@ -7,8 +7,10 @@ requests leave), ``now`` an aware datetime (quotas follow Zoom's UTC day).
 from __future__ import annotations
 
 import hashlib
-from collections import deque
+import json
 from datetime import datetime, timezone
+
+import attrs
 
 from zoomlink._core._http import next_utc_midnight
 from zoomlink.errors import ZoomRateLimitError, ZoomServerError, ZoomTransportError
@@ -43,14 +45,52 @@ def category(route: str) -> str:
     return CATEGORY.get(route, LIGHT)
 
 
-def pace_delay(sent: deque[float], rate: int, tick: float) -> float:
-    """Seconds to wait before one more request may leave, given the send times ``sent`` of the
-    same account and category (oldest first); drops the times that left the window."""
-    while sent and tick - sent[0] >= WINDOW:
-        sent.popleft()
-    if len(sent) < rate:
-        return 0.0
-    return max(0.0, sent[-rate] + WINDOW - tick)
+@attrs.frozen
+class PaceState:
+    """A shared send limit as a store keeps it: the slots given out in the last window (oldest
+    first, at most ``rate``) and the time before which no slot may be (a 429's pause)."""
+
+    slots: tuple[float, ...] = ()
+    not_before: float = 0.0
+
+    def text(self) -> str:
+        """The state as the text a store keeps."""
+        return json.dumps([self.not_before, list(self.slots)])
+
+    @classmethod
+    def parse(cls, text: str | None) -> PaceState:
+        """The state a store kept (a new one for ``None`` or text it cannot read)."""
+        try:
+            not_before, slots = json.loads(text) if text else (0.0, [])
+            return cls(tuple(float(slot) for slot in slots), float(not_before))
+        except (ValueError, TypeError):
+            return cls()
+
+
+def next_slot(
+    state: PaceState, now: float, *, rate: int, window: float, pause: float = 0.0
+) -> tuple[PaceState, float]:
+    """One send slot of a shared limit of ``rate`` sends in any ``window`` seconds (a sliding
+    window, as Zoom counts): the new state, and the seconds to wait before sending.
+
+    Slots are given in order: a burst of ``rate`` leaves at once, the next waits until the
+    oldest of them leaves the window. ``pause`` holds every slot back until ``now + pause``
+    (Zoom answered 429 with that Retry-After). Times are seconds on one clock, ``now``'s.
+    """
+    not_before = max(state.not_before, now + pause) if pause > 0 else state.not_before
+    slots = [slot for slot in state.slots if slot > now - window]
+    slot = max(now, not_before, slots[-1] if slots else now)
+    if len(slots) >= rate:
+        slot = max(slot, slots[-rate] + window)
+    kept = (*slots, slot)[-rate:]
+    return PaceState(kept, not_before), slot - now
+
+
+def pace_name(account_id: str, category: str) -> str:
+    """The store key of a Zoom account's per-second limit of one category (a digest of the
+    account, so no Zoom value sits in the store's keys)."""
+    digest = hashlib.sha256(account_id.encode("utf-8")).hexdigest()[:32]
+    return f"pace:{digest}:{category}"
 
 
 def quota_user(host: ResolvedHost, grant: Grant) -> str:
@@ -74,6 +114,11 @@ def quota_resets(now: datetime) -> datetime:
     return next_utc_midnight(now)
 
 
+def asked_pause(error: ZoomRateLimitError, now: datetime) -> float:
+    """The seconds a 429 asks to wait from ``now``: its Retry-After, else one second."""
+    return max(0.0, (error.retry_at - now).total_seconds()) if error.retry_at else 1.0
+
+
 def retry_pause(
     error: Exception, retry: int, policy: RetryPolicy, now: datetime, *, safe: bool
 ) -> float | None:
@@ -87,8 +132,8 @@ def retry_pause(
     if isinstance(error, ZoomRateLimitError):
         if error.limit != "per-second":
             return None
-        wait = (error.retry_at - now).total_seconds() if error.retry_at else 1.0
-        return max(0.0, wait) if wait <= policy.max_wait else None
+        wait = asked_pause(error, now)
+        return wait if wait <= policy.max_wait else None
     if isinstance(error, (ZoomServerError, ZoomTransportError)) and safe:
         return policy.pause(retry)
     return None

@@ -14,7 +14,7 @@ from zoomlink._sync._api import ZoomAPI
 from zoomlink._sync._pacer import Pacer
 from zoomlink._sync._tokens import TokenKeeper
 from zoomlink._core import _limits
-from zoomlink.errors import ZoomAPIError, ZoomTransportError
+from zoomlink.errors import ZoomAPIError, ZoomRateLimitError, ZoomTransportError
 from zoomlink.models import Link, Meeting, MeetingPage, RetryPolicy
 from zoomlink.protocols import Clock
 
@@ -46,17 +46,34 @@ class ZoomCalls:
         grant = self._tokens.active_grant(link)
         client = self._tokens.api_for(grant)
         retry = 0
+        held = False  # whether the pacer already gave this attempt its slot
         while True:
-            self._pacer.wait(grant.zoom_account_id, route)
+            if not held:
+                self._pacer.wait(grant.zoom_account_id, route)
             try:
                 return self._tokens.call(link, lambda token: operation(client, token))
             except (ZoomAPIError, ZoomTransportError) as exc:
                 retry += 1
-                pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=safe)
+                pause = self._pause(exc, retry, grant.zoom_account_id, route, safe=safe)
                 if pause is None:
                     raise
+                held = isinstance(exc, ZoomRateLimitError)
                 logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
                 time.sleep(pause)
+
+    def _pause(
+        self, error: Exception, retry: int, account_id: str, route: str, *, safe: bool
+    ) -> float | None:
+        """Seconds to wait before retry number ``retry`` after ``error``, or None to give up.
+
+        A per-second 429's pause is shared with every worker on the account first (the pacer
+        holds their requests back too), even when this request gives up.
+        """
+        now = self._clock.now()
+        if isinstance(error, ZoomRateLimitError) and error.limit == "per-second":
+            pause = self._pacer.hold(account_id, route, _limits.asked_pause(error, now))
+            return pause if retry < self._retry.attempts and pause <= self._retry.max_wait else None
+        return _limits.retry_pause(error, retry, self._retry, now, safe=safe)
 
     def list_meetings(self, link: Link, zoom_user: str, list_type: str) -> list[Meeting]:
         """Every meeting of the list, paged through to the end (300 per page)."""

@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from zoomlink._core import _limits
 from zoomlink._locks import KeyedLock
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import DuplicateRecordError, StaleRecordError
@@ -39,6 +41,7 @@ class MemoryTokenStore:
         self._preferences: dict[tuple[str, str, str], str] = {}
         # name -> (uses counted, expires_at)
         self._quotas: dict[str, tuple[int, datetime]] = {}
+        self._paces: dict[str, _limits.PaceState] = {}
         self._locks = KeyedLock()
 
     def __repr__(self) -> str:
@@ -231,6 +234,16 @@ class MemoryTokenStore:
         forget_before = expires_at - _QUOTA_GRACE
         for stale in [key for key, (_, ends) in self._quotas.items() if ends < forget_before]:
             del self._quotas[stale]
+
+    def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of the rate limit ``name`` (within this process): the
+        seconds to wait. See :meth:`zoomlink.TokenStore.pace`."""
+        with self._guard:
+            state = self._paces.get(name, _limits.PaceState())
+            self._paces[name], delay = _limits.next_slot(
+                state, time.monotonic(), rate=rate, window=window, pause=pause
+            )
+        return delay
 
     def lock(self, name: str, *, timeout: float) -> AbstractContextManager[None]:
         """Hold the lock ``name`` (within this process) for the block."""

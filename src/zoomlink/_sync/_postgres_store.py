@@ -31,6 +31,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from zoomlink._core import _limits
 from zoomlink.booking import MeetingOccurrence, MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
@@ -107,6 +108,8 @@ _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS {quotas} (
         name text PRIMARY KEY, used integer NOT NULL, expires_at timestamptz NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS {quotas_expiry} ON {quotas} (expires_at)",
+    # state: a send limit's recent slots, in seconds of the server's clock: PaceState.
+    """CREATE TABLE IF NOT EXISTS {paces} (name text PRIMARY KEY, state text NOT NULL)""",
 )
 # Columns added within version 1 to tables that older databases already have: the table's
 # name (a key of _NAMES), then the columns with their definitions. The defaults give the rows
@@ -151,6 +154,7 @@ _NAMES = (
     "preferences",
     "quotas",
     "quotas_expiry",
+    "paces",
 )
 # Ids sort as Python sorts strings (by code point), whatever the database's collation.
 _FIND_GRANTS = """SELECT {columns} FROM {grants}
@@ -178,6 +182,12 @@ _FIND_MEETINGS = """SELECT {columns} FROM {meetings}
 # Rows another transaction is forgetting (or counting) are skipped, so forgetters never wait.
 _FORGET_QUOTAS = """DELETE FROM {quotas} WHERE name IN (
     SELECT name FROM {quotas} WHERE expires_at < %s FOR UPDATE SKIP LOCKED)"""
+# A send limit is read and written in one transaction, its row locked, on the server's clock
+# (so every machine shares one pace); zoomlink._core._limits.next_slot computes the slot.
+_NEW_PACE = "INSERT INTO {paces} (name, state) VALUES (%s, '') ON CONFLICT (name) DO NOTHING"
+_LOCK_PACE = """SELECT state, extract(epoch FROM clock_timestamp())::float8
+    FROM {paces} WHERE name = %s FOR UPDATE"""
+_SET_PACE = "UPDATE {paces} SET state = %s WHERE name = %s"
 # One statement: the limit check and the count cannot be split by another writer. When the
 # quota is used up the WHERE leaves the row alone and nothing is returned.
 _TAKE_QUOTA = """INSERT INTO {quotas} AS q (name, used, expires_at)
@@ -358,6 +368,9 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         take_quota=sql.SQL(_TAKE_QUOTA).format(**names),
         fill_quota=sql.SQL(_FILL_QUOTA).format(**names),
         quota_used=sql.SQL("SELECT used FROM {quotas} WHERE name = %s").format(**names),
+        new_pace=sql.SQL(_NEW_PACE).format(**names),
+        lock_pace=sql.SQL(_LOCK_PACE).format(**names),
+        set_pace=sql.SQL(_SET_PACE).format(**names),
     )
     return queries
 
@@ -690,6 +703,29 @@ class PostgresTokenStore:
                 conn.execute(self._sql["forget_quotas"], [expires_at - _QUOTA_GRACE])
                 cursor = conn.execute(self._sql[query], params)
                 return cursor.fetchall() if cursor.description is not None else []
+
+    # -- pacing ---------------------------------------------------------------------------
+
+    def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of the rate limit ``name``, shared by every machine using
+        the database: the seconds to wait. One transaction on the server's clock; see
+        :meth:`zoomlink.TokenStore.pace`."""
+        with _errors("take a send slot"):
+            pool = self._opened()
+            with pool.connection() as conn, conn.transaction():
+                conn.execute(self._sql["new_pace"], [name])
+                cursor = conn.execute(self._sql["lock_pace"], [name])
+                row = cursor.fetchone()
+                assert row is not None  # inserted above, and never deleted
+                state, delay = _limits.next_slot(
+                    _limits.PaceState.parse(row[0]),
+                    float(row[1]),
+                    rate=rate,
+                    window=window,
+                    pause=pause,
+                )
+                conn.execute(self._sql["set_pace"], [state.text(), name])
+        return delay
 
     # -- locks ----------------------------------------------------------------------------
 

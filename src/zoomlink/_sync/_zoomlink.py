@@ -198,7 +198,12 @@ class ZoomLink(Scheduling, Ending):
         self.calendar = calendar
         retry_policy = retry or RetryPolicy()
         calls = ZoomCalls(
-            tokens=self._tokens, pacer=Pacer(zoom_plan), retry=retry_policy, clock=self.clock
+            tokens=self._tokens,
+            pacer=Pacer(
+                zoom_plan, self.store, max_wait=retry_policy.max_wait, clock=self.clock
+            ),
+            retry=retry_policy,
+            clock=self.clock,
         )
         self._availability = Availability(
             store=self.store,

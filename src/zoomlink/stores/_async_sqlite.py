@@ -7,6 +7,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
+from functools import partial
 
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
@@ -206,6 +207,13 @@ class AsyncSQLiteTokenStore:
             yield
         finally:
             self._store._unlock(name, held)
+
+    async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of the rate limit ``name``, as
+        :meth:`SQLiteTokenStore.pace` does: the seconds to wait."""
+        return await asyncio.to_thread(
+            partial(self._store.pace, name, rate=rate, window=window, pause=pause)
+        )
 
     async def erase_deleted(self) -> None:
         """Empty the write-ahead log, as :meth:`SQLiteTokenStore.erase_deleted` explains."""

@@ -37,6 +37,7 @@ from typing import Any
 
 import attrs
 
+from zoomlink._core import _limits
 from zoomlink.booking import MeetingOccurrence, MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
@@ -99,6 +100,8 @@ _CREATE_TABLES = (
         purge TEXT NOT NULL DEFAULT 'none', uninstalled_at TEXT, incident_id TEXT)""",
     "CREATE INDEX IF NOT EXISTS zoomlink_links_tenant ON zoomlink_links (tenant, created_at)",
     "CREATE INDEX IF NOT EXISTS zoomlink_links_grant ON zoomlink_links (grant_id)",
+    # state: a send limit's recent slots, in seconds since the epoch (time.time()): PaceState.
+    """CREATE TABLE IF NOT EXISTS zoomlink_paces (name TEXT PRIMARY KEY, state TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS zoomlink_attempts (
         id TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, user_id TEXT NOT NULL,
         client_id TEXT NOT NULL, sealed_verifier TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -320,6 +323,14 @@ def _checked_path(path: str | os.PathLike[str]) -> str:
             f"the directory of the SQLite database {absolute!r} does not exist; create it first"
         )
     return absolute
+
+
+def _durable_again(conn: sqlite3.Connection) -> None:
+    """Back to committing with the disk (refresh tokens are one-use: see _connect)."""
+    try:
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.Error:
+        conn.close()  # never handed out again with the weaker setting
 
 
 def _timed_out(name: str, timeout: float) -> LockTimeoutError:
@@ -660,6 +671,34 @@ class SQLiteTokenStore:
         """Give back the lock ``name`` taken as ``held``; never raises."""
         self._locks.release(name, held)
 
+    # -- pacing ---------------------------------------------------------------------------
+
+    def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of the rate limit ``name``, shared by every process using
+        the file: the seconds to wait. See :meth:`zoomlink.TokenStore.pace`.
+
+        One short ``BEGIN IMMEDIATE`` transaction on the wall clock (every process of the
+        machine shares it), committed without waiting for the disk: a pace lost to a power cut
+        only lets the next second's requests out a little early.
+        """
+        with self._connection("take a send slot", write=True, durable=False) as conn:
+            row = conn.execute(
+                "SELECT state FROM zoomlink_paces WHERE name = ?", (name,)
+            ).fetchone()
+            state, delay = _limits.next_slot(
+                _limits.PaceState.parse(None if row is None else row[0]),
+                time.time(),
+                rate=rate,
+                window=window,
+                pause=pause,
+            )
+            conn.execute(
+                "INSERT INTO zoomlink_paces (name, state) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET state = excluded.state",
+                (name, state.text()),
+            )
+        return delay
+
     # -- erasing --------------------------------------------------------------------------
 
     def erase_deleted(self) -> None:
@@ -693,12 +732,17 @@ class SQLiteTokenStore:
             conn.close()
 
     @contextmanager
-    def _connection(self, action: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def _connection(
+        self, action: str, *, write: bool = False, durable: bool = True
+    ) -> Iterator[sqlite3.Connection]:
         """A connection for one short operation; ``write`` makes it one ``BEGIN IMMEDIATE``
-        transaction. sqlite3 and OS errors become :class:`~zoomlink.StoreError`."""
+        transaction, ``durable=False`` commits it without waiting for the disk. sqlite3 and OS
+        errors become :class:`~zoomlink.StoreError`."""
         try:
             conn = self._checkout()
             try:
+                if not durable:
+                    conn.execute("PRAGMA synchronous = NORMAL")
                 if write:
                     conn.execute("BEGIN IMMEDIATE")
                 yield conn
@@ -707,6 +751,9 @@ class SQLiteTokenStore:
             except BaseException:
                 self._checkin(conn, rollback=True)
                 raise
+            finally:
+                if not durable:
+                    _durable_again(conn)
             self._checkin(conn)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"SQLite could not {action} in {self._path!r}: {exc}") from exc

@@ -822,6 +822,44 @@ class TokenStoreContract:
         with store.lock("fails", timeout=1):
             pass
 
+    # -- pacing -------------------------------------------------------------------------------
+
+    def test_pace_lets_a_burst_go_then_waits_for_the_window(
+        self, store: TokenStore
+    ) -> None:
+        """``rate`` slots are free at once; the next waits until the first leaves the window."""
+        waits = [store.pace("pace:a", rate=3, window=10.0) for _ in range(4)]
+        assert waits[:3] == [0.0, 0.0, 0.0]
+        assert 9.0 < waits[3] <= 10.0
+        assert store.pace("pace:b", rate=3, window=10.0) == 0.0  # another limit
+
+    def test_pace_holds_every_later_slot_after_a_pause(self, store: TokenStore) -> None:
+        """A pause (a 429's Retry-After) delays the caller and everyone after it."""
+        assert 4.0 < store.pace("pace:a", rate=50, window=1.0, pause=5.0) <= 5.0
+        assert 4.0 < store.pace("pace:a", rate=50, window=1.0) <= 5.0
+
+    def test_pace_is_shared_by_store_objects_on_the_same_data(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """Two store objects on one database (two processes) share one pace."""
+        assert store.pace("pace:a", rate=2, window=10.0) == 0.0
+        assert second_store.pace("pace:a", rate=2, window=10.0) == 0.0
+        assert store.pace("pace:a", rate=2, window=10.0) > 9.0
+
+    def test_concurrent_paces_each_get_a_slot_of_their_own(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """Eight callers at once on two store objects: no window of the limit holds more
+        than its rate of their slots."""
+
+        def take(index: int) -> float:
+            return (store if index % 2 else second_store).pace("pace:a", rate=3, window=10.0)
+
+        waits = sorted(gather_threads(partial(take, index) for index in range(8)))
+        assert waits[:3] == [0.0, 0.0, 0.0]
+        assert all(8.0 < wait <= 10.0 for wait in waits[3:6])
+        assert all(18.0 < wait <= 20.0 for wait in waits[6:])
+
     # -- erasing ------------------------------------------------------------------------------
 
     def test_erasing_deleted_data_keeps_what_is_live(self, store: TokenStore) -> None:

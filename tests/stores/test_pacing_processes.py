@@ -1,0 +1,75 @@
+"""Pacing holds across processes: web workers on one Zoom account, each with its own store
+object on one SQLite file or PostgreSQL database, stay together under the account's
+per-second limits, so Zoom never answers 429."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import USER_APP, unique_prefix
+from tests.stores import _pacing_worker as worker
+from tests.stores._round_robin_worker import StoreSpec, open_store
+from zoomlink import Endpoints, Keyring, ZoomLink
+from zoomlink.testing import FakeClock, FakeZoom
+
+SPAWN = multiprocessing.get_context("spawn")
+BOOKINGS = 14  # per worker: three workers send 45 medium requests (lists and creates)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def spec(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSpec:
+    """A store every worker opens for itself: one SQLite file, or one PostgreSQL database."""
+    if request.param == "sqlite":
+        return ("sqlite", str(tmp_path / "zoomlink.db"))
+    return ("postgres", request.getfixturevalue("postgres_dsn"), unique_prefix())
+
+
+def test_workers_on_one_account_stay_under_its_per_second_limit(spec: StoreSpec) -> None:
+    """Three workers scheduling bursts at once on one Pro account (20 medium requests a
+    second, which each worker alone would use up) draw no 429 from Zoom."""
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    fake = FakeZoom(clock=FakeClock(now, frozen=False))
+    fake.seed(FakeZoom.default_seed())
+    fake.configure(per_second_limits=True)
+    keys = f"k1:{Keyring.generate_key()}"
+    with (
+        fake.serve() as server,
+        open_store(spec) as store,
+        ZoomLink(
+            USER_APP,
+            store=store,
+            keyring=Keyring.from_string(keys),
+            endpoints=Endpoints.single(server.url),
+        ) as link,
+    ):
+        for user_id, zoom_user in worker.HOSTS.items():
+            url = link.personal_connect_url(user_id)
+            link.complete_connect(fake.approve(url, zoom_user), user_id=user_id)
+        start = SPAWN.Barrier(len(worker.HOSTS))
+        first = now + timedelta(days=2)
+        processes = [
+            SPAWN.Process(
+                target=worker.book_burst,
+                args=(spec, keys, server.url, user_id, BOOKINGS, first, start),
+                daemon=True,
+            )
+            for user_id in worker.HOSTS
+        ]
+        try:
+            for process in processes:
+                process.start()
+            for process in processes:
+                process.join(timeout=120)
+                assert process.exitcode == 0, f"{process.name} ended with {process.exitcode}"
+        finally:
+            for process in processes:
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+    creates = fake.calls("meetings.create")
+    assert len(creates) == BOOKINGS * len(worker.HOSTS)
+    assert [entry for entry in fake.journal if entry.status == 429] == []
