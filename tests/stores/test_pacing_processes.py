@@ -4,7 +4,6 @@ per-second limits, so Zoom never answers 429."""
 
 from __future__ import annotations
 
-import multiprocessing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,10 +12,10 @@ import pytest
 from tests.conftest import USER_APP, unique_prefix
 from tests.stores import _pacing_worker as worker
 from tests.stores._round_robin_worker import StoreSpec, open_store
+from tests.stores._spawn import SPAWN, started
 from zoomlink import Endpoints, Keyring, ZoomLink
 from zoomlink.testing import FakeClock, FakeZoom
 
-SPAWN = multiprocessing.get_context("spawn")
 BOOKINGS = 14  # per worker: three workers send 45 medium requests (lists and creates)
 
 
@@ -51,25 +50,14 @@ def test_workers_on_one_account_stay_under_its_per_second_limit(spec: StoreSpec)
             link.complete_connect(fake.approve(url, zoom_user), user_id=user_id)
         start = SPAWN.Barrier(len(worker.HOSTS))
         first = now + timedelta(days=2)
-        processes = [
-            SPAWN.Process(
-                target=worker.book_burst,
-                args=(spec, keys, server.url, user_id, BOOKINGS, first, start),
-                daemon=True,
-            )
-            for user_id in worker.HOSTS
-        ]
-        try:
-            for process in processes:
-                process.start()
-            for process in processes:
-                process.join(timeout=120)
-                assert process.exitcode == 0, f"{process.name} ended with {process.exitcode}"
-        finally:
-            for process in processes:
-                if process.is_alive():
-                    process.kill()
-                    process.join()
+        with started(
+            worker.book_burst,
+            *[
+                (spec, keys, server.url, user_id, BOOKINGS, first, start)
+                for user_id in worker.HOSTS
+            ],
+        ):
+            pass
     creates = fake.calls("meetings.create")
     assert len(creates) == BOOKINGS * len(worker.HOSTS)
     assert [entry for entry in fake.journal if entry.status == 429] == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import multiprocessing
 import os
 import signal
 import time
@@ -19,29 +18,12 @@ from typing import Any
 import pytest
 
 from tests.stores import _lock_worker
+from tests.stores._spawn import SPAWN, started
 from zoomlink import LockTimeoutError, TokenStore
 from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore
 from zoomlink.stores.postgres import PostgresTokenStore
 
-SPAWN = multiprocessing.get_context("spawn")
 PROCESSES = 4
-
-
-@contextmanager
-def _started(target: Callable[..., None], *args_list: tuple[Any, ...]) -> Iterator[None]:
-    processes = [SPAWN.Process(target=target, args=args, daemon=True) for args in args_list]
-    try:
-        for process in processes:
-            process.start()
-        yield
-        for process in processes:
-            process.join(timeout=60)
-            assert process.exitcode == 0, f"{process.name} ended with {process.exitcode}"
-    finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-                process.join()
 
 
 def _assert_never_overlapped(outputs: list[Path]) -> None:
@@ -59,7 +41,7 @@ def test_sqlite_lock_excludes_other_processes(tmp_path: Path) -> None:
     start = SPAWN.Barrier(PROCESSES)
     outputs = [tmp_path / f"out{i}.json" for i in range(PROCESSES)]
     args = [(store, tmp_path / "inside", out, start) for out in outputs]
-    with _started(_lock_worker.contend_sqlite, *args):
+    with started(_lock_worker.contend_sqlite, *args):
         pass
     _assert_never_overlapped(outputs)
 
@@ -71,7 +53,7 @@ def test_postgres_lock_excludes_other_processes(
     start = SPAWN.Barrier(PROCESSES)
     outputs = [tmp_path / f"out{i}.json" for i in range(PROCESSES)]
     args = [(postgres_dsn, table_prefix, tmp_path / "inside", out, start) for out in outputs]
-    with _started(_lock_worker.contend_postgres, *args):
+    with started(_lock_worker.contend_postgres, *args):
         pass
     _assert_never_overlapped(outputs)
 
@@ -87,7 +69,7 @@ def test_sqlite_quota_is_never_passed_by_other_processes(tmp_path: Path) -> None
     store = SQLiteTokenStore(tmp_path / "tokens.db")  # pickled to each child, never opened here
     start = SPAWN.Barrier(PROCESSES)
     outputs = [tmp_path / f"out{i}.json" for i in range(PROCESSES)]
-    with _started(_lock_worker.take_quota_sqlite, *[(store, 25, out, start) for out in outputs]):
+    with started(_lock_worker.take_quota_sqlite, *[(store, 25, out, start) for out in outputs]):
         pass
     _assert_counted_exactly(outputs, 25)
 
@@ -99,7 +81,7 @@ def test_postgres_quota_is_never_passed_by_other_processes(
     start = SPAWN.Barrier(PROCESSES)
     outputs = [tmp_path / f"out{i}.json" for i in range(PROCESSES)]
     args = [(postgres_dsn, table_prefix, 25, out, start) for out in outputs]
-    with _started(_lock_worker.take_quota_postgres, *args):
+    with started(_lock_worker.take_quota_postgres, *args):
         pass
     _assert_counted_exactly(outputs, 25)
 

@@ -5,7 +5,6 @@ simultaneous bookings to one host while another is free."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,10 +12,10 @@ import pytest
 
 from tests.conftest import USER_APP, unique_prefix
 from tests.stores import _round_robin_worker as worker
+from tests.stores._spawn import SPAWN, started
 from zoomlink import Endpoints, Keyring, ZoomLink
 from zoomlink.testing import FakeClock, FakeZoom
 
-SPAWN = multiprocessing.get_context("spawn")
 WORKERS = 2
 ROUNDS = 3
 
@@ -60,25 +59,14 @@ def test_simultaneous_round_robin_bookings_go_to_different_hosts(
         start = SPAWN.Barrier(WORKERS)
         outputs = [tmp_path / f"chosen{n}.json" for n in range(WORKERS)]
         first = now + timedelta(days=3)
-        processes = [
-            SPAWN.Process(
-                target=worker.book_rounds,
-                args=(spec, keys, server.url, n, WORKERS, ROUNDS, first, start, outputs[n]),
-                daemon=True,
-            )
-            for n in range(WORKERS)
-        ]
-        try:
-            for process in processes:
-                process.start()
-            for process in processes:
-                process.join(timeout=120)
-                assert process.exitcode == 0, f"{process.name} ended with {process.exitcode}"
-        finally:
-            for process in processes:
-                if process.is_alive():
-                    process.kill()
-                    process.join()
+        with started(
+            worker.book_rounds,
+            *[
+                (spec, keys, server.url, n, WORKERS, ROUNDS, first, start, outputs[n])
+                for n in range(WORKERS)
+            ],
+        ):
+            pass
     chosen = [json.loads(path.read_text(encoding="utf-8")) for path in outputs]
     rounds = [sorted(picks) for picks in zip(*chosen, strict=True)]
     assert rounds == [["ann", "bob"]] * ROUNDS
