@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import multiprocessing
 import os
 import signal
@@ -40,13 +39,14 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
+from _support import APP, postgres
+
 from zoomlink import (
     Booking,
     Endpoints,
     EventType,
     Keyring,
     Participant,
-    ZoomApp,
     ZoomLink,
 )
 from zoomlink._core._bookings import marker, marker_of
@@ -54,11 +54,6 @@ from zoomlink.stores import SQLiteTokenStore
 from zoomlink.stores.postgres import PostgresTokenStore
 from zoomlink.testing import FakeClock, FakeZoom
 
-APP = ZoomApp(
-    client_id="fake-user-app",
-    client_secret="fake-user-secret",
-    redirect_uri="http://127.0.0.1:8000/zoom/callback",
-)
 HOST = Participant(
     name="Alice", time_zone="Europe/Berlin", email="owner@example.com", user_id="alice"
 )
@@ -70,7 +65,6 @@ STALL_S = 3.0  # the host's meeting list hangs this long: the kill lands inside 
 KILL_AFTER_S = 0.5  # after the worker said it is about to schedule
 HOLD_LIMIT_S = 60.0  # a holder nobody kills ends by itself
 SPAWN = multiprocessing.get_context("spawn")
-ROOT = Path(__file__).resolve().parent.parent
 
 # A store as a spawned process can rebuild it: ("sqlite", path) or ("postgres", dsn, prefix).
 StoreSpec = tuple[str, ...]
@@ -214,30 +208,6 @@ def schedule_after_kill(spec: StoreSpec, kills: int) -> tuple[list[float], int]:
 # -- output ------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _postgres(tmp: Path) -> Iterator[str | None]:
-    """A PostgreSQL DSN: the environment's, or a server of our own; None when none can be had."""
-    dsn = os.environ.get("ZOOMLINK_TEST_POSTGRES_DSN")
-    if dsn:
-        yield dsn
-        return
-    spec = importlib.util.spec_from_file_location(
-        "zoomlink_bench_postgres", ROOT / "scripts" / "postgres_server.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    try:
-        bin_dir = module.install_binaries()
-    except RuntimeError as exc:
-        print(f"(PostgreSQL left out: {exc})")
-        yield None
-        return
-    with module.PostgresServer(tmp / "postgres", bin_dir=bin_dir) as server:
-        yield server.dsn
-
-
 def _row(label: str, waits: list[float]) -> str:
     median, worst = statistics.median(waits), max(waits)
     verdict = "ok" if worst < TARGET_S else "ABOVE TARGET"
@@ -258,7 +228,7 @@ def main() -> None:
     if arguments.quick:
         print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
 
-    with tempfile.TemporaryDirectory() as folder, _postgres(Path(folder)) as dsn:
+    with tempfile.TemporaryDirectory() as folder, postgres(Path(folder)) as dsn:
         specs: list[tuple[str, StoreSpec]] = [("SQLite", ("sqlite", f"{folder}/zoomlink.db"))]
         if dsn is not None:
             specs.append(("PostgreSQL", ("postgres", dsn, f"crash_{uuid.uuid4().hex[:8]}_")))

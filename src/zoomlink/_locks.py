@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager, contextmanager
 
 from zoomlink.errors import LockTimeoutError
 
-__all__ = ["AsyncKeyedLock", "KeyedLock"]
+__all__ = ["AsyncKeyedLock", "KeyedLock", "current_owner"]
 
 
 def _timed_out(name: str, timeout: float) -> LockTimeoutError:
@@ -74,3 +74,13 @@ class AsyncKeyedLock:
             users[0] -= 1
             if users[0] == 0:
                 del self._locks[key]
+
+
+def current_owner() -> object:
+    """Who is running: the asyncio task, or else the thread. Locks a store holds for one owner
+    can share one database session, since an owner does one thing at a time."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no event loop runs in this thread
+        task = None
+    return task if task is not None else threading.get_ident()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
+import threading
 from collections.abc import AsyncIterator, Iterator
 
 import psycopg
@@ -142,17 +143,47 @@ def test_a_zero_timeout_tries_once(
 def test_waiting_for_a_pooled_connection_counts_toward_the_timeout(
     postgres_dsn: str, table_prefix: str
 ) -> None:
-    """With every pooled connection holding a lock, another lock times out in time."""
+    """With every lock connection held by other threads' locks, another thread's lock times
+    out in time, and is granted once one is free."""
     with PostgresTokenStore(postgres_dsn, table_prefix=table_prefix, max_size=2) as store:
+        holding = threading.Barrier(3)
+        release = threading.Event()
+
+        def hold(name: str) -> None:
+            with store.lock(name, timeout=5):
+                holding.wait(timeout=10)
+                release.wait(timeout=10)
+
+        threads = [threading.Thread(target=hold, args=(name,)) for name in ("one", "two")]
+        for thread in threads:
+            thread.start()
+        holding.wait(timeout=10)
         with (
-            store.lock("one", timeout=1),
-            store.lock("two", timeout=1),
             pytest.raises(LockTimeoutError, match="no pooled connection"),
             store.lock("three", timeout=0.2),
         ):
             pass  # pragma: no cover - refused
+        release.set()
+        for thread in threads:
+            thread.join(timeout=10)
         with store.lock("three", timeout=1):
             pass
+
+
+def test_one_owners_nested_locks_share_one_session(postgres_dsn: str, table_prefix: str) -> None:
+    """A thread holding a booking lock and several host locks uses one lock connection, so
+    nested locks never wait for a connection their own holder keeps."""
+    with (
+        PostgresTokenStore(postgres_dsn, table_prefix=table_prefix, max_size=2) as store,
+        store.lock("booking:b1", timeout=1),
+        store.lock("host:h1", timeout=1),
+        store.lock("host:h2", timeout=1),
+        store.lock("host:h3", timeout=1),
+    ):
+        assert store.get_grant("none") is None  # its work still gets a connection
+        [backend] = _lock_holders(postgres_dsn, table_prefix, "booking:b1")
+        assert _lock_holders(postgres_dsn, table_prefix, "host:h3") == [backend]
+    assert _lock_holders(postgres_dsn, table_prefix, "host:h3") == []
 
 
 def test_locks_are_namespaced_by_table_prefix(

@@ -32,6 +32,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from zoomlink._core import _limits
+from zoomlink._locks import current_owner
 from zoomlink.booking import MeetingOccurrence, MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
@@ -413,14 +414,17 @@ class PostgresTokenStore:
     on first use too, or with :meth:`open`; close the store with :meth:`close` (or let
     ``with`` open and close it). A store object belongs to one event loop (its pool's).
 
-    Named locks are PostgreSQL advisory locks, excluding holders on every machine; each held
-    lock occupies one pooled connection (waiters poll and hold none), so size ``max_size`` for
-    the locks you expect to hold at once plus the store's other work.
+    Named locks are PostgreSQL advisory locks, excluding holders on every machine. The locks a
+    task (or thread) holds share one session, taken from a second pool kept for locks alone
+    (waiters poll and hold none): a holder never needs a second lock connection for a nested
+    lock, and never competes with the work it does while holding them, so no number of
+    concurrent bookings can starve the pools into a standstill. A store opens at most
+    ``max_size`` connections for its work and ``max_size`` for lock holders.
 
     Args:
         conninfo: A libpq connection string or URL (``postgresql://user:pw@host/db``).
         min_size: Connections the pool keeps open.
-        max_size: The most connections the pool opens (at least 2: a held lock keeps one).
+        max_size: The most connections each pool opens (at least 2).
         table_prefix: Prefix of the table names, and namespace of the lock names, so several
             applications can share a database.
 
@@ -458,6 +462,12 @@ class PostgresTokenStore:
             kwargs={"autocommit": True},
             open=False,
         )
+        # The sessions that hold advisory locks: never the ones their holders' queries need.
+        self._lock_pool: ConnectionPool[Connection[TupleRow]] = ConnectionPool(
+            conninfo, min_size=min_size, max_size=max_size, kwargs={"autocommit": True}, open=False
+        )
+        # The session each task or thread holding locks has, with how many locks it holds.
+        self._sessions: dict[object, _Session] = {}
         self._ready = False
         self._closed = False
 
@@ -477,13 +487,16 @@ class PostgresTokenStore:
         self.close()
 
     def open(self) -> None:
-        """Open the pool and create the tables if missing; the first use does it otherwise."""
+        """Open the pools (waiting for their first connections) and create the tables if
+        missing; the first use does it otherwise."""
         with _errors("open the store"):
             self._opened()
+            self._lock_pool.wait()
 
     def close(self) -> None:
-        """Close the pool. Using the store afterwards raises StoreError."""
+        """Close the pools. Using the store afterwards raises StoreError."""
         self._closed = True
+        self._lock_pool.close()
         self._pool.close()
 
     # -- grants ---------------------------------------------------------------------------
@@ -757,13 +770,19 @@ class PostgresTokenStore:
         # The prefix namespaces the locks as it does the tables.
         return f"{self._prefix}lock:{name}"
 
+    def _opened_locks(self) -> ConnectionPool[Connection[TupleRow]]:
+        """The pool of lock-holding sessions, opened (the tables are made first)."""
+        self._opened()
+        return self._lock_pool
+
     def _opened(self) -> ConnectionPool[Connection[TupleRow]]:
         """The pool, opened and with the tables in place (both done once, on first use)."""
         if self._closed:
             raise StoreError(f"{self!r} is closed")
         if not self._ready:
-            # Safe to call concurrently and repeatedly: the pool opens once.
+            # Safe to call concurrently and repeatedly: the pools open once.
             self._pool.open()
+            self._lock_pool.open()
             with self._pool.connection() as conn, conn.transaction():
                 # Concurrent CREATE … IF NOT EXISTS can still collide: serialise the creators.
                 conn.execute(
@@ -811,48 +830,76 @@ class PostgresTokenStore:
                 return rows, cursor.rowcount
 
 
+@attrs.define
+class _Session:
+    """A lock-pool connection and how many advisory locks its owner holds on it."""
+
+    pool: ConnectionPool[Connection[TupleRow]]
+    conn: Connection[TupleRow]
+    held: int = 0
+
+
 class _AdvisoryLock:
-    """One :meth:`PostgresTokenStore.lock` block: a pooled connection holds a
-    session-level advisory lock from entry to exit."""
+    """One :meth:`PostgresTokenStore.lock` block: a session of the lock pool holds a
+    session-level advisory lock from entry to exit; the owner's other locks share it."""
 
     def __init__(self, store: PostgresTokenStore, name: str, timeout: float) -> None:
         self._store = store
         self._name = name
         self._timeout = timeout
         self._key = store._lock_key(name)
-        self._held: (
-            tuple[ConnectionPool[Connection[TupleRow]], Connection[TupleRow]] | None
-        ) = None
+        self._owner = current_owner()
+        self._session: _Session | None = None
 
     def __enter__(self) -> None:
+        deadline = monotonic() + self._timeout
+        session = self._store._sessions.get(self._owner)
+        with _errors(f"take lock {self._name!r}"):
+            if session is not None:
+                self._nested(session, deadline)
+            else:
+                self._first(deadline)
+
+    def _nested(self, session: _Session, deadline: float) -> None:
+        """Take the lock on the session of the locks the owner already holds."""
+        pause = _LOCK_POLL_FIRST
+        while not self._try(session.conn):
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise _timed_out(self._name, self._timeout)
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, _LOCK_POLL_MAX)
+        session.held += 1
+        self._session = session
+
+    def _first(self, deadline: float) -> None:
+        """Take the owner's first lock on a session of the lock pool."""
         # Waiters poll with pg_try_advisory_lock and hand their connection back between tries:
         # a waiter blocked inside PostgreSQL would keep a pooled connection, and enough of them
-        # would starve the holder of the connection it needs to finish and let go.
-        deadline = monotonic() + self._timeout
+        # would starve the holders of the connections they need to finish and let go.
         pause = _LOCK_POLL_FIRST
-        with _errors(f"take lock {self._name!r}"):
-            pool = self._store._opened()
-            while True:
-                try:
-                    conn = pool.getconn(timeout=max(deadline - monotonic(), 0.001))
-                except PoolTimeout:
-                    raise _timed_out(
-                        self._name, self._timeout, " (no pooled connection free)"
-                    ) from None
-                try:
-                    taken = self._try(conn)
-                except BaseException:
-                    pool.putconn(conn)
-                    raise
-                if taken:
-                    self._held = (pool, conn)
-                    return
+        pool = self._store._opened_locks()
+        while True:
+            try:
+                conn = pool.getconn(timeout=max(deadline - monotonic(), 0.001))
+            except PoolTimeout:
+                free = " (no pooled connection free)"
+                raise _timed_out(self._name, self._timeout, free) from None
+            try:
+                taken = self._try(conn)
+            except BaseException:
                 pool.putconn(conn)
-                remaining = deadline - monotonic()
-                if remaining <= 0:
-                    raise _timed_out(self._name, self._timeout)
-                time.sleep(min(pause, remaining))
-                pause = min(pause * 2, _LOCK_POLL_MAX)
+                raise
+            if taken:
+                self._session = _Session(pool, conn, held=1)
+                self._store._sessions[self._owner] = self._session
+                return
+            pool.putconn(conn)
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise _timed_out(self._name, self._timeout)
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, _LOCK_POLL_MAX)
 
     def _try(self, conn: Connection[TupleRow]) -> bool:
         try:
@@ -862,7 +909,8 @@ class _AdvisoryLock:
             row = cursor.fetchone()
             return row is not None and row[0] is True
         except BaseException:
-            # Whether the lock was granted is unknown: ending the session releases it for sure.
+            # Whether the lock was granted is unknown: ending the session releases it for sure
+            # (and every other lock its owner held on it).
             conn.close()
             raise
 
@@ -872,18 +920,21 @@ class _AdvisoryLock:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._held is None:
+        session, self._session = self._session, None
+        if session is None:
             return
-        (pool, conn), self._held = self._held, None
+        session.held -= 1
         try:
-            conn.execute(
+            session.conn.execute(
                 sql.SQL(_LOCK_KEY).format(function=sql.SQL("pg_advisory_unlock")), [self._key]
             )
         except psycopg.Error:
-            # The session broke, and the lock went with it; the pool replaces the connection.
-            conn.close()
+            # The session broke, and its locks went with it; the pool replaces the connection.
+            session.conn.close()
         except BaseException:
-            conn.close()
+            session.conn.close()
             raise
         finally:
-            pool.putconn(conn)
+            if session.held == 0:
+                del self._store._sessions[self._owner]
+                session.pool.putconn(session.conn)
