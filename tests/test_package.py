@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "zoomlink.availability": 1,
     "zoomlink.webhooks": 1,
     "zoomlink.purge": 1,
+    "zoomlink.outbox": 1,
     "zoomlink.protocols": 2,
     "zoomlink.clocks": 2,
     "zoomlink.keyring": 2,

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from zoomlink.booking import CalendarEvent, MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link, Notification
+from zoomlink.outbox import PendingWork, WorkState
 
 __all__ = [
     "AsyncCalendarBackend",
@@ -184,6 +185,35 @@ class TokenStore(Protocol):
         """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
         ...
 
+    def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
+        """Keep a booking's pending work (:class:`~zoomlink.PendingWork`).
+
+        With ``expected_version=None`` it replaces whatever work the booking had (a newer call
+        supersedes it); otherwise only the stored version ``expected_version``, else
+        :class:`~zoomlink.StaleRecordError` (also when none is stored).
+        """
+        ...
+
+    def get_work(self, work_id: str) -> PendingWork | None:
+        """The pending work with this id (the booking's record id), or ``None``."""
+        ...
+
+    def find_work(
+        self,
+        *,
+        tenant: str | None = None,
+        state: WorkState | None = None,
+        due_before: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[PendingWork]:
+        """Pending work matching every given filter (``due_before``: ``not_before`` at or
+        before it), soonest due first then by id, at most ``limit``."""
+        ...
+
+    def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
+        """Forget pending work (only at ``expected_version``, when given); whether it went."""
+        ...
+
     def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, shared by everyone using the store:
         ``rate`` sends per ``window`` seconds, a burst of ``rate`` allowed, then one per
@@ -338,6 +368,35 @@ class AsyncTokenStore(Protocol):
 
     async def quota_used(self, name: str) -> int:
         """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
+        ...
+
+    async def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
+        """Keep a booking's pending work (:class:`~zoomlink.PendingWork`).
+
+        With ``expected_version=None`` it replaces whatever work the booking had (a newer call
+        supersedes it); otherwise only the stored version ``expected_version``, else
+        :class:`~zoomlink.StaleRecordError` (also when none is stored).
+        """
+        ...
+
+    async def get_work(self, work_id: str) -> PendingWork | None:
+        """The pending work with this id (the booking's record id), or ``None``."""
+        ...
+
+    async def find_work(
+        self,
+        *,
+        tenant: str | None = None,
+        state: WorkState | None = None,
+        due_before: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[PendingWork]:
+        """Pending work matching every given filter (``due_before``: ``not_before`` at or
+        before it), soonest due first then by id, at most ``limit``."""
+        ...
+
+    async def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
+        """Forget pending work (only at ``expected_version``, when given); whether it went."""
         ...
 
     async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:

@@ -40,6 +40,7 @@ from zoomlink.errors import (
     StoreError,
 )
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+from zoomlink.outbox import PendingWork, WorkState
 
 __all__ = ["SCHEMA_VERSION", "AsyncPostgresTokenStore"]
 
@@ -54,8 +55,18 @@ _GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
 _LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
 _ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
 _RECORD_COLUMNS = tuple(field.name for field in attrs.fields(MeetingRecord))
+_WORK_COLUMNS = tuple(field.name for field in attrs.fields(PendingWork))
 _TIMES = frozenset(
-    {"expires_at", "created_at", "updated_at", "disconnected_at", "uninstalled_at", "start", "end"}
+    {
+        "expires_at",
+        "created_at",
+        "updated_at",
+        "disconnected_at",
+        "uninstalled_at",
+        "start",
+        "end",
+        "not_before",
+    }
 )
 # Tuples of strings, kept as text arrays.
 _LISTS = frozenset({"scopes", "calendars"})
@@ -107,6 +118,14 @@ _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS {quotas} (
         name text PRIMARY KEY, used integer NOT NULL, expires_at timestamptz NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS {quotas_expiry} ON {quotas} (expires_at)",
+    # The outbox: a booking's Zoom work kept for later (one row per booking: its record id).
+    """CREATE TABLE IF NOT EXISTS {work} (
+        id text PRIMARY KEY, tenant text NOT NULL, booking_id text NOT NULL,
+        intent text NOT NULL, booking text NOT NULL, options text NOT NULL, state text NOT NULL,
+        not_before timestamptz NOT NULL, attempts integer NOT NULL, last_error text NOT NULL,
+        created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+        version bigint NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS {work_due} ON {work} (state, not_before)",
     # state: a send limit's recent slots, in seconds of the server's clock: PaceState.
     """CREATE TABLE IF NOT EXISTS {paces} (name text PRIMARY KEY, state text NOT NULL)""",
 )
@@ -154,6 +173,8 @@ _NAMES = (
     "quotas",
     "quotas_expiry",
     "paces",
+    "work",
+    "work_due",
 )
 # Ids sort as Python sorts strings (by code point), whatever the database's collation.
 _FIND_GRANTS = """SELECT {columns} FROM {grants}
@@ -168,6 +189,13 @@ _FIND_LINKS = """SELECT {columns} FROM {links}
     AND (%(owner_id)s::text IS NULL OR owner_id = %(owner_id)s::text)
     AND (%(grant_id)s::text IS NULL OR grant_id = %(grant_id)s::text)
     ORDER BY created_at, id COLLATE "C"
+"""
+_FIND_WORK = """SELECT {columns} FROM {work}
+    WHERE (%(tenant)s::text IS NULL OR tenant = %(tenant)s::text)
+    AND (%(state)s::text IS NULL OR state = %(state)s::text)
+    AND (%(due)s::timestamptz IS NULL OR not_before <= %(due)s::timestamptz)
+    ORDER BY not_before, id COLLATE "C"
+    LIMIT %(limit)s
 """
 _FIND_MEETINGS = """SELECT {columns} FROM {meetings}
     WHERE (%(tenant)s::text IS NULL OR tenant = %(tenant)s::text)
@@ -243,7 +271,7 @@ def _json_occurrences(items: Sequence[dict[str, Any]]) -> tuple[MeetingOccurrenc
 
 
 def _values(
-    record: Grant | Link | ConnectAttempt | MeetingRecord, columns: Sequence[str]
+    record: Grant | Link | ConnectAttempt | MeetingRecord | PendingWork, columns: Sequence[str]
 ) -> list[Any]:
     values: list[Any] = []
     for column in columns:
@@ -367,6 +395,16 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         take_quota=sql.SQL(_TAKE_QUOTA).format(**names),
         fill_quota=sql.SQL(_FILL_QUOTA).format(**names),
         quota_used=sql.SQL("SELECT used FROM {quotas} WHERE name = %s").format(**names),
+        put_work=upsert("work", _WORK_COLUMNS),
+        update_work=sql.SQL("UPDATE {work} SET {a} WHERE id = %s AND version = %s").format(
+            a=assignments(_WORK_COLUMNS, "%s"), **names
+        ),
+        get_work=sql.SQL("SELECT {c} FROM {work} WHERE id = %s").format(
+            c=columns(_WORK_COLUMNS), **names
+        ),
+        find_work=sql.SQL(_FIND_WORK).format(columns=columns(_WORK_COLUMNS), **names),
+        remove_work=sql.SQL("DELETE FROM {work} WHERE id = %s").format(**names),
+        remove_work_at=sql.SQL("DELETE FROM {work} WHERE id = %s AND version = %s").format(**names),
         new_pace=sql.SQL(_NEW_PACE).format(**names),
         lock_pace=sql.SQL(_LOCK_PACE).format(**names),
         set_pace=sql.SQL(_SET_PACE).format(**names),
@@ -636,6 +674,50 @@ class AsyncPostgresTokenStore:
         return removed == 1
 
     # -- preferences ----------------------------------------------------------------------
+
+    # -- the outbox -----------------------------------------------------------------------
+
+    async def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
+        """Keep a booking's pending work, replacing what it had; with ``expected_version``
+        only that stored version (:class:`~zoomlink.StaleRecordError` otherwise)."""
+        values = _values(work, _WORK_COLUMNS)
+        if expected_version is None:
+            await self._run("keep pending work", "put_work", values)
+            return
+        params = [*values[1:], work.id, expected_version]
+        _, changed = await self._run("keep pending work", "update_work", params)
+        if changed != 1:
+            raise StaleRecordError(
+                f"pending work {work.id} changed since version {expected_version}",
+                record_id=work.id,
+            )
+
+    async def get_work(self, work_id: str) -> PendingWork | None:
+        """The pending work with this id, or ``None``."""
+        rows, _ = await self._run("read pending work", "get_work", [work_id])
+        return PendingWork(**_fields(rows[0], _WORK_COLUMNS)) if rows else None
+
+    async def find_work(
+        self,
+        *,
+        tenant: str | None = None,
+        state: WorkState | None = None,
+        due_before: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[PendingWork]:
+        """Pending work matching every given filter, soonest due first, at most ``limit``."""
+        params = {"tenant": tenant, "state": state, "due": due_before, "limit": limit}
+        rows, _ = await self._run("find pending work", "find_work", params)
+        return [PendingWork(**_fields(row, _WORK_COLUMNS)) for row in rows]
+
+    async def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
+        """Forget pending work (only at ``expected_version``, when given); whether it went."""
+        if expected_version is None:
+            _, gone = await self._run("remove pending work", "remove_work", [work_id])
+        else:
+            params = [work_id, expected_version]
+            _, gone = await self._run("remove pending work", "remove_work_at", params)
+        return gone == 1
 
     async def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
         """An app user's stored preference (such as their default conferencing), or ``None``."""

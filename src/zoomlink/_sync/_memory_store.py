@@ -15,6 +15,7 @@ from zoomlink._locks import KeyedLock
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import DuplicateRecordError, StaleRecordError
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+from zoomlink.outbox import PendingWork, WorkState
 
 # Quota counts are forgotten this long after they expire (measured against the expiry of the
 # quota being counted: a store has no clock). Quota names carry their day, so old ones are inert.
@@ -42,6 +43,7 @@ class MemoryTokenStore:
         # name -> (uses counted, expires_at)
         self._quotas: dict[str, tuple[int, datetime]] = {}
         self._paces: dict[str, _limits.PaceState] = {}
+        self._work: dict[str, PendingWork] = {}
         self._locks = KeyedLock()
 
     def __repr__(self) -> str:
@@ -170,6 +172,52 @@ class MemoryTokenStore:
         """Delete a meeting record; whether it existed."""
         with self._guard:
             return self._records.pop(record_id, None) is not None
+
+    def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
+        """Keep a booking's pending work, replacing what it had (only ``expected_version``,
+        when given: StaleRecordError otherwise)."""
+        with self._guard:
+            if expected_version is not None:
+                stored = self._work.get(work.id)
+                if stored is None or stored.version != expected_version:
+                    raise StaleRecordError(
+                        f"pending work {work.id} changed since version {expected_version}",
+                        record_id=work.id,
+                    )
+            self._work[work.id] = work
+
+    def get_work(self, work_id: str) -> PendingWork | None:
+        """The pending work with this id, or ``None``."""
+        return self._work.get(work_id)
+
+    def find_work(
+        self,
+        *,
+        tenant: str | None = None,
+        state: WorkState | None = None,
+        due_before: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[PendingWork]:
+        """Pending work matching every given filter, soonest due first, at most ``limit``."""
+        with self._guard:
+            work = sorted(self._work.values(), key=lambda item: (item.not_before, item.id))
+        found = [
+            item
+            for item in work
+            if (tenant is None or item.tenant == tenant)
+            and (state is None or item.state == state)
+            and (due_before is None or item.not_before <= due_before)
+        ]
+        return found if limit is None else found[:limit]
+
+    def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
+        """Forget pending work (only at ``expected_version``, when given); whether it went."""
+        with self._guard:
+            stored = self._work.get(work_id)
+            if stored is None or expected_version not in (None, stored.version):
+                return False
+            del self._work[work_id]
+            return True
 
     def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
         """An app user's stored preference, or ``None``."""

@@ -11,6 +11,7 @@ from functools import partial
 
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+from zoomlink.outbox import PendingWork, WorkState
 from zoomlink.stores._sqlite import SQLiteTokenStore, _waits
 
 
@@ -207,6 +208,41 @@ class AsyncSQLiteTokenStore:
             yield
         finally:
             self._store._unlock(name, held)
+
+    async def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
+        """Keep a booking's pending work (see :meth:`SQLiteTokenStore.put_work`)."""
+        await asyncio.to_thread(
+            partial(self._store.put_work, work, expected_version=expected_version)
+        )
+
+    async def get_work(self, work_id: str) -> PendingWork | None:
+        """The pending work with this id, or ``None``."""
+        return await asyncio.to_thread(self._store.get_work, work_id)
+
+    async def find_work(
+        self,
+        *,
+        tenant: str | None = None,
+        state: WorkState | None = None,
+        due_before: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[PendingWork]:
+        """Pending work matching every given filter, soonest due first, at most ``limit``."""
+        return await asyncio.to_thread(
+            partial(
+                self._store.find_work,
+                tenant=tenant,
+                state=state,
+                due_before=due_before,
+                limit=limit,
+            )
+        )
+
+    async def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
+        """Forget pending work (only at ``expected_version``, when given); whether it went."""
+        return await asyncio.to_thread(
+            partial(self._store.remove_work, work_id, expected_version=expected_version)
+        )
 
     async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, as

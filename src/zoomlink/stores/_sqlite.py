@@ -47,6 +47,7 @@ from zoomlink.errors import (
     StoreError,
 )
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
+from zoomlink.outbox import PendingWork, WorkState
 from zoomlink.stores._file_locks import FileLocks
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTokenStore"]
@@ -71,8 +72,18 @@ _GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
 _LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
 _ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
 _RECORD_COLUMNS = tuple(field.name for field in attrs.fields(MeetingRecord))
+_WORK_COLUMNS = tuple(field.name for field in attrs.fields(PendingWork))
 _TIMES = frozenset(
-    {"expires_at", "created_at", "updated_at", "disconnected_at", "uninstalled_at", "start", "end"}
+    {
+        "expires_at",
+        "created_at",
+        "updated_at",
+        "disconnected_at",
+        "uninstalled_at",
+        "start",
+        "end",
+        "not_before",
+    }
 )
 # Tuples of strings, kept as JSON arrays.
 _LISTS = frozenset({"scopes", "calendars"})
@@ -100,6 +111,13 @@ _CREATE_TABLES = (
         purge TEXT NOT NULL DEFAULT 'none', uninstalled_at TEXT, incident_id TEXT)""",
     "CREATE INDEX IF NOT EXISTS zoomlink_links_tenant ON zoomlink_links (tenant, created_at)",
     "CREATE INDEX IF NOT EXISTS zoomlink_links_grant ON zoomlink_links (grant_id)",
+    # The outbox: a booking's Zoom work kept for later (one row per booking: its record id).
+    """CREATE TABLE IF NOT EXISTS zoomlink_work (
+        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, booking_id TEXT NOT NULL,
+        intent TEXT NOT NULL, booking TEXT NOT NULL, options TEXT NOT NULL, state TEXT NOT NULL,
+        not_before TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS zoomlink_work_due ON zoomlink_work (state, not_before)",
     # state: a send limit's recent slots, in seconds since the epoch (time.time()): PaceState.
     """CREATE TABLE IF NOT EXISTS zoomlink_paces (name TEXT PRIMARY KEY, state TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS zoomlink_attempts (
@@ -187,6 +205,11 @@ _UPDATE_RECORD = "UPDATE zoomlink_meetings SET {} WHERE id = ? AND version = ?".
     ", ".join(f"{column} = ?" for column in _RECORD_COLUMNS[1:])
 )
 _SELECT_LINKS = _select("zoomlink_links", _LINK_COLUMNS)
+_SELECT_WORK = _select("zoomlink_work", _WORK_COLUMNS)
+_UPSERT_WORK = _upsert("zoomlink_work", _WORK_COLUMNS)
+_UPDATE_WORK = "UPDATE zoomlink_work SET {} WHERE id = ? AND version = ?".format(  # noqa: S608
+    ", ".join(f"{column} = ?" for column in _WORK_COLUMNS[1:])
+)
 # Ids sort by code point, as Python sorts strings (SQLite's default BINARY collation).
 _ORDER_GRANTS = " ORDER BY id"
 _ORDER_LINKS = " ORDER BY created_at, id"
@@ -258,7 +281,7 @@ def _text_occurrences(text: str) -> tuple[MeetingOccurrence, ...]:
 
 
 def _row(
-    record: Grant | Link | ConnectAttempt | MeetingRecord, columns: Sequence[str]
+    record: Grant | Link | ConnectAttempt | MeetingRecord | PendingWork, columns: Sequence[str]
 ) -> list[Any]:
     values: list[Any] = []
     for column in columns:
@@ -301,6 +324,10 @@ def _attempt(row: Sequence[Any]) -> ConnectAttempt:
 
 def _record(row: Sequence[Any]) -> MeetingRecord:
     return MeetingRecord(**_fields(row, _RECORD_COLUMNS))
+
+
+def _work(row: Sequence[Any]) -> PendingWork:
+    return PendingWork(**_fields(row, _WORK_COLUMNS))
 
 
 def _quota_params(name: str, limit: int, expires_at: datetime) -> dict[str, Any]:
@@ -670,6 +697,63 @@ class SQLiteTokenStore:
     def _unlock(self, name: str, held: int) -> None:
         """Give back the lock ``name`` taken as ``held``; never raises."""
         self._locks.release(name, held)
+
+    # -- the outbox -----------------------------------------------------------------------
+
+    def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
+        """Keep a booking's pending work, replacing what it had; with ``expected_version``
+        only that stored version (:class:`~zoomlink.StaleRecordError` otherwise)."""
+        values = _row(work, _WORK_COLUMNS)
+        with self._connection("keep pending work") as conn:
+            if expected_version is None:
+                conn.execute(_UPSERT_WORK, values)
+                return
+            changed = conn.execute(_UPDATE_WORK, [*values[1:], work.id, expected_version])
+        if changed.rowcount != 1:
+            raise StaleRecordError(
+                f"pending work {work.id} changed since version {expected_version}",
+                record_id=work.id,
+            )
+
+    def get_work(self, work_id: str) -> PendingWork | None:
+        """The pending work with this id, or ``None``."""
+        with self._connection("read pending work") as conn:
+            row = conn.execute(_SELECT_WORK + " WHERE id = ?", (work_id,)).fetchone()
+        return None if row is None else _work(row)
+
+    def find_work(
+        self,
+        *,
+        tenant: str | None = None,
+        state: WorkState | None = None,
+        due_before: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[PendingWork]:
+        """Pending work matching every given filter, soonest due first, at most ``limit``."""
+        where = _matching({"tenant": tenant, "state": state})
+        params: dict[str, Any] = {"tenant": tenant, "state": state}
+        if due_before is not None:
+            where += (" AND" if where else " WHERE") + " not_before <= :due"
+            params["due"] = _time_text(due_before)
+        query = _SELECT_WORK + where + " ORDER BY not_before, id"
+        if limit is not None:
+            query += " LIMIT :limit"
+            params["limit"] = limit
+        with self._connection("find pending work") as conn:
+            rows = conn.execute(query, params).fetchall()
+        return [_work(row) for row in rows]
+
+    def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
+        """Forget pending work (only at ``expected_version``, when given); whether it went."""
+        with self._connection("remove pending work") as conn:
+            if expected_version is None:
+                gone = conn.execute("DELETE FROM zoomlink_work WHERE id = ?", (work_id,))
+            else:
+                gone = conn.execute(
+                    "DELETE FROM zoomlink_work WHERE id = ? AND version = ?",
+                    (work_id, expected_version),
+                )
+        return gone.rowcount == 1
 
     # -- pacing ---------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from zoomlink import (
     StaleRecordError,
 )
 from zoomlink.booking import MeetingOccurrence, MeetingRecord
+from zoomlink.outbox import PendingWork
 from zoomlink.testing.contracts._concurrent import gather_async
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -81,6 +82,24 @@ def make_attempt(attempt_id: str = "a1", **changes: object) -> ConnectAttempt:
         expires_at=T0 + timedelta(minutes=10),
     )
     return attrs.evolve(attempt, **changes)  # type: ignore[arg-type]
+
+
+def make_work(work_id: str = "w1", **changes: object) -> PendingWork:
+    """A booking's pending work as zoomlink keeps it (the booking JSON is opaque to a store)."""
+    work = PendingWork(
+        id=work_id,
+        tenant="t1",
+        booking_id=f"b-{work_id}",
+        intent="schedule",
+        booking='{"id": "b1", "title": "Consultation \u00e9"}',
+        options='{"allow_overlap": false}',
+        not_before=T0 + timedelta(minutes=1),
+        attempts=0,
+        last_error="ZoomServerError: Zoom answered 503",
+        created_at=T0,
+        updated_at=T0.astimezone(INDIA),
+    )
+    return attrs.evolve(work, **changes)  # type: ignore[arg-type]
 
 
 def make_record(record_id: str = "t1:b1", **changes: object) -> MeetingRecord:
@@ -871,6 +890,60 @@ class AsyncTokenStoreContract:
                 raise RuntimeError("boom")
         async with store.lock("fails", timeout=1):
             pass
+
+    # -- the outbox ---------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_pending_work_round_trips_and_is_found_soonest_first(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """Pending work reads back equal, and is found by tenant, state and due time, soonest
+        due first, up to a limit."""
+        late = make_work("w1", not_before=T0 + timedelta(hours=2))
+        soon = make_work("w2", not_before=T0 + timedelta(minutes=5), tenant="t2")
+        failed = make_work("w3", not_before=T0, state="failed")
+        for work in (late, soon, failed):
+            await store.put_work(work)
+        assert await store.get_work("w1") == late
+        assert await store.get_work("nope") is None
+        assert await store.find_work() == [failed, soon, late]
+        assert await store.find_work(state="waiting") == [soon, late]
+        assert await store.find_work(tenant="t2") == [soon]
+        due = await store.find_work(state="waiting", due_before=T0 + timedelta(hours=1))
+        assert due == [soon]
+        assert await store.find_work(limit=2) == [failed, soon]
+
+    @pytest.mark.asyncio
+    async def test_pending_work_is_replaced_by_version_or_outright(
+        self, store: AsyncTokenStore, second_store: AsyncTokenStore
+    ) -> None:
+        """A newer call replaces a booking's work outright; a runner's update holds only if
+        nobody changed it meanwhile, through either store object."""
+        first = make_work("w1")
+        await store.put_work(first)
+        tried = attrs.evolve(first, attempts=1, version=2)
+        await second_store.put_work(tried, expected_version=1)
+        with pytest.raises(StaleRecordError):
+            await store.put_work(attrs.evolve(tried, version=3), expected_version=1)
+        with pytest.raises(StaleRecordError):
+            await store.put_work(make_work("w9"), expected_version=1)
+        newer = make_work("w1", intent="cancel")
+        await store.put_work(newer)  # supersedes, whatever the version
+        assert await second_store.get_work("w1") == newer
+
+    @pytest.mark.asyncio
+    async def test_pending_work_is_removed_only_at_its_version(
+        self, store: AsyncTokenStore
+    ) -> None:
+        """Removing at a version that changed leaves the work; without one it always goes."""
+        await store.put_work(make_work("w1", version=3))
+        assert await store.remove_work("w1", expected_version=2) is False
+        assert await store.get_work("w1") is not None
+        assert await store.remove_work("w1", expected_version=3) is True
+        assert await store.remove_work("w1") is False
+        await store.put_work(make_work("w2"))
+        assert await store.remove_work("w2") is True
+        assert await store.find_work() == []
 
     # -- pacing -------------------------------------------------------------------------------
 

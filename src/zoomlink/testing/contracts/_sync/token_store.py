@@ -26,6 +26,7 @@ from zoomlink import (
     StaleRecordError,
 )
 from zoomlink.booking import MeetingOccurrence, MeetingRecord
+from zoomlink.outbox import PendingWork
 from zoomlink.testing.contracts._concurrent import gather_threads
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -83,6 +84,24 @@ def make_attempt(attempt_id: str = "a1", **changes: object) -> ConnectAttempt:
         expires_at=T0 + timedelta(minutes=10),
     )
     return attrs.evolve(attempt, **changes)  # type: ignore[arg-type]
+
+
+def make_work(work_id: str = "w1", **changes: object) -> PendingWork:
+    """A booking's pending work as zoomlink keeps it (the booking JSON is opaque to a store)."""
+    work = PendingWork(
+        id=work_id,
+        tenant="t1",
+        booking_id=f"b-{work_id}",
+        intent="schedule",
+        booking='{"id": "b1", "title": "Consultation \u00e9"}',
+        options='{"allow_overlap": false}',
+        not_before=T0 + timedelta(minutes=1),
+        attempts=0,
+        last_error="ZoomServerError: Zoom answered 503",
+        created_at=T0,
+        updated_at=T0.astimezone(INDIA),
+    )
+    return attrs.evolve(work, **changes)  # type: ignore[arg-type]
 
 
 def make_record(record_id: str = "t1:b1", **changes: object) -> MeetingRecord:
@@ -821,6 +840,57 @@ class TokenStoreContract:
                 raise RuntimeError("boom")
         with store.lock("fails", timeout=1):
             pass
+
+    # -- the outbox ---------------------------------------------------------------------------
+
+    def test_pending_work_round_trips_and_is_found_soonest_first(
+        self, store: TokenStore
+    ) -> None:
+        """Pending work reads back equal, and is found by tenant, state and due time, soonest
+        due first, up to a limit."""
+        late = make_work("w1", not_before=T0 + timedelta(hours=2))
+        soon = make_work("w2", not_before=T0 + timedelta(minutes=5), tenant="t2")
+        failed = make_work("w3", not_before=T0, state="failed")
+        for work in (late, soon, failed):
+            store.put_work(work)
+        assert store.get_work("w1") == late
+        assert store.get_work("nope") is None
+        assert store.find_work() == [failed, soon, late]
+        assert store.find_work(state="waiting") == [soon, late]
+        assert store.find_work(tenant="t2") == [soon]
+        due = store.find_work(state="waiting", due_before=T0 + timedelta(hours=1))
+        assert due == [soon]
+        assert store.find_work(limit=2) == [failed, soon]
+
+    def test_pending_work_is_replaced_by_version_or_outright(
+        self, store: TokenStore, second_store: TokenStore
+    ) -> None:
+        """A newer call replaces a booking's work outright; a runner's update holds only if
+        nobody changed it meanwhile, through either store object."""
+        first = make_work("w1")
+        store.put_work(first)
+        tried = attrs.evolve(first, attempts=1, version=2)
+        second_store.put_work(tried, expected_version=1)
+        with pytest.raises(StaleRecordError):
+            store.put_work(attrs.evolve(tried, version=3), expected_version=1)
+        with pytest.raises(StaleRecordError):
+            store.put_work(make_work("w9"), expected_version=1)
+        newer = make_work("w1", intent="cancel")
+        store.put_work(newer)  # supersedes, whatever the version
+        assert second_store.get_work("w1") == newer
+
+    def test_pending_work_is_removed_only_at_its_version(
+        self, store: TokenStore
+    ) -> None:
+        """Removing at a version that changed leaves the work; without one it always goes."""
+        store.put_work(make_work("w1", version=3))
+        assert store.remove_work("w1", expected_version=2) is False
+        assert store.get_work("w1") is not None
+        assert store.remove_work("w1", expected_version=3) is True
+        assert store.remove_work("w1") is False
+        store.put_work(make_work("w2"))
+        assert store.remove_work("w2") is True
+        assert store.find_work() == []
 
     # -- pacing -------------------------------------------------------------------------------
 

@@ -1,0 +1,158 @@
+"""The outbox's rules, without I/O: which failures wait for later, when to try again, and the
+booking as the JSON a store keeps."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from zoomlink.booking import Booking, EventType, MeetingSettings, Participant
+from zoomlink.errors import (
+    DailyLimitError,
+    LockTimeoutError,
+    ZoomRateLimitError,
+    ZoomServerError,
+    ZoomTransportError,
+)
+from zoomlink.outbox import PendingWork, WorkIntent
+
+# Waits between tries of work Zoom could not take: doubled each time, at most an hour.
+FIRST_WAIT = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=1)
+ERROR_MAX = 500  # characters of the last error kept
+_NOT_NOW = (
+    ZoomServerError,
+    ZoomTransportError,
+    ZoomRateLimitError,
+    DailyLimitError,
+    LockTimeoutError,
+)
+
+
+def deferrable(error: Exception) -> bool:
+    """Whether ``error`` says "not now" rather than "no": Zoom down or unreachable, a rate
+    limit, the host's daily quota, or a lock another worker holds."""
+    return isinstance(error, _NOT_NOW)
+
+
+def next_try(error: Exception, attempts: int, now: datetime) -> datetime:
+    """When work deferred ``attempts`` times, the last time by ``error``, is due again: when
+    Zoom said (``retry_at``: a Retry-After, the next 00:00 UTC), else after a growing wait."""
+    retry_at: object = getattr(error, "retry_at", None)
+    if isinstance(retry_at, datetime) and retry_at > now:
+        return retry_at
+    wait = FIRST_WAIT * (1 << min(attempts, 10))
+    return now + min(wait, LONGEST_WAIT)
+
+
+def error_text(error: Exception) -> str:
+    """The kept reason: the error's type and message, shortened (messages carry no secret)."""
+    return f"{type(error).__name__}: {error}"[:ERROR_MAX]
+
+
+def new_work(
+    intent: WorkIntent,
+    record_id: str,
+    booking: Booking,
+    options: dict[str, Any],
+    error: Exception,
+    now: datetime,
+) -> PendingWork:
+    """The pending work for a call that ``error`` stopped."""
+    return PendingWork(
+        id=record_id,
+        tenant=booking.tenant,
+        booking_id=booking.id,
+        intent=intent,
+        booking=booking_json(booking),
+        options=json.dumps(options, sort_keys=True),
+        not_before=next_try(error, 0, now),
+        last_error=error_text(error),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def deferred_again(work: PendingWork, error: Exception, now: datetime) -> PendingWork:
+    """The work after another try that ``error`` stopped."""
+    return attrs.evolve(
+        work,
+        not_before=next_try(error, work.attempts + 1, now),
+        attempts=work.attempts + 1,
+        last_error=error_text(error),
+        updated_at=now,
+        version=work.version + 1,
+    )
+
+
+def failed(work: PendingWork, error: Exception, now: datetime) -> PendingWork:
+    """The work after a try that ``error`` refused for good."""
+    return attrs.evolve(
+        work,
+        state="failed",
+        attempts=work.attempts + 1,
+        last_error=error_text(error),
+        updated_at=now,
+        version=work.version + 1,
+    )
+
+
+# -- the booking as JSON ----------------------------------------------------------------------
+
+
+def booking_json(booking: Booking) -> str:
+    """The booking as the JSON text a store keeps (times as ISO 8601 with their offset)."""
+    return json.dumps(_booking_dict(booking), sort_keys=True, ensure_ascii=False)
+
+
+def booking_from_json(text: str) -> Booking:
+    """The booking :func:`booking_json` kept (checked again on construction)."""
+    data = json.loads(text)
+    return Booking(
+        id=data["id"],
+        event_type=_event_type(data["event_type"]),
+        host=Participant(**data["host"]),
+        clients=tuple(Participant(**client) for client in data["clients"]),
+        start=datetime.fromisoformat(data["start"]),
+        end=datetime.fromisoformat(data["end"]),
+        title=data["title"],
+        description=data["description"],
+        answers=tuple((question, answer) for question, answer in data["answers"]),
+        tenant=data["tenant"],
+        co_hosts=tuple(Participant(**co_host) for co_host in data["co_hosts"]),
+        recurrence=data["recurrence"],
+    )
+
+
+def _booking_dict(booking: Booking) -> dict[str, Any]:
+    return {
+        "id": booking.id,
+        "event_type": {
+            "id": booking.event_type.id,
+            "title": booking.event_type.title,
+            "location": booking.event_type.location,
+            "settings": attrs.asdict(booking.event_type.settings),
+        },
+        "host": attrs.asdict(booking.host),
+        "clients": [attrs.asdict(client) for client in booking.clients],
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+        "title": booking.title,
+        "description": booking.description,
+        "answers": [list(pair) for pair in booking.answers],
+        "tenant": booking.tenant,
+        "co_hosts": [attrs.asdict(co_host) for co_host in booking.co_hosts],
+        "recurrence": booking.recurrence,
+    }
+
+
+def _event_type(data: dict[str, Any]) -> EventType:
+    return EventType(
+        id=data["id"],
+        title=data["title"],
+        location=data["location"],
+        settings=MeetingSettings(**data["settings"]),
+    )

@@ -1,0 +1,86 @@
+"""Zoom work kept for later: the outbox of bookings whose meeting could not be made, moved or
+deleted when they were booked, because Zoom was down, rate-limited or out of today's quota.
+
+``schedule(booking, defer=True)`` (and ``reschedule``, ``cancel``) accepts the booking anyway:
+it keeps a :class:`PendingWork` in the store and returns the action ``pending`` with
+``retry_at``. :meth:`zoomlink.ZoomLink.run_pending` (from cron, Celery beat, APScheduler, a
+FastAPI lifespan task, or ``zoomlink worker``) finishes what is due, exactly once, on any
+worker: the store is the queue. A booking has at most one piece of pending work, always its
+latest wish: a cancel that comes before a deferred create replaces it, so no meeting is left
+behind.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import attrs
+
+__all__ = ["PendingReport", "PendingWork", "WorkIntent", "WorkState"]
+
+WorkIntent = Literal["schedule", "reschedule", "cancel"]
+"""What a booking's pending work will do: give it its meeting, move it, or delete it."""
+
+WorkState = Literal["waiting", "failed"]
+"""``waiting`` — due at ``not_before``; ``failed`` — Zoom or the host's situation refused it
+for good (a conflict, no connection …): it is kept, with ``last_error``, for the host app to
+see and is not tried again until a new call for the booking replaces it."""
+
+
+@attrs.frozen(kw_only=True)
+class PendingWork:
+    """A booking's Zoom work kept for later, as a store keeps it.
+
+    Attributes:
+        id: The booking's meeting-record id (one piece of work per booking and tenant).
+        tenant: The tenant.
+        booking_id: The host app's booking id.
+        intent: What to do (:data:`WorkIntent`).
+        booking: The booking as it was last asked for, in zoomlink's JSON form.
+        options: The call's options (buffers, ``allow_overlap``), as JSON.
+        state: :data:`WorkState`.
+        not_before: When it is due (the next 00:00 UTC for a spent daily quota).
+        attempts: How many times it was tried and deferred again.
+        last_error: Why the last try did not finish (no secret is ever in it).
+        created_at: When the work was first kept.
+        updated_at: When it last changed.
+        version: Bumped on every change (compare-and-swap, as for meeting records).
+    """
+
+    id: str
+    tenant: str
+    booking_id: str
+    intent: WorkIntent
+    booking: str = attrs.field(repr=False)
+    options: str = "{}"
+    state: WorkState = "waiting"
+    not_before: datetime
+    attempts: int = 0
+    last_error: str = ""
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class PendingReport:
+    """What one :meth:`~zoomlink.ZoomLink.run_pending` pass did.
+
+    Attributes:
+        done: Booking ids whose work finished (their meetings made, moved or deleted, and
+            their messages and calendar events sent).
+        deferred: Booking ids tried and kept for later (Zoom still down or limited).
+        failed: Booking ids whose work was refused for good (see ``PendingWork.last_error``).
+        superseded: Booking ids whose work was replaced by a newer call while it ran.
+    """
+
+    done: tuple[str, ...] = ()
+    deferred: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    superseded: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        """How many pieces of work the pass handled."""
+        return len(self.done) + len(self.deferred) + len(self.failed) + len(self.superseded)
