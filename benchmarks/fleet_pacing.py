@@ -12,10 +12,10 @@ by side, never asserted:
 
 The least time the limits allow: a burst of 60 leaves at once, then 60 more every second, so
 the last of N medium requests leaves (N - 1) // 60 seconds after the first. The bookings go to
-20 hosts of the account (a host's bookings are made one at a time, under its host lock). Wall time runs from the moment
-every worker is ready (connected, tokens fresh) until the last booking has its meeting. The
-PostgreSQL server is ``ZOOMLINK_TEST_POSTGRES_DSN`` when set, else one started by
-``scripts/postgres_server.py`` (left out when none can be had).
+20 hosts of the account (a host's bookings are made one at a time, under its host lock). Wall
+time runs from the moment every worker is ready (connected, tokens fresh) until the last
+booking has its meeting. The PostgreSQL server is ``ZOOMLINK_TEST_POSTGRES_DSN`` when set,
+else one started by ``scripts/postgres_server.py`` (left out when none can be had).
 
     python benchmarks/fleet_pacing.py [--workers N] [--bookings B] [--quick]
 
