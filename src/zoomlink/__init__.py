@@ -111,6 +111,7 @@ from zoomlink.models import (
     ZoomRole,
     ZoomUser,
 )
+from zoomlink.outbox import PendingReport, PendingWork, WorkIntent, WorkState
 from zoomlink.protocols import (
     AsyncCalendarBackend,
     AsyncNotificationSink,
@@ -206,6 +207,8 @@ __all__ = [
     "OwnershipConflictError",
     "Participant",
     "PasscodePolicyError",
+    "PendingReport",
+    "PendingWork",
     "PermissionDeniedError",
     "Pkce",
     "PurgeReason",
@@ -229,6 +232,8 @@ __all__ = [
     "WebhookResponse",
     "WebhookSignatureError",
     "WebhookTimestampError",
+    "WorkIntent",
+    "WorkState",
     "ZoomAPI",
     "ZoomAPIError",
     "ZoomApp",

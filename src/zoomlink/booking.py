@@ -66,6 +66,8 @@ BookingAction = Literal[
     "deleted",
     "already_gone",
     "detached",
+    "pending",
+    "superseded",
     "none",
 ]
 """What a schedule, reschedule or cancel did:
@@ -79,6 +81,11 @@ BookingAction = Literal[
 * ``already_gone`` — Zoom no longer had it, so cancelling had nothing to delete;
 * ``detached`` — the booking's Zoom details were purged (its connection was disconnected or
   the app uninstalled): its times, messages and calendar events were updated without Zoom;
+* ``pending`` — Zoom could not take it now (down, rate-limited, or the host's daily quota
+  spent) and the call was made with ``defer=True``: the work is kept in the store and
+  :meth:`~zoomlink.ZoomLink.run_pending` finishes it from ``retry_at`` on;
+* ``superseded`` — pending work that a newer call for the booking replaced while it was due;
+  nothing was done;
 * ``none`` — nothing to do: the booking is not a Zoom booking, or had no meeting to cancel.
 """
 
@@ -467,6 +474,8 @@ class BookingOutcome:
         record: The booking's meeting record after the call (``None`` when it has none).
         undelivered: Recipients (addresses) whose message or calendar event could not be
             delivered; the next call for the booking tries them again.
+        retry_at: For ``pending``: when the kept work is due (the next 00:00 UTC for a spent
+            daily quota, Zoom's Retry-After for a rate limit).
     """
 
     booking_id: str
@@ -474,6 +483,7 @@ class BookingOutcome:
     location: Literal["zoom", "builtin", "none"]
     record: MeetingRecord | None = None
     undelivered: tuple[str, ...] = ()
+    retry_at: datetime | None = None
 
     @property
     def join_url(self) -> str | None:

@@ -2,7 +2,7 @@
 deleted when they were booked, because Zoom was down, rate-limited or out of today's quota.
 
 ``schedule(booking, defer=True)`` (and ``reschedule``, ``cancel``) accepts the booking anyway:
-it keeps a :class:`PendingWork` in the store and returns the action ``pending`` with
+it keeps a :class:`~zoomlink.PendingWork` in the store and returns the action ``pending`` with
 ``retry_at``. :meth:`zoomlink.ZoomLink.run_pending` (from cron, Celery beat, APScheduler, a
 FastAPI lifespan task, or ``zoomlink worker``) finishes what is due, exactly once, on any
 worker: the store is the queue. A booking has at most one piece of pending work, always its

@@ -25,6 +25,7 @@ from zoomlink import (
     NotConnectedError,
     Participant,
     StoreError,
+    ZoomServerError,
 )
 from zoomlink.testing.contracts._concurrent import gather_async
 
@@ -113,6 +114,28 @@ async def test_many_concurrent_schedules_in_one_worker_all_complete(zoom: Harnes
     assert sorted(o.action for o in outcomes) == ["created"] * 24
     assert len(zoom_meetings(zoom)) == 24
     await link.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_lost_create_answer_while_zoom_is_down_is_never_made_twice(
+    zoom: Harness,
+) -> None:
+    """A create whose answer was lost, when Zoom then cannot be asked whether it made the
+    meeting, leaves the booking pending; the next call adopts that meeting (reconciled)
+    instead of making a second."""
+    await ready(zoom)
+    assert await zoom.link.check_conflicts(booking()) == []  # the busy view is cached
+    zoom.fake.inject("meetings.create", drop="after")
+    zoom.fake.inject("meetings.list", status=503, times=50)
+    with pytest.raises(ZoomServerError):
+        await zoom.link.schedule(booking())
+    record = await zoom.link.meeting_record("bk_1")
+    assert record is not None
+    assert record.state == "pending"
+    zoom.fake.clear_faults()
+    outcome = await zoom.link.schedule(booking())
+    assert outcome.action == "reconciled"
+    assert len(zoom_meetings(zoom)) == 1
 
 
 @pytest.mark.asyncio

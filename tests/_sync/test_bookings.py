@@ -27,6 +27,7 @@ from zoomlink import (
     NotConnectedError,
     Participant,
     StoreError,
+    ZoomServerError,
 )
 from zoomlink.testing.contracts._concurrent import gather_threads
 
@@ -113,6 +114,27 @@ def test_many_concurrent_schedules_in_one_worker_all_complete(zoom: Harness) -> 
     assert sorted(o.action for o in outcomes) == ["created"] * 24
     assert len(zoom_meetings(zoom)) == 24
     link.close()
+
+
+def test_a_lost_create_answer_while_zoom_is_down_is_never_made_twice(
+    zoom: Harness,
+) -> None:
+    """A create whose answer was lost, when Zoom then cannot be asked whether it made the
+    meeting, leaves the booking pending; the next call adopts that meeting (reconciled)
+    instead of making a second."""
+    ready(zoom)
+    assert zoom.link.check_conflicts(booking()) == []  # the busy view is cached
+    zoom.fake.inject("meetings.create", drop="after")
+    zoom.fake.inject("meetings.list", status=503, times=50)
+    with pytest.raises(ZoomServerError):
+        zoom.link.schedule(booking())
+    record = zoom.link.meeting_record("bk_1")
+    assert record is not None
+    assert record.state == "pending"
+    zoom.fake.clear_faults()
+    outcome = zoom.link.schedule(booking())
+    assert outcome.action == "reconciled"
+    assert len(zoom_meetings(zoom)) == 1
 
 
 def test_meeting_gets_utc_start_whole_minutes_host_zone_and_marked_agenda(

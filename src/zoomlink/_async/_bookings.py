@@ -47,6 +47,7 @@ from zoomlink.errors import (
     NotConnectedError,
     StaleRecordError,
     ZoomAPIError,
+    ZoomLinkError,
     ZoomNotFoundError,
     ZoomRateLimitError,
     ZoomServerError,
@@ -61,6 +62,8 @@ T = TypeVar("T")
 logger = logging.getLogger("zoomlink")
 
 Place = Literal["zoom", "builtin", "none"]
+# The outbox's question, asked under the booking lock: is the kept work still wanted?
+Still = Callable[[], Awaitable[bool]]
 
 
 class AsyncBookings:
@@ -118,14 +121,21 @@ class AsyncBookings:
 
     # -- the lifecycle -------------------------------------------------------------------------
 
-    async def schedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
-        """Give the booking its Zoom meeting (once), tell everyone, write calendars."""
+    async def schedule(
+        self, booking: Booking, guard: Guard, still: Still | None = None
+    ) -> BookingOutcome:
+        """Give the booking its Zoom meeting (once), tell everyone, write calendars.
+
+        ``still`` (the outbox's) is asked under the booking lock whether the work is still
+        wanted; when it is not, nothing is done (``superseded``)."""
         place = await self.location(booking.event_type, booking.host_id, booking.tenant)
         if place != "zoom":
             return BookingOutcome(booking_id=booking.id, action="none", location=place)
         self._check_future(booking)
         plan = _bookings.recurrence(booking)
         async with self._lock(booking):
+            if still is not None and not await still():
+                return _superseded(booking)
             record = await self._record(booking)
             if record is not None and record.state == "scheduled":
                 return await self._announce(booking, record, "existing", "meeting_scheduled")
@@ -139,12 +149,16 @@ class AsyncBookings:
                     record, action = await self._create(booking, plan, previous=record)
             return await self._announce(booking, record, action, "meeting_scheduled")
 
-    async def reschedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
+    async def reschedule(
+        self, booking: Booking, guard: Guard, still: Still | None = None
+    ) -> BookingOutcome:
         """Move the booking's meeting to the booking's (new) times: one PATCH. A meeting that
         was deleted in Zoom meanwhile is made again, and the outcome says ``recreated``."""
         self._check_future(booking)
         plan = _bookings.recurrence(booking)
         async with self._lock(booking):
+            if still is not None and not await still():
+                return _superseded(booking)
             record = await self._record(booking)
             if record is None:
                 place = await self.location(booking.event_type, booking.host_id, booking.tenant)
@@ -183,10 +197,12 @@ class AsyncBookings:
                 booking, record, action, "meeting_rescheduled", dropped=dropped
             )
 
-    async def cancel(self, booking: Booking) -> BookingOutcome:
+    async def cancel(self, booking: Booking, still: Still | None = None) -> BookingOutcome:
         """Delete the booking's meeting (one DELETE; gone already counts as done), tell
         everyone and take the events off their calendars."""
         async with self._lock(booking):
+            if still is not None and not await still():
+                return _superseded(booking)
             record = await self._record(booking)
             if record is None:
                 return BookingOutcome(booking_id=booking.id, action="none", location="zoom")
@@ -377,8 +393,12 @@ class AsyncBookings:
             meeting, action = await self._make_meeting(
                 link, booking, pending, plan, quota_taken=True
             )
-        except BaseException:
-            await self._forget(pending, previous)
+        except BaseException as exc:
+            # Undone only when Zoom surely made nothing. After a lost answer that could not be
+            # looked into (Zoom down, the task cancelled), the record stays pending, so the
+            # next call looks for the meeting by its marker instead of making a second one.
+            if _refused_for_sure(exc):
+                await self._forget(pending, previous)
             raise
         now = self._clock.now()
         record = _bookings.scheduled(pending, booking, meeting, now, recreated=False, plan=plan)
@@ -692,3 +712,15 @@ class AsyncBookings:
                 "the future; Zoom ignores past start times on updates",
                 field="start",
             )
+
+
+def _superseded(booking: Booking) -> BookingOutcome:
+    """The outcome of kept work that a newer call replaced before it ran."""
+    return BookingOutcome(booking_id=booking.id, action="superseded", location="zoom")
+
+
+def _refused_for_sure(error: BaseException) -> bool:
+    """Whether ``error`` means Zoom made no meeting: a refusal Zoom answered (not a 5xx) or one
+    zoomlink made before asking."""
+    unsure = (ZoomServerError, ZoomTransportError)
+    return isinstance(error, ZoomLinkError) and not isinstance(error, unsure)

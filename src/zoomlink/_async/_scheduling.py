@@ -14,8 +14,9 @@ from typing import Literal
 
 from zoomlink._async._availability import AsyncAvailability
 from zoomlink._async._bookings import AsyncBookings
+from zoomlink._async._outbox import AsyncOutbox
 from zoomlink._async._round_robin import schedule_round_robin
-from zoomlink._core import _bookings
+from zoomlink._core import _bookings, _outbox
 from zoomlink._core._busy import Guard
 from zoomlink.availability import Conflict, Slot, SlotRule
 from zoomlink.booking import (
@@ -30,6 +31,7 @@ from zoomlink.booking import (
 )
 from zoomlink.errors import InvalidInputError
 from zoomlink.models import DEFAULT_TENANT
+from zoomlink.outbox import PendingReport, PendingWork, WorkState
 from zoomlink.protocols import AsyncTokenStore, Clock
 
 _MINUTE = timedelta(minutes=1)
@@ -46,6 +48,7 @@ class AsyncScheduling:
     lock_timeout: float
     _bookings: AsyncBookings
     _availability: AsyncAvailability
+    _outbox: AsyncOutbox
 
     # -- one meeting per booking --------------------------------------------------------------
 
@@ -56,6 +59,7 @@ class AsyncScheduling:
         buffer_before: timedelta = timedelta(0),
         buffer_after: timedelta = timedelta(0),
         allow_overlap: bool = False,
+        defer: bool = False,
     ) -> BookingOutcome:
         """Give an online booking its own Zoom meeting, tell the client(s) and the host(s),
         and put it in their calendars.
@@ -72,10 +76,16 @@ class AsyncScheduling:
         Zoom's answer is finished by the next one, which finds the meeting by its booking
         marker instead of creating a second.
 
+        With ``defer=True``, a call Zoom cannot take now — Zoom down past the retry policy,
+        rate-limited past ``max_wait``, or the host's daily quota spent — is kept in the store
+        instead of raising, and the outcome is ``pending`` with ``retry_at``;
+        :meth:`run_pending` finishes it later, exactly once, and sends the messages and
+        calendar events then. Any call for the booking replaces work kept for it.
+
         Returns:
-            What happened (``created``, ``existing``, ``reconciled``, or ``none`` for a
-            booking that is not on Zoom), with the record carrying join URL, meeting ID and
-            passcode.
+            What happened (``created``, ``existing``, ``reconciled``, ``pending`` when
+            deferred, or ``none`` for a booking that is not on Zoom), with the record carrying
+            join URL, meeting ID and passcode.
 
         Raises:
             BookingConflictError: A host is busy then; ``conflicts`` lists each overlap.
@@ -88,7 +98,13 @@ class AsyncScheduling:
             ZoomAPIError: Zoom refused for another reason; nothing is left half-made.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        return await self._bookings.schedule(booking, guard)
+        await self._outbox.supersede(booking)
+        try:
+            return await self._bookings.schedule(booking, guard)
+        except Exception as exc:
+            if defer and _outbox.deferrable(exc):
+                return await self._outbox.defer("schedule", booking, guard, exc)
+            raise
 
     async def reschedule(
         self,
@@ -97,6 +113,7 @@ class AsyncScheduling:
         buffer_before: timedelta = timedelta(0),
         buffer_after: timedelta = timedelta(0),
         allow_overlap: bool = False,
+        defer: bool = False,
     ) -> BookingOutcome:
         """Move the booking's meeting to the booking's current times with one PATCH (a
         recurring booking's whole series, rule included), tell everyone and update the
@@ -105,6 +122,8 @@ class AsyncScheduling:
 
         A meeting deleted in Zoom meanwhile is created again (action ``recreated``; the
         messages say the link changed). A booking without a meeting gets one (``created``).
+        ``defer=True`` keeps what Zoom cannot take now for :meth:`run_pending`, as for
+        :meth:`schedule`.
 
         Raises:
             BookingStateError: The booking was cancelled.
@@ -112,18 +131,60 @@ class AsyncScheduling:
                 :meth:`schedule`.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        return await self._bookings.reschedule(booking, guard)
+        await self._outbox.supersede(booking)
+        try:
+            return await self._bookings.reschedule(booking, guard)
+        except Exception as exc:
+            if defer and _outbox.deferrable(exc):
+                return await self._outbox.defer("reschedule", booking, guard, exc)
+            raise
 
-    async def cancel(self, booking: Booking) -> BookingOutcome:
+    async def cancel(self, booking: Booking, *, defer: bool = False) -> BookingOutcome:
         """Delete the booking's meeting with one DELETE — a recurring booking's whole series
         — (a meeting Zoom no longer has counts as deleted), tell everyone and remove the
         calendar events.
 
+        A cancel replaces work kept for the booking: a deferred create that never ran leaves
+        no meeting. ``defer=True`` keeps a delete Zoom cannot take now for
+        :meth:`run_pending`, as for :meth:`schedule`.
+
         Returns:
-            What happened (``deleted``, ``already_gone``, or ``none`` when there was nothing
-            to cancel because it was never scheduled or was cancelled before).
+            What happened (``deleted``, ``already_gone``, ``pending`` when deferred, or
+            ``none`` when there was nothing to cancel because it was never scheduled or was
+            cancelled before).
         """
-        return await self._bookings.cancel(booking)
+        await self._outbox.supersede(booking)
+        try:
+            return await self._bookings.cancel(booking)
+        except Exception as exc:
+            if defer and _outbox.deferrable(exc):
+                return await self._outbox.defer("cancel", booking, None, exc)
+            raise
+
+    async def run_pending(self, *, limit: int = 100) -> PendingReport:
+        """Finish the Zoom work kept by ``defer=True`` calls that is due now (soonest first,
+        at most ``limit`` pieces): make, move or delete each meeting, then send its messages
+        and calendar events. Work Zoom still cannot take is kept for later, further out;
+        work refused for good (a conflict, no connection any more) is kept as ``failed``
+        with its reason, for :meth:`pending_work` to show.
+
+        Any worker may run it, as often as you like (cron, Celery beat, APScheduler, a
+        FastAPI lifespan task, or ``zoomlink worker``): the store is the queue, and each
+        piece of work is done once, under its booking's lock.
+
+        Raises:
+            InvalidInputError: ``limit`` is not a positive number.
+        """
+        if type(limit) is not int or limit < 1:  # bool is an int, and no limit
+            raise InvalidInputError(f"limit must be a positive int, got {limit!r}")
+        return await self._outbox.run(limit)
+
+    async def pending_work(
+        self, *, tenant: str | None = None, state: WorkState | None = None
+    ) -> list[PendingWork]:
+        """The Zoom work kept for later (``waiting``) or refused for good (``failed``), soonest
+        due first; every tenant's unless ``tenant`` is given."""
+        return await self.store.find_work(tenant=tenant, state=state)
 
     async def reschedule_occurrence(
         self,

@@ -20,6 +20,7 @@ from zoomlink._async._ending import AsyncEnding
 from zoomlink._async._http import new_client
 from zoomlink._async._memory_store import AsyncMemoryTokenStore
 from zoomlink._async._notify import AsyncLoggingNotificationSink
+from zoomlink._async._outbox import AsyncOutbox
 from zoomlink._async._pacer import AsyncPacer
 from zoomlink._async._purge import AsyncPurger
 from zoomlink._async._scheduling import AsyncScheduling
@@ -225,6 +226,7 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             retry_policy=retry_policy,
             lock_timeout=lock_timeout,
         )
+        self._outbox = AsyncOutbox(store=self.store, bookings=self._bookings, clock=self.clock)
         self._purger = AsyncPurger(
             store=self.store,
             calendar=calendar,

@@ -49,6 +49,7 @@ from zoomlink.errors import (
     NotConnectedError,
     StaleRecordError,
     ZoomAPIError,
+    ZoomLinkError,
     ZoomNotFoundError,
     ZoomRateLimitError,
     ZoomServerError,
@@ -63,6 +64,8 @@ T = TypeVar("T")
 logger = logging.getLogger("zoomlink")
 
 Place = Literal["zoom", "builtin", "none"]
+# The outbox's question, asked under the booking lock: is the kept work still wanted?
+Still = Callable[[], bool]
 
 
 class Bookings:
@@ -120,14 +123,21 @@ class Bookings:
 
     # -- the lifecycle -------------------------------------------------------------------------
 
-    def schedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
-        """Give the booking its Zoom meeting (once), tell everyone, write calendars."""
+    def schedule(
+        self, booking: Booking, guard: Guard, still: Still | None = None
+    ) -> BookingOutcome:
+        """Give the booking its Zoom meeting (once), tell everyone, write calendars.
+
+        ``still`` (the outbox's) is asked under the booking lock whether the work is still
+        wanted; when it is not, nothing is done (``superseded``)."""
         place = self.location(booking.event_type, booking.host_id, booking.tenant)
         if place != "zoom":
             return BookingOutcome(booking_id=booking.id, action="none", location=place)
         self._check_future(booking)
         plan = _bookings.recurrence(booking)
         with self._lock(booking):
+            if still is not None and not still():
+                return _superseded(booking)
             record = self._record(booking)
             if record is not None and record.state == "scheduled":
                 return self._announce(booking, record, "existing", "meeting_scheduled")
@@ -141,12 +151,16 @@ class Bookings:
                     record, action = self._create(booking, plan, previous=record)
             return self._announce(booking, record, action, "meeting_scheduled")
 
-    def reschedule(self, booking: Booking, guard: Guard) -> BookingOutcome:
+    def reschedule(
+        self, booking: Booking, guard: Guard, still: Still | None = None
+    ) -> BookingOutcome:
         """Move the booking's meeting to the booking's (new) times: one PATCH. A meeting that
         was deleted in Zoom meanwhile is made again, and the outcome says ``recreated``."""
         self._check_future(booking)
         plan = _bookings.recurrence(booking)
         with self._lock(booking):
+            if still is not None and not still():
+                return _superseded(booking)
             record = self._record(booking)
             if record is None:
                 place = self.location(booking.event_type, booking.host_id, booking.tenant)
@@ -185,10 +199,12 @@ class Bookings:
                 booking, record, action, "meeting_rescheduled", dropped=dropped
             )
 
-    def cancel(self, booking: Booking) -> BookingOutcome:
+    def cancel(self, booking: Booking, still: Still | None = None) -> BookingOutcome:
         """Delete the booking's meeting (one DELETE; gone already counts as done), tell
         everyone and take the events off their calendars."""
         with self._lock(booking):
+            if still is not None and not still():
+                return _superseded(booking)
             record = self._record(booking)
             if record is None:
                 return BookingOutcome(booking_id=booking.id, action="none", location="zoom")
@@ -379,8 +395,12 @@ class Bookings:
             meeting, action = self._make_meeting(
                 link, booking, pending, plan, quota_taken=True
             )
-        except BaseException:
-            self._forget(pending, previous)
+        except BaseException as exc:
+            # Undone only when Zoom surely made nothing. After a lost answer that could not be
+            # looked into (Zoom down, the task cancelled), the record stays pending, so the
+            # next call looks for the meeting by its marker instead of making a second one.
+            if _refused_for_sure(exc):
+                self._forget(pending, previous)
             raise
         now = self._clock.now()
         record = _bookings.scheduled(pending, booking, meeting, now, recreated=False, plan=plan)
@@ -694,3 +714,15 @@ class Bookings:
                 "the future; Zoom ignores past start times on updates",
                 field="start",
             )
+
+
+def _superseded(booking: Booking) -> BookingOutcome:
+    """The outcome of kept work that a newer call replaced before it ran."""
+    return BookingOutcome(booking_id=booking.id, action="superseded", location="zoom")
+
+
+def _refused_for_sure(error: BaseException) -> bool:
+    """Whether ``error`` means Zoom made no meeting: a refusal Zoom answered (not a 5xx) or one
+    zoomlink made before asking."""
+    unsure = (ZoomServerError, ZoomTransportError)
+    return isinstance(error, ZoomLinkError) and not isinstance(error, unsure)

@@ -22,6 +22,7 @@ from zoomlink._sync._ending import Ending
 from zoomlink._sync._http import new_client
 from zoomlink._sync._memory_store import MemoryTokenStore
 from zoomlink._sync._notify import LoggingNotificationSink
+from zoomlink._sync._outbox import Outbox
 from zoomlink._sync._pacer import Pacer
 from zoomlink._sync._purge import Purger
 from zoomlink._sync._scheduling import Scheduling
@@ -227,6 +228,7 @@ class ZoomLink(Scheduling, Ending):
             retry_policy=retry_policy,
             lock_timeout=lock_timeout,
         )
+        self._outbox = Outbox(store=self.store, bookings=self._bookings, clock=self.clock)
         self._purger = Purger(
             store=self.store,
             calendar=calendar,

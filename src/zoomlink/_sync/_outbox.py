@@ -1,0 +1,126 @@
+# This file is generated from src/zoomlink/_async/_outbox.py by scripts/unasync.py.
+# Do not edit it: edit the async original and run the script.
+"""Outbox: a booking's Zoom work kept in the store when Zoom cannot take it now, and
+finished later by whichever worker runs :meth:`ZoomLink.run_pending`.
+
+A booking has at most one piece of pending work, its latest wish. Every new call for the
+booking first forgets what was kept (the call is the newer wish); a runner asks, under the
+booking lock, whether the work it loaded is still the one kept (same version) and does nothing
+when it is not. So a cancel that comes before a deferred create leaves no meeting behind, and
+two runners never do one piece of work twice: the second finds it gone or changed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from zoomlink._sync._bookings import Bookings
+from zoomlink._core import _bookings, _outbox
+from zoomlink._core._busy import Guard
+from zoomlink.booking import Booking, BookingOutcome
+from zoomlink.errors import StaleRecordError
+from zoomlink.outbox import PendingReport, PendingWork, WorkIntent
+from zoomlink.protocols import TokenStore, Clock
+
+logger = logging.getLogger("zoomlink")
+
+
+class Outbox:
+    """Keeps and finishes bookings' deferred Zoom work."""
+
+    def __init__(self, *, store: TokenStore, bookings: Bookings, clock: Clock) -> None:
+        self._store = store
+        self._bookings = bookings
+        self._clock = clock
+
+    def supersede(self, booking: Booking) -> None:
+        """A new call for the booking: whatever work was kept for it is no longer wanted."""
+        self._store.remove_work(_bookings.record_id(booking.tenant, booking.id))
+
+    def defer(
+        self, intent: WorkIntent, booking: Booking, guard: Guard | None, error: Exception
+    ) -> BookingOutcome:
+        """Keep the call ``error`` stopped for later; the outcome ``pending``."""
+        record_id = _bookings.record_id(booking.tenant, booking.id)
+        now = self._clock.now()
+        work = _outbox.new_work(intent, record_id, booking, _options(guard), error, now)
+        self._store.put_work(work)
+        logger.info(
+            "booking %s: %s kept for %s (%s)",
+            booking.id,
+            intent,
+            work.not_before.isoformat(),
+            work.last_error,
+        )
+        return BookingOutcome(
+            booking_id=booking.id,
+            action="pending",
+            location="zoom",
+            record=self._bookings.record(booking.tenant, booking.id),
+            retry_at=work.not_before,
+        )
+
+    def run(self, limit: int) -> PendingReport:
+        """Try the work that is due now, soonest first, at most ``limit`` pieces."""
+        due = self._store.find_work(
+            state="waiting", due_before=self._clock.now(), limit=limit
+        )
+        results: dict[str, list[str]] = {"done": [], "deferred": [], "failed": [], "superseded": []}
+        for work in due:
+            results[self._run_one(work)].append(work.booking_id)
+        return PendingReport(**{kind: tuple(ids) for kind, ids in results.items()})
+
+    def _run_one(self, work: PendingWork) -> str:
+        """Do one piece of work; what became of it."""
+        try:
+            booking = _outbox.booking_from_json(work.booking)
+            outcome = self._perform(work, booking)
+        except Exception as exc:
+            now = self._clock.now()
+            if _outbox.deferrable(exc):
+                changed, kind = _outbox.deferred_again(work, exc, now), "deferred"
+            else:
+                changed, kind = _outbox.failed(work, exc, now), "failed"
+            try:
+                self._store.put_work(changed, expected_version=work.version)
+            except StaleRecordError:
+                return "superseded"  # a newer call replaced it meanwhile: its own problem
+            logger.warning("booking %s: pending %s %s: %s", work.booking_id, work.intent, kind, exc)
+            return kind
+        if outcome.action == "superseded":
+            return "superseded"
+        self._store.remove_work(work.id, expected_version=work.version)
+        return "done"
+
+    def _perform(self, work: PendingWork, booking: Booking) -> BookingOutcome:
+        def still() -> bool:
+            kept = self._store.get_work(work.id)
+            return kept is not None and kept.version == work.version
+
+        if work.intent == "cancel":
+            return self._bookings.cancel(booking, still)
+        guard = _guard(json.loads(work.options))
+        if work.intent == "reschedule":
+            return self._bookings.reschedule(booking, guard, still)
+        return self._bookings.schedule(booking, guard, still)
+
+
+def _options(guard: Guard | None) -> dict[str, Any]:
+    if guard is None:
+        return {}
+    return {
+        "buffer_before": guard.before.total_seconds(),
+        "buffer_after": guard.after.total_seconds(),
+        "check": guard.check,
+    }
+
+
+def _guard(options: dict[str, Any]) -> Guard:
+    return Guard(
+        before=timedelta(seconds=float(options.get("buffer_before", 0))),
+        after=timedelta(seconds=float(options.get("buffer_after", 0))),
+        check=bool(options.get("check", True)),
+    )
