@@ -114,3 +114,17 @@ def test_disconnect_and_uninstall_example_runs() -> None:
     assert "'result': 'purged 1 connection(s)'" in out
     assert "connection needs_reconnect: the Zoom app was uninstalled" in out
     assert "told mia: Action required: reconnect Zoom" in out
+
+
+def test_zoom_outage_example_runs() -> None:
+    """examples/zoom_outage.py accepts bookings while Zoom is down and makes the one still
+    wanted once it is back, telling client and host then."""
+    out = _python(str(ROOT / "examples" / "zoom_outage.py")).stdout
+    assert "bk_1: pending, to be tried from" in out
+    assert "cancelled during the outage: none" in out
+    assert "messages sent so far: 0" in out
+    assert "run_pending: done ['bk_1'], kept []" in out
+    assert "bk_1: existing, https://" in out
+    assert "meetings in Zoom: 1" in out
+    assert "told client carol@example.net: Booked: Consultation" in out
+    assert "told host alice@example.com: Booked: Consultation" in out

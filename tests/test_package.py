@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "zoomlink.web": 5,
     "zoomlink.cli": 6,
     "zoomlink._demo": 6,
+    "zoomlink._worker": 6,
     "zoomlink.__main__": 6,
 }
 # Modules the sans-I/O core must never touch.

@@ -1,4 +1,4 @@
-"""The ``zoomlink`` command: ``zoomlink demo`` and ``zoomlink fake-zoom``."""
+"""The ``zoomlink`` command: ``zoomlink demo``, ``zoomlink worker`` and ``zoomlink fake-zoom``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from collections.abc import Sequence
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``zoomlink`` command."""
+    from zoomlink._worker import add_worker_arguments
     from zoomlink.testing._cli import add_fake_zoom_arguments
 
     parser = argparse.ArgumentParser(prog="zoomlink", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run the booking story against the embedded fake Zoom")
+    worker = commands.add_parser(
+        "worker", help="finish the pending Zoom work that defer=True calls kept for later"
+    )
+    add_worker_arguments(worker)
     fake = commands.add_parser("fake-zoom", help="serve the fake Zoom on a loopback port")
     add_fake_zoom_arguments(fake)
     return parser
@@ -26,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zoomlink.testing._cli import run_fake_zoom
 
         return run_fake_zoom(args)
+    if args.command == "worker":
+        from zoomlink._worker import run_worker
+
+        return run_worker(args, sys.stdout)
     from zoomlink._demo import run_demo
 
     return run_demo(sys.stdout)
