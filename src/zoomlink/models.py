@@ -654,6 +654,10 @@ class Notification:
         action_url: Where the recipient can act (the reconnect link), when known.
         connection_id: The connection concerned, if any.
         incident_id: Identifies the incident, so a sink can de-duplicate.
+        key: The same for every delivery of one notice — a retry after a crash or a failed
+            send delivers it again under the same key — and different for different notices:
+            a sink that remembers the keys it delivered (for as long as retries may come, a
+            few days) never sends a notice twice.
         created_at: When it was raised.
         channel: ``email`` or ``sms``.
         address: The e-mail address or phone number to deliver to, when zoomlink knows it
@@ -677,3 +681,4 @@ class Notification:
     role: Literal["host", "client"] | None = None
     booking_id: str | None = None
     meeting_id: int | None = None
+    key: str = ""

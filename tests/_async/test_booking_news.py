@@ -203,6 +203,33 @@ async def test_undelivered_messages_are_reported_and_sent_on_retry(zoom: Harness
     await link.aclose()
 
 
+@pytest.mark.asyncio
+async def test_a_notice_sent_again_keeps_its_key_and_new_news_gets_new_keys(
+    zoom: Harness,
+) -> None:
+    """A message delivered again after a failed send carries the same key as the first
+    delivery (so a sink can drop the repeat); each person's message, and each later piece of
+    news, has a key of its own."""
+    await ready(zoom)
+    sink = FlakySink(failures=1)  # the client's message fails first
+    link = zoom.new_link(notifications=sink)
+    await link.schedule(booking())
+    await link.schedule(booking())  # delivers everything again: the host got it before
+    booked = [(n.address, n.key) for n in sink.sent]
+    host_keys = {key for address, key in booked if address == "alice@example.com"}
+    client_keys = {key for address, key in booked if address == "carol@example.net"}
+    assert len(booked) == 3  # the host twice, the client once
+    assert len(host_keys) == 1
+    assert len(client_keys) == 1
+    assert host_keys != client_keys
+    await link.reschedule(booking(start=booking().start + timedelta(hours=1)))
+    await link.cancel(booking())
+    keys = [n.key for n in sink.sent]
+    assert len(set(keys)) == 2 + 2 + 2  # booked, moved, cancelled: two people each
+    assert all(len(key) == 32 for key in keys)
+    await link.aclose()
+
+
 # -- calendars ------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from zoomlink._core._messages import notice_key
 from zoomlink.booking import InZoom, MeetingOccurrence, MeetingRecord
 from zoomlink.models import Notification
 
@@ -107,6 +108,7 @@ def _notice(
         role="host",
         booking_id=record.booking_id,
         meeting_id=record.meeting_id,
+        key=notice_key(kind, record.id, record.version),
     )
 
 

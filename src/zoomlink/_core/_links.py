@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from zoomlink._core._messages import notice_key
 from zoomlink.errors import (
     NeedsReconnectError,
     NotConnectedError,
@@ -318,6 +319,7 @@ def _reconnect_notice(
         connection_id=link.id,
         incident_id=incident_id,
         created_at=now,
+        key=notice_key("action_required", link.id, incident_id or text),
     )
 
 

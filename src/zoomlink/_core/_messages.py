@@ -6,6 +6,7 @@ message: it lets anyone start the meeting as the host, and it expires within hou
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -125,6 +126,13 @@ def _sms_text(
     return f"{head}{changed} Join: {record.join_url} (ID {record.meeting_id}{passcode}).{answers}"
 
 
+def notice_key(*parts: object) -> str:
+    """A notice's deduplication key: a digest of what makes it this notice (never a
+    secret or an address in clear)."""
+    text = "\x00".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def notifications(
     news: MeetingNews,
     booking: Booking,
@@ -163,6 +171,16 @@ def notifications(
                 booking_id=booking.id,
                 meeting_id=record.meeting_id,
                 connection_id=record.connection_id,
+                # The record's version: the same until the booking's news changes.
+                key=notice_key(
+                    "booking",
+                    record.id,
+                    record.version,
+                    news,
+                    role,
+                    person.address or person.user_id or person.name,
+                    occurrence.occurrence_id if occurrence else None,
+                ),
             )
         )
     return messages
