@@ -26,6 +26,7 @@ from zoomlink import (
     NeedsReconnectError,
     Notification,
 )
+from zoomlink._core import _grants
 from zoomlink.testing.contracts._concurrent import gather_async
 
 HOUR = timedelta(hours=1)
@@ -160,6 +161,25 @@ async def test_revoked_connection_needs_reconnect(zoom: Harness) -> None:
     with pytest.raises(NeedsReconnectError):
         await zoom.link.host_zoom_user("alice")
     await assert_broken_once(zoom, connection.id, "alice")
+
+
+@pytest.mark.asyncio
+async def test_a_refresh_answered_but_never_stored_becomes_one_action_required(
+    zoom: Harness,
+) -> None:
+    """A worker killed after Zoom answered its refresh but before it stored the new pair (the
+    window no client can close: Zoom has retired the old refresh token) leaves a connection
+    whose next use raises NeedsReconnectError with exactly one Action required notice, never a
+    silent failure or a retry loop."""
+    connection = await connect_personal(zoom, "alice", "u_member")
+    [grant] = await zoom.store.find_grants()
+    spent = _grants.refresh_token(KEYRING, grant)
+    assert spent is not None
+    await zoom.link.api.refresh(spent)  # the dead worker's refresh: its answer is lost
+    zoom.fake.advance(HOUR)  # the stored access token expires: the next use must refresh
+    await assert_broken_once(zoom, connection.id, "alice")
+    refreshes = zoom.fake.calls("oauth.token", grant_type="refresh_token")
+    assert [entry.status for entry in refreshes] == [200, 400]  # one try, no loop
 
 
 @pytest.mark.asyncio

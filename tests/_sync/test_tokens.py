@@ -17,6 +17,7 @@ import pytest
 
 from tests._sync.conftest import K1, KEYRING, RECONNECT_URL, Harness
 from tests._sync.test_connect import connect_org, connect_personal
+from zoomlink._core import _grants
 from zoomlink import (
     Actor,
     TokenStore,
@@ -155,6 +156,24 @@ def test_revoked_connection_needs_reconnect(zoom: Harness) -> None:
     with pytest.raises(NeedsReconnectError):
         zoom.link.host_zoom_user("alice")
     assert_broken_once(zoom, connection.id, "alice")
+
+
+def test_a_refresh_answered_but_never_stored_becomes_one_action_required(
+    zoom: Harness,
+) -> None:
+    """A worker killed after Zoom answered its refresh but before it stored the new pair (the
+    window no client can close: Zoom has retired the old refresh token) leaves a connection
+    whose next use raises NeedsReconnectError with exactly one Action required notice, never a
+    silent failure or a retry loop."""
+    connection = connect_personal(zoom, "alice", "u_member")
+    [grant] = zoom.store.find_grants()
+    spent = _grants.refresh_token(KEYRING, grant)
+    assert spent is not None
+    zoom.link.api.refresh(spent)  # the dead worker's refresh: its answer is lost
+    zoom.fake.advance(HOUR)  # the stored access token expires: the next use must refresh
+    assert_broken_once(zoom, connection.id, "alice")
+    refreshes = zoom.fake.calls("oauth.token", grant_type="refresh_token")
+    assert [entry.status for entry in refreshes] == [200, 400]  # one try, no loop
 
 
 def test_uninstalled_app_needs_reconnect(zoom: Harness) -> None:
