@@ -15,11 +15,12 @@ import pytest
 from tests._async.conftest import Harness
 from tests._async.test_bookings import booking, ready
 from tests._async.test_connect import ADMIN, connect_org, connect_personal
-from tests._async.test_disconnect import BEN, LATER, FlakyCalendar, zoom_values
+from tests._async.test_disconnect import BEN, LATER, Crash, FlakyCalendar, zoom_values
 from tests.conftest import ADMIN_APP, USER_APP
 from zoomlink import (
     Actor,
     AsyncWebhookHandler,
+    Link,
     NeedsReconnectError,
     Notification,
     WebhookResponse,
@@ -225,3 +226,44 @@ async def test_an_uninstall_already_noticed_through_dead_tokens_is_told_once(
     [connection] = await zoom.link.connections(user_id="alice")
     assert connection.purge == "done"
     assert len(action_required(zoom)) == 1
+
+
+class DyingStore:
+    """The store as seen by a worker that dies the first time it starts a purge."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+        self.died = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    async def put_link(self, link: Link) -> None:
+        if link.purge == "pending" and not self.died:
+            self.died = True
+            raise Crash
+        await self._store.put_link(link)  # type: ignore[attr-defined]
+
+
+@pytest.mark.asyncio
+async def test_a_worker_dying_before_the_uninstall_purge_tells_again_under_one_key(
+    zoom: Harness,
+) -> None:
+    """The owner is told before the purge starts: a worker dying in between leaves the link
+    as it was, Zoom's retry purges it and tells again under the same key, so the notice is
+    never lost and a deduplicating sink sends it once."""
+    await ready(zoom)
+    [connection] = await zoom.link.connections(user_id="alice")
+    zoom.fake.uninstall("u_member", USER_APP.client_id)
+    delivery = zoom.fake.webhook_deliveries[-1]
+    dying = zoom.new_link(store=DyingStore(zoom.store))
+    with pytest.raises(Crash):
+        await AsyncWebhookHandler(dying).handle(delivery.headers, delivery.body)
+    assert (await zoom.link.connection(connection.id)).purge == "none"
+    retried = await AsyncWebhookHandler(zoom.link).handle(delivery.headers, delivery.body)
+    assert statuses([retried]) == ["processed"]
+    assert (await zoom.link.connection(connection.id)).purge == "done"
+    notices = action_required(zoom)
+    assert len(notices) == 2
+    assert len({notice.key for notice in notices}) == 1
+    await dying.aclose()

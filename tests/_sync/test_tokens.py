@@ -17,7 +17,6 @@ import pytest
 
 from tests._sync.conftest import K1, KEYRING, RECONNECT_URL, Harness
 from tests._sync.test_connect import connect_org, connect_personal
-from zoomlink._core import _grants
 from zoomlink import (
     Actor,
     TokenStore,
@@ -29,6 +28,7 @@ from zoomlink import (
     NeedsReconnectError,
     Notification,
 )
+from zoomlink._core import _grants
 from zoomlink.testing.contracts._concurrent import gather_threads
 
 HOUR = timedelta(hours=1)

@@ -125,16 +125,22 @@ class AsyncZoomEvents:
             if link.created_at > event.deauthorized_at:
                 return None  # connected again after this uninstall
             grant = await self._store.get_grant(link.grant_id)
-            # A call that hit the dead tokens first told the owner already (one incident).
-            told = grant is not None and grant.status == "needs_reconnect"
+            # A call that hit the dead tokens first told the owner already (one incident), and
+            # so did an earlier delivery of this event that got as far as starting the purge.
+            told = (grant is not None and grant.status == "needs_reconnect") or (
+                link.uninstalled_at is not None
+            )
             link = attrs.evolve(
                 link, uninstalled_at=event.deauthorized_at, incident_id=event.incident_id
             )
+            if not told:
+                # Told before the purge: a worker dying in between tells again when Zoom
+                # retries the event (the link is not purged yet), under the same key; told
+                # after, a retry would find nothing to do and the notice would be lost.
+                purged = attrs.evolve(link, purge="done", grant_id="")
+                notice = _links.uninstall_notice(purged, self._reconnect_url, self._clock.now())
+                await self._tell(notice)
             report = await self._purger.purge(link, "uninstalled")
-        if not told:
-            purged = attrs.evolve(link, purge="done", grant_id="")
-            notice = _links.uninstall_notice(purged, self._reconnect_url, self._clock.now())
-            await self._tell(notice)
         return report
 
     # -- meetings changed in Zoom ---------------------------------------------------------------
@@ -188,11 +194,13 @@ class AsyncZoomEvents:
                 verdict = judge(current, self._clock.now()) if current is not None else None
                 if current is None or verdict is None:
                     continue
+                # Told before the mark is stored, under a key of the unmarked record: a worker
+                # dying in between tells again when Zoom retries, under the same key.
+                await self._tell(verdict[1])
                 await self._store.update_meeting_record(
                     verdict[0], expected_version=current.version
                 )
             marked += 1
-            await self._tell(verdict[1])
         return marked
 
     async def _records(self, meeting_id: int) -> Sequence[MeetingRecord]:

@@ -127,16 +127,22 @@ class ZoomEvents:
             if link.created_at > event.deauthorized_at:
                 return None  # connected again after this uninstall
             grant = self._store.get_grant(link.grant_id)
-            # A call that hit the dead tokens first told the owner already (one incident).
-            told = grant is not None and grant.status == "needs_reconnect"
+            # A call that hit the dead tokens first told the owner already (one incident), and
+            # so did an earlier delivery of this event that got as far as starting the purge.
+            told = (grant is not None and grant.status == "needs_reconnect") or (
+                link.uninstalled_at is not None
+            )
             link = attrs.evolve(
                 link, uninstalled_at=event.deauthorized_at, incident_id=event.incident_id
             )
+            if not told:
+                # Told before the purge: a worker dying in between tells again when Zoom
+                # retries the event (the link is not purged yet), under the same key; told
+                # after, a retry would find nothing to do and the notice would be lost.
+                purged = attrs.evolve(link, purge="done", grant_id="")
+                notice = _links.uninstall_notice(purged, self._reconnect_url, self._clock.now())
+                self._tell(notice)
             report = self._purger.purge(link, "uninstalled")
-        if not told:
-            purged = attrs.evolve(link, purge="done", grant_id="")
-            notice = _links.uninstall_notice(purged, self._reconnect_url, self._clock.now())
-            self._tell(notice)
         return report
 
     # -- meetings changed in Zoom ---------------------------------------------------------------
@@ -190,11 +196,13 @@ class ZoomEvents:
                 verdict = judge(current, self._clock.now()) if current is not None else None
                 if current is None or verdict is None:
                     continue
+                # Told before the mark is stored, under a key of the unmarked record: a worker
+                # dying in between tells again when Zoom retries, under the same key.
+                self._tell(verdict[1])
                 self._store.update_meeting_record(
                     verdict[0], expected_version=current.version
                 )
             marked += 1
-            self._tell(verdict[1])
         return marked
 
     def _records(self, meeting_id: int) -> Sequence[MeetingRecord]:
