@@ -17,7 +17,7 @@ import time
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from time import monotonic
 from types import TracebackType
 from typing import Any
@@ -31,7 +31,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from zoomlink._core import _limits
+from zoomlink._core import _columns, _limits
 from zoomlink._locks import current_owner
 from zoomlink.booking import MeetingOccurrence, MeetingRecord, MeetingState
 from zoomlink.errors import (
@@ -52,29 +52,6 @@ SCHEMA_VERSION = 1
 # Table names are built from the prefix: lower-case letters, digits and underscores, short
 # enough that the longest index name stays within PostgreSQL's 63 bytes.
 _PREFIX = re.compile(r"[a-z_][a-z0-9_]{0,31}")
-
-_GRANT_COLUMNS = tuple(field.name for field in attrs.fields(Grant))
-_LINK_COLUMNS = tuple(field.name for field in attrs.fields(Link))
-_ATTEMPT_COLUMNS = tuple(field.name for field in attrs.fields(ConnectAttempt))
-_RECORD_COLUMNS = tuple(field.name for field in attrs.fields(MeetingRecord))
-_WORK_COLUMNS = tuple(field.name for field in attrs.fields(PendingWork))
-_TIMES = frozenset(
-    {
-        "expires_at",
-        "created_at",
-        "updated_at",
-        "disconnected_at",
-        "uninstalled_at",
-        "start",
-        "end",
-        "not_before",
-    }
-)
-# Tuples of strings, kept as text arrays.
-_LISTS = frozenset({"scopes", "calendars"})
-# Quota counts are forgotten this long after they expire (measured against the expiry of the
-# quota being counted: a store has no clock). Quota names carry their day, so old ones are inert.
-_QUOTA_GRACE = timedelta(days=2)
 
 _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS {grants} (
@@ -278,7 +255,7 @@ def _values(
     values: list[Any] = []
     for column in columns:
         value = getattr(record, column)
-        if column in _LISTS:
+        if column in _columns.LISTS:
             value = list(value)
         elif column == "occurrences":
             value = _occurrences_json(value)
@@ -288,11 +265,11 @@ def _values(
 
 def _fields(row: Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
     fields = dict(zip(columns, row, strict=True))
-    for column in _TIMES.intersection(fields):
+    for column in _columns.TIMES.intersection(fields):
         if fields[column] is not None:
             # Read back in UTC, whatever the session's TimeZone.
             fields[column] = fields[column].astimezone(timezone.utc)
-    for column in _LISTS.intersection(fields):
+    for column in _columns.LISTS.intersection(fields):
         fields[column] = tuple(fields[column])
     if "occurrences" in fields:
         # psycopg reads jsonb as Python lists and dicts.
@@ -325,8 +302,8 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
             set=assignments(names, "EXCLUDED"),
         )
 
-    grant_columns, link_columns = columns(_GRANT_COLUMNS), columns(_LINK_COLUMNS)
-    record_columns = columns(_RECORD_COLUMNS)
+    grant_columns, link_columns = columns(_columns.GRANT_COLUMNS), columns(_columns.LINK_COLUMNS)
+    record_columns = columns(_columns.RECORD_COLUMNS)
     queries = {
         f"create_{index}": sql.SQL(statement).format(**names)
         for index, statement in enumerate(_CREATE_TABLES)
@@ -358,19 +335,19 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         find_grants=sql.SQL(_FIND_GRANTS).format(columns=grant_columns, **names),
         add_grant=sql.SQL(
             "INSERT INTO {grants} ({c}) VALUES ({m}) ON CONFLICT (id) DO NOTHING"
-        ).format(c=grant_columns, m=marks(_GRANT_COLUMNS), **names),
+        ).format(c=grant_columns, m=marks(_columns.GRANT_COLUMNS), **names),
         update_grant=sql.SQL("UPDATE {grants} SET {a} WHERE id = %s AND version = %s").format(
-            a=assignments(_GRANT_COLUMNS, "%s"), **names
+            a=assignments(_columns.GRANT_COLUMNS, "%s"), **names
         ),
         remove_grant=sql.SQL("DELETE FROM {grants} WHERE id = %s").format(**names),
         get_link=sql.SQL("SELECT {c} FROM {links} WHERE id = %s").format(c=link_columns, **names),
         find_links=sql.SQL(_FIND_LINKS).format(columns=link_columns, **names),
-        put_link=upsert("links", _LINK_COLUMNS),
+        put_link=upsert("links", _columns.LINK_COLUMNS),
         remove_link=sql.SQL("DELETE FROM {links} WHERE id = %s").format(**names),
         forget_attempts=sql.SQL("DELETE FROM {attempts} WHERE expires_at < %s").format(**names),
-        add_attempt=upsert("attempts", _ATTEMPT_COLUMNS),
+        add_attempt=upsert("attempts", _columns.ATTEMPT_COLUMNS),
         take_attempt=sql.SQL("DELETE FROM {attempts} WHERE id = %s RETURNING {c}").format(
-            c=columns(_ATTEMPT_COLUMNS), **names
+            c=columns(_columns.ATTEMPT_COLUMNS), **names
         ),
         get_meeting_record=sql.SQL("SELECT {c} FROM {meetings} WHERE id = %s").format(
             c=record_columns, **names
@@ -378,10 +355,10 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         find_meeting_records=sql.SQL(_FIND_MEETINGS).format(columns=record_columns, **names),
         add_meeting_record=sql.SQL(
             "INSERT INTO {meetings} ({c}) VALUES ({m}) ON CONFLICT (id) DO NOTHING"
-        ).format(c=record_columns, m=marks(_RECORD_COLUMNS), **names),
+        ).format(c=record_columns, m=marks(_columns.RECORD_COLUMNS), **names),
         update_meeting_record=sql.SQL(
             "UPDATE {meetings} SET {a} WHERE id = %s AND version = %s"
-        ).format(a=assignments(_RECORD_COLUMNS, "%s"), **names),
+        ).format(a=assignments(_columns.RECORD_COLUMNS, "%s"), **names),
         remove_meeting_record=sql.SQL("DELETE FROM {meetings} WHERE id = %s").format(**names),
         get_preference=sql.SQL(
             "SELECT value FROM {preferences} WHERE tenant = %s AND user_id = %s AND name = %s"
@@ -397,14 +374,14 @@ def _queries(prefix: str) -> dict[str, sql.Composed]:
         take_quota=sql.SQL(_TAKE_QUOTA).format(**names),
         fill_quota=sql.SQL(_FILL_QUOTA).format(**names),
         quota_used=sql.SQL("SELECT used FROM {quotas} WHERE name = %s").format(**names),
-        put_work=upsert("work", _WORK_COLUMNS),
+        put_work=upsert("work", _columns.WORK_COLUMNS),
         update_work=sql.SQL("UPDATE {work} SET {a} WHERE id = %s AND version = %s").format(
-            a=assignments(_WORK_COLUMNS, "%s"), **names
+            a=assignments(_columns.WORK_COLUMNS, "%s"), **names
         ),
         get_work=sql.SQL("SELECT {c} FROM {work} WHERE id = %s").format(
-            c=columns(_WORK_COLUMNS), **names
+            c=columns(_columns.WORK_COLUMNS), **names
         ),
-        find_work=sql.SQL(_FIND_WORK).format(columns=columns(_WORK_COLUMNS), **names),
+        find_work=sql.SQL(_FIND_WORK).format(columns=columns(_columns.WORK_COLUMNS), **names),
         remove_work=sql.SQL("DELETE FROM {work} WHERE id = %s").format(**names),
         remove_work_at=sql.SQL("DELETE FROM {work} WHERE id = %s AND version = %s").format(**names),
         new_pace=sql.SQL(_NEW_PACE).format(**names),
@@ -542,7 +519,7 @@ class PostgresTokenStore:
     def get_grant(self, grant_id: str) -> Grant | None:
         """The grant with this id, or ``None``."""
         rows, _ = self._run("read a grant", "get_grant", [grant_id])
-        return Grant(**_fields(rows[0], _GRANT_COLUMNS)) if rows else None
+        return Grant(**_fields(rows[0], _columns.GRANT_COLUMNS)) if rows else None
 
     def find_grants(
         self,
@@ -558,11 +535,11 @@ class PostgresTokenStore:
             "zoom_account_id": zoom_account_id,
         }
         rows, _ = self._run("find grants", "find_grants", filters)
-        return [Grant(**_fields(row, _GRANT_COLUMNS)) for row in rows]
+        return [Grant(**_fields(row, _columns.GRANT_COLUMNS)) for row in rows]
 
     def add_grant(self, grant: Grant) -> None:
         """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
-        self._add("grant", "add_grant", grant, _GRANT_COLUMNS)
+        self._add("grant", "add_grant", grant, _columns.GRANT_COLUMNS)
 
     def update_grant(self, grant: Grant, *, expected_version: int) -> None:
         """Replace the stored grant if its version is still ``expected_version``.
@@ -570,7 +547,7 @@ class PostgresTokenStore:
         Raises :class:`~zoomlink.StaleRecordError` when the stored version differs or the grant
         is gone; nothing is written then.
         """
-        self._swap("grant", "update_grant", grant, _GRANT_COLUMNS, expected_version)
+        self._swap("grant", "update_grant", grant, _columns.GRANT_COLUMNS, expected_version)
 
     def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
@@ -582,7 +559,7 @@ class PostgresTokenStore:
     def get_link(self, link_id: str) -> Link | None:
         """The link with this id, or ``None``."""
         rows, _ = self._run("read a link", "get_link", [link_id])
-        return Link(**_fields(rows[0], _LINK_COLUMNS)) if rows else None
+        return Link(**_fields(rows[0], _columns.LINK_COLUMNS)) if rows else None
 
     def find_links(
         self,
@@ -595,11 +572,11 @@ class PostgresTokenStore:
         """Links matching every given filter, oldest first."""
         filters = {"tenant": tenant, "kind": kind, "owner_id": owner_id, "grant_id": grant_id}
         rows, _ = self._run("find links", "find_links", filters)
-        return [Link(**_fields(row, _LINK_COLUMNS)) for row in rows]
+        return [Link(**_fields(row, _columns.LINK_COLUMNS)) for row in rows]
 
     def put_link(self, link: Link) -> None:
         """Insert the link, or replace the one with the same id."""
-        self._run("store a link", "put_link", _values(link, _LINK_COLUMNS))
+        self._run("store a link", "put_link", _values(link, _columns.LINK_COLUMNS))
 
     def remove_link(self, link_id: str) -> bool:
         """Delete a link; whether it existed."""
@@ -614,20 +591,22 @@ class PostgresTokenStore:
             pool = self._opened()
             with pool.connection() as conn, conn.transaction():
                 conn.execute(self._sql["forget_attempts"], [attempt.created_at])
-                conn.execute(self._sql["add_attempt"], _values(attempt, _ATTEMPT_COLUMNS))
+                conn.execute(
+                    self._sql["add_attempt"], _values(attempt, _columns.ATTEMPT_COLUMNS)
+                )
 
     def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
         # DELETE … RETURNING is one statement: of concurrent takers only one gets the row.
         rows, _ = self._run("take a connect attempt", "take_attempt", [attempt_id])
-        return ConnectAttempt(**_fields(rows[0], _ATTEMPT_COLUMNS)) if rows else None
+        return ConnectAttempt(**_fields(rows[0], _columns.ATTEMPT_COLUMNS)) if rows else None
 
     # -- meeting records ------------------------------------------------------------------
 
     def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
         """The meeting record with this id, or ``None``."""
         rows, _ = self._run("read a meeting record", "get_meeting_record", [record_id])
-        return MeetingRecord(**_fields(rows[0], _RECORD_COLUMNS)) if rows else None
+        return MeetingRecord(**_fields(rows[0], _columns.RECORD_COLUMNS)) if rows else None
 
     def find_meeting_records(
         self,
@@ -649,14 +628,14 @@ class PostgresTokenStore:
             "meeting_id": meeting_id,
         }
         rows, _ = self._run("find meeting records", "find_meeting_records", filters)
-        return [MeetingRecord(**_fields(row, _RECORD_COLUMNS)) for row in rows]
+        return [MeetingRecord(**_fields(row, _columns.RECORD_COLUMNS)) for row in rows]
 
     def add_meeting_record(self, record: MeetingRecord) -> None:
         """Store a new meeting record.
 
         Raises :class:`~zoomlink.DuplicateRecordError` if the id exists.
         """
-        self._add("meeting record", "add_meeting_record", record, _RECORD_COLUMNS)
+        self._add("meeting record", "add_meeting_record", record, _columns.RECORD_COLUMNS)
 
     def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
         """Replace the stored record if its version is still ``expected_version``.
@@ -665,7 +644,11 @@ class PostgresTokenStore:
         nothing is written then.
         """
         self._swap(
-            "meeting record", "update_meeting_record", record, _RECORD_COLUMNS, expected_version
+            "meeting record",
+            "update_meeting_record",
+            record,
+            _columns.RECORD_COLUMNS,
+            expected_version,
         )
 
     def remove_meeting_record(self, record_id: str) -> bool:
@@ -682,7 +665,7 @@ class PostgresTokenStore:
     def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
         """Keep a booking's pending work, replacing what it had; with ``expected_version``
         only that stored version (:class:`~zoomlink.StaleRecordError` otherwise)."""
-        values = _values(work, _WORK_COLUMNS)
+        values = _values(work, _columns.WORK_COLUMNS)
         if expected_version is None:
             self._run("keep pending work", "put_work", values)
             return
@@ -697,7 +680,7 @@ class PostgresTokenStore:
     def get_work(self, work_id: str) -> PendingWork | None:
         """The pending work with this id, or ``None``."""
         rows, _ = self._run("read pending work", "get_work", [work_id])
-        return PendingWork(**_fields(rows[0], _WORK_COLUMNS)) if rows else None
+        return PendingWork(**_fields(rows[0], _columns.WORK_COLUMNS)) if rows else None
 
     def find_work(
         self,
@@ -710,7 +693,7 @@ class PostgresTokenStore:
         """Pending work matching every given filter, soonest due first, at most ``limit``."""
         params = {"tenant": tenant, "state": state, "due": due_before, "limit": limit}
         rows, _ = self._run("find pending work", "find_work", params)
-        return [PendingWork(**_fields(row, _WORK_COLUMNS)) for row in rows]
+        return [PendingWork(**_fields(row, _columns.WORK_COLUMNS)) for row in rows]
 
     def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
         """Forget pending work (only at ``expected_version``, when given); whether it went."""
@@ -795,7 +778,7 @@ class PostgresTokenStore:
         with _errors(action):
             pool = self._opened()
             with pool.connection() as conn, conn.transaction():
-                conn.execute(self._sql["forget_quotas"], [expires_at - _QUOTA_GRACE])
+                conn.execute(self._sql["forget_quotas"], [expires_at - _columns.QUOTA_GRACE])
                 cursor = conn.execute(self._sql[query], params)
                 return cursor.fetchall() if cursor.description is not None else []
 
