@@ -1,7 +1,8 @@
 """The web worker the crash suite kills: it walks each booking through its steps (schedule,
-reschedule, and for odd bookings cancel) as a host app would, recording each step in its own
-"database" (a JSON file) only after zoomlink returned, so a killed worker's successor repeats
-the step that was in flight. Its mailer appends every notice to a file, fsync'd.
+reschedule, and for odd bookings cancel) as a host app would, then disconnects every host
+(revoke and purge), recording each step in its own "database" (a JSON file) only after zoomlink
+returned, so a killed worker's successor repeats the step that was in flight. Its mailer
+appends every notice to a file, fsync'd.
 
 A module of its own so a spawned child imports little; ``work`` is the process target.
 """
@@ -15,7 +16,16 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from tests.conftest import USER_APP
-from zoomlink import Booking, Endpoints, EventType, Keyring, Notification, Participant, ZoomLink
+from zoomlink import (
+    Actor,
+    Booking,
+    Endpoints,
+    EventType,
+    Keyring,
+    Notification,
+    Participant,
+    ZoomLink,
+)
 from zoomlink.stores import SQLiteTokenStore
 from zoomlink.stores.postgres import PostgresTokenStore
 
@@ -128,7 +138,18 @@ def work(
                 else:
                     link.cancel(booking(number, first, moved=True))
                 done.setdefault(str(number), []).append(step)
-                # The app's own record of the step, written after zoomlink returned.
-                temporary = progress_path.with_suffix(".tmp")
-                temporary.write_text(json.dumps(done), encoding="utf-8")
-                os.replace(temporary, progress_path)
+                _save(progress_path, done)
+        for user_id in host_ids(bookings):  # then every host disconnects Zoom
+            if "disconnect" in done.get(user_id, []):
+                continue
+            [connection] = link.connections(user_id=user_id)
+            link.disconnect(connection.id, actor=Actor(user_id))
+            done.setdefault(user_id, []).append("disconnect")
+            _save(progress_path, done)
+
+
+def _save(path: Path, done: dict[str, list[str]]) -> None:
+    """The app's own record of the steps done, written after zoomlink returned."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(done), encoding="utf-8")
+    os.replace(temporary, path)

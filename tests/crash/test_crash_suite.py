@@ -1,7 +1,8 @@
-"""Workers SIGKILLed at any moment in the middle of schedule, reschedule and cancel, on a
-SQLite file and on PostgreSQL: after every kill a fresh worker finishes the job, and at the
-end no meeting is duplicated, orphaned, missing or at the wrong time, the connections hold,
-and no notice is lost or sent twice under two keys.
+"""Workers SIGKILLed at any moment in the middle of schedule, reschedule, cancel and
+disconnect (revoke and purge), on a SQLite file and on PostgreSQL: after every kill a fresh
+worker finishes the job, and at the end no meeting is duplicated, orphaned, missing or at the
+wrong time, every connection is disconnected and purged with nothing left behind and no alarm
+raised, and no notice is lost or sent twice under two keys.
 
 The default suite runs a bounded version (a dozen kills per store). For the long run:
 
@@ -47,7 +48,8 @@ def test_killed_workers_leave_every_booking_exactly_right(
 ) -> None:
     """Workers are SIGKILLed mid-step again and again; their successors finish every
     booking: one meeting per live booking at its last time, none for a cancelled one, the
-    connections intact, and every notice delivered under one key."""
+    connections disconnected and purged without an alarm, and every notice delivered under
+    one key."""
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     fake = FakeZoom(clock=FakeClock(now, frozen=False))
     fake.seed(FakeZoom.default_seed())
@@ -90,10 +92,12 @@ def test_killed_workers_leave_every_booking_exactly_right(
         else:
             pytest.fail("the workers never finished the job")
         connections = [link.connections(user_id=user_id)[0] for user_id in hosts]
+        leftovers = [link.find_zoom_data(c.id).findings for c in connections]
         records = {number: link.meeting_record(f"crash-{number}") for number in range(BOOKINGS)}
 
     assert kills == KILLS, "every kill landed while there was work"
-    assert [c.status for c in connections] == ["active"] * len(hosts)
+    assert [(c.status, c.purge) for c in connections] == [("disconnected", "done")] * len(hosts)
+    assert leftovers == [()] * len(hosts)
     in_zoom: dict[str, list[dict[str, object]]] = defaultdict(list)
     for meeting in fake.meetings():
         in_zoom[marker_of(str(meeting.get("agenda", "")))].append(meeting)
@@ -105,7 +109,7 @@ def test_killed_workers_leave_every_booking_exactly_right(
             assert record.state == "cancelled", number
             orphans += made
             continue
-        assert record.state == "scheduled", number
+        assert record.state == "detached", number  # purged: the meeting stays in Zoom
         moved = worker.booking(number, first, moved=True)
         duplicates += made[1:]
         missing += [number] if not made else []
@@ -119,6 +123,8 @@ def test_killed_workers_leave_every_booking_exactly_right(
         notice = json.loads(line)
         keys_by_notice[notice["booking"], notice["kind"], notice["role"]].add(notice["key"])
     twice = {notice: k for notice, k in keys_by_notice.items() if len(k) > 1}
+    alarms = [notice for notice in keys_by_notice if notice[1] == "action_required"]
+    assert alarms == []
     expected = {
         (f"crash-{number}", kind, role)
         for number in range(BOOKINGS)
