@@ -12,8 +12,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests._async.conftest import Harness
+from tests._async.test_booking_news import FlakySink
 from tests._async.test_bookings import NOW, api_calls, booking, ready, zoom_meetings
-from zoomlink import BookingConflictError, DailyLimitError, InvalidInputError, ZoomServerError
+from tests._async.test_disconnect import Crash
+from zoomlink import (
+    BookingConflictError,
+    DailyLimitError,
+    InvalidInputError,
+    Notification,
+    ZoomServerError,
+)
 from zoomlink.testing.contracts._concurrent import gather_async
 
 MIDNIGHT = datetime(2026, 3, 3, tzinfo=timezone.utc)  # the UTC day after NOW
@@ -227,3 +235,63 @@ async def test_run_pending_takes_at_most_limit_soonest_first(zoom: Harness) -> N
     zoom.fake.clock.set(NOW + timedelta(hours=1))
     assert (await zoom.link.run_pending(limit=2)).done == ("bk_0", "bk_1")
     assert (await zoom.link.run_pending(limit=2)).done == ("bk_2",)
+
+
+class DyingMailer:
+    """A sink whose worker dies the first time it is handed a message; later ones (the next
+    worker's) reach the harness's sink."""
+
+    def __init__(self, zoom: Harness) -> None:
+        self.zoom = zoom
+        self.died = False
+
+    async def notify(self, notification: Notification) -> None:
+        if not self.died:
+            self.died = True
+            raise Crash
+        await self.zoom.sink.notify(notification)
+
+
+@pytest.mark.asyncio
+async def test_a_worker_dying_before_the_messages_leaves_them_to_the_outbox(
+    zoom: Harness,
+) -> None:
+    """Every call writes its work ahead: a worker that dies after making the meeting but
+    before telling anyone leaves the work, and run_pending, once it is due, sends the
+    messages (the meeting is not made twice)."""
+    await ready(zoom)
+    dying = zoom.new_link(notifications=DyingMailer(zoom))
+    with pytest.raises(Crash):
+        await dying.schedule(booking())
+    [work] = await zoom.link.pending_work()
+    assert (work.intent, work.booking_id) == ("schedule", "bk_1")
+    assert (await zoom.link.run_pending()).total == 0  # not due while the call may still run
+    zoom.fake.clock.set(NOW + timedelta(minutes=6))
+    report = await zoom.link.run_pending()
+    assert report.done == ("bk_1",)
+    assert len(zoom_meetings(zoom)) == 1
+    assert told(zoom) == [("client", "meeting_scheduled"), ("host", "meeting_scheduled")]
+    assert await zoom.link.pending_work() == []
+    await dying.aclose()
+
+
+@pytest.mark.asyncio
+async def test_messages_a_failing_sink_refused_are_delivered_by_the_outbox(
+    zoom: Harness,
+) -> None:
+    """A message the sink could not take (the mail server down) is kept with the booking's
+    work and delivered by a later pass, under the key it had."""
+    await ready(zoom)
+    sink = FlakySink(failures=1)  # the client's message fails
+    link = zoom.new_link(notifications=sink)
+    outcome = await link.schedule(booking())
+    assert outcome.undelivered == ("carol@example.net",)
+    [work] = await link.pending_work()
+    assert work.last_error.startswith("undelivered")
+    zoom.fake.clock.set(NOW + timedelta(minutes=2))
+    assert (await link.run_pending()).done == ("bk_1",)
+    client = [n.key for n in sink.sent if n.role == "client"]
+    assert len(client) == 1
+    assert await link.pending_work() == []
+    assert len(zoom_meetings(zoom)) == 1
+    await link.aclose()

@@ -1,17 +1,22 @@
-"""AsyncOutbox: a booking's Zoom work kept in the store when Zoom cannot take it now, and
-finished later by whichever worker runs :meth:`AsyncZoomLink.run_pending`.
+"""AsyncOutbox: a booking's Zoom work kept in the store — written ahead of every call, and
+kept when Zoom cannot take it now or its messages did not all go out — and finished later by
+whichever worker runs :meth:`AsyncZoomLink.run_pending`.
 
 A booking has at most one piece of pending work, its latest wish. Every new call for the
-booking first forgets what was kept (the call is the newer wish); a runner asks, under the
-booking lock, whether the work it loaded is still the one kept (same version) and does nothing
-when it is not. So a cancel that comes before a deferred create leaves no meeting behind, and
-two runners never do one piece of work twice: the second finds it gone or changed.
+booking writes its own over what was kept (the call is the newer wish), and drops it when the
+call finished with everything delivered; a worker dying mid-call leaves it, due a few minutes
+later. A runner asks, under the booking lock, whether the work it loaded is still the one kept
+(same version) and does nothing when it is not. So a cancel that comes before a deferred
+create leaves no meeting behind, and two runners never do one piece of work twice: the second
+finds it gone or changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -34,9 +39,44 @@ class AsyncOutbox:
         self._bookings = bookings
         self._clock = clock
 
-    async def supersede(self, booking: Booking) -> None:
-        """A new call for the booking: whatever work was kept for it is no longer wanted."""
-        await self._store.remove_work(_bookings.record_id(booking.tenant, booking.id))
+    async def call(
+        self,
+        intent: WorkIntent,
+        booking: Booking,
+        guard: Guard | None,
+        step: Callable[[], Awaitable[BookingOutcome]],
+        *,
+        defer: bool,
+    ) -> BookingOutcome:
+        """Run one call for the booking with its work written ahead.
+
+        The work replaces whatever was kept for the booking. It is dropped when the call
+        finishes with everything delivered, or fails with an error the caller sees; kept for
+        later when ``defer`` asks for a failure that means "not now", or when messages or
+        calendar events did not all go out; and left as it is when the worker dies mid-call.
+        """
+        record_id = _bookings.record_id(booking.tenant, booking.id)
+        now = self._clock.now()
+        work = _outbox.written_ahead(intent, record_id, booking, _options(guard), now)
+        await self._store.put_work(work)
+        try:
+            outcome = await step()
+        except Exception as exc:
+            if defer and _outbox.deferrable(exc):
+                return await self.defer(intent, booking, guard, exc)
+            await self._store.remove_work(work.id, expected_version=work.version)
+            raise
+        await self._settled(work, outcome)
+        return outcome
+
+    async def _settled(self, work: PendingWork, outcome: BookingOutcome) -> None:
+        """After a finished try: drop the work, or keep it to deliver what did not go out."""
+        if not outcome.undelivered:
+            await self._store.remove_work(work.id, expected_version=work.version)
+            return
+        again = _outbox.undelivered(work, outcome.undelivered, self._clock.now())
+        with contextlib.suppress(StaleRecordError):  # replaced meanwhile by a newer call
+            await self._store.put_work(again, expected_version=work.version)
 
     async def defer(
         self, intent: WorkIntent, booking: Booking, guard: Guard | None, error: Exception
@@ -90,8 +130,8 @@ class AsyncOutbox:
             return kind
         if outcome.action == "superseded":
             return "superseded"
-        await self._store.remove_work(work.id, expected_version=work.version)
-        return "done"
+        await self._settled(work, outcome)
+        return "deferred" if outcome.undelivered else "done"
 
     async def _perform(self, work: PendingWork, booking: Booking) -> BookingOutcome:
         async def still() -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from zoomlink._async._availability import AsyncAvailability
 from zoomlink._async._bookings import AsyncBookings
 from zoomlink._async._outbox import AsyncOutbox
 from zoomlink._async._round_robin import schedule_round_robin
-from zoomlink._core import _bookings, _outbox
+from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
 from zoomlink.availability import Conflict, Slot, SlotRule
 from zoomlink.booking import (
@@ -98,13 +99,13 @@ class AsyncScheduling:
             ZoomAPIError: Zoom refused for another reason; nothing is left half-made.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        await self._outbox.supersede(booking)
-        try:
-            return await self._bookings.schedule(booking, guard)
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return await self._outbox.defer("schedule", booking, guard, exc)
-            raise
+        return await self._outbox.call(
+            "schedule",
+            booking,
+            guard,
+            partial(self._bookings.schedule, booking, guard),
+            defer=defer,
+        )
 
     async def reschedule(
         self,
@@ -131,13 +132,13 @@ class AsyncScheduling:
                 :meth:`schedule`.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        await self._outbox.supersede(booking)
-        try:
-            return await self._bookings.reschedule(booking, guard)
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return await self._outbox.defer("reschedule", booking, guard, exc)
-            raise
+        return await self._outbox.call(
+            "reschedule",
+            booking,
+            guard,
+            partial(self._bookings.reschedule, booking, guard),
+            defer=defer,
+        )
 
     async def cancel(self, booking: Booking, *, defer: bool = False) -> BookingOutcome:
         """Delete the booking's meeting with one DELETE — a recurring booking's whole series
@@ -153,13 +154,9 @@ class AsyncScheduling:
             ``none`` when there was nothing to cancel because it was never scheduled or was
             cancelled before).
         """
-        await self._outbox.supersede(booking)
-        try:
-            return await self._bookings.cancel(booking)
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return await self._outbox.defer("cancel", booking, None, exc)
-            raise
+        return await self._outbox.call(
+            "cancel", booking, None, partial(self._bookings.cancel, booking), defer=defer
+        )
 
     async def run_pending(self, *, limit: int = 100) -> PendingReport:
         """Finish the Zoom work kept by ``defer=True`` calls that is due now (soonest first,

@@ -4,6 +4,7 @@ booking as the JSON a store keeps."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,9 @@ from zoomlink.outbox import PendingWork, WorkIntent
 FIRST_WAIT = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
 ERROR_MAX = 500  # characters of the last error kept
+# Work written ahead of a call is due only this long after the call began: a live worker's call
+# finishes long before, and one whose worker died is then finished by run_pending.
+IN_FLIGHT = timedelta(minutes=5)
 _NOT_NOW = (
     ZoomServerError,
     ZoomTransportError,
@@ -73,6 +77,38 @@ def new_work(
         last_error=error_text(error),
         created_at=now,
         updated_at=now,
+    )
+
+
+def written_ahead(
+    intent: WorkIntent, record_id: str, booking: Booking, options: dict[str, Any], now: datetime
+) -> PendingWork:
+    """The work a call writes before it starts, so a worker dying mid-call leaves it to be
+    finished (messages included) by whichever worker runs the outbox next."""
+    return PendingWork(
+        id=record_id,
+        tenant=booking.tenant,
+        booking_id=booking.id,
+        intent=intent,
+        booking=booking_json(booking),
+        options=json.dumps(options, sort_keys=True),
+        not_before=now + IN_FLIGHT,
+        last_error="in flight: the call that kept it had not finished",
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def undelivered(work: PendingWork, recipients: Sequence[str], now: datetime) -> PendingWork:
+    """The work after a try whose meeting is right but whose messages or calendar events did
+    not all go out: tried again soon, to deliver the rest."""
+    return attrs.evolve(
+        work,
+        not_before=now + FIRST_WAIT * (1 << min(work.attempts, 6)),
+        attempts=work.attempts + 1,
+        last_error=f"undelivered to {len(recipients)} recipient(s)"[:ERROR_MAX],
+        updated_at=now,
+        version=work.version + 1,
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from zoomlink._sync._availability import Availability
 from zoomlink._sync._bookings import Bookings
 from zoomlink._sync._outbox import Outbox
 from zoomlink._sync._round_robin import schedule_round_robin
-from zoomlink._core import _bookings, _outbox
+from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
 from zoomlink.availability import Conflict, Slot, SlotRule
 from zoomlink.booking import (
@@ -100,13 +101,13 @@ class Scheduling:
             ZoomAPIError: Zoom refused for another reason; nothing is left half-made.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        self._outbox.supersede(booking)
-        try:
-            return self._bookings.schedule(booking, guard)
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return self._outbox.defer("schedule", booking, guard, exc)
-            raise
+        return self._outbox.call(
+            "schedule",
+            booking,
+            guard,
+            partial(self._bookings.schedule, booking, guard),
+            defer=defer,
+        )
 
     def reschedule(
         self,
@@ -133,13 +134,13 @@ class Scheduling:
                 :meth:`schedule`.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        self._outbox.supersede(booking)
-        try:
-            return self._bookings.reschedule(booking, guard)
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return self._outbox.defer("reschedule", booking, guard, exc)
-            raise
+        return self._outbox.call(
+            "reschedule",
+            booking,
+            guard,
+            partial(self._bookings.reschedule, booking, guard),
+            defer=defer,
+        )
 
     def cancel(self, booking: Booking, *, defer: bool = False) -> BookingOutcome:
         """Delete the booking's meeting with one DELETE — a recurring booking's whole series
@@ -155,13 +156,9 @@ class Scheduling:
             ``none`` when there was nothing to cancel because it was never scheduled or was
             cancelled before).
         """
-        self._outbox.supersede(booking)
-        try:
-            return self._bookings.cancel(booking)
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return self._outbox.defer("cancel", booking, None, exc)
-            raise
+        return self._outbox.call(
+            "cancel", booking, None, partial(self._bookings.cancel, booking), defer=defer
+        )
 
     def run_pending(self, *, limit: int = 100) -> PendingReport:
         """Finish the Zoom work kept by ``defer=True`` calls that is due now (soonest first,
