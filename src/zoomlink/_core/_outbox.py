@@ -66,18 +66,8 @@ def new_work(
     now: datetime,
 ) -> PendingWork:
     """The pending work for a call that ``error`` stopped."""
-    return PendingWork(
-        id=record_id,
-        tenant=booking.tenant,
-        booking_id=booking.id,
-        intent=intent,
-        booking=booking_json(booking),
-        options=json.dumps(options, sort_keys=True),
-        not_before=next_try(error, 0, now),
-        last_error=error_text(error),
-        created_at=now,
-        updated_at=now,
-    )
+    work = written_ahead(intent, record_id, booking, options, now)
+    return attrs.evolve(work, not_before=next_try(error, 0, now), last_error=error_text(error))
 
 
 def written_ahead(
