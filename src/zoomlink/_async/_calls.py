@@ -44,18 +44,26 @@ class AsyncZoomCalls:
         grant = await self._tokens.active_grant(link)
         client = self._tokens.api_for(grant)
         retry = 0
-        held = False  # whether the pacer already gave this attempt its slot
-        while True:
-            if not held:
+        held = [False]  # whether the pacer already gave the next request its slot
+
+        async def paced(token: str) -> T:
+            # The slot is taken right before the request leaves, with the token in hand: any
+            # time spent between the two would let requests reach Zoom closer together than
+            # their slots.
+            if not held[0]:
                 await self._pacer.wait(grant.zoom_account_id, route)
+            held[0] = False
+            return await operation(client, token)
+
+        while True:
             try:
-                return await self._tokens.call(link, lambda token: operation(client, token))
+                return await self._tokens.call(link, paced)
             except (ZoomAPIError, ZoomTransportError) as exc:
                 retry += 1
                 pause = await self._pause(exc, retry, grant.zoom_account_id, route, safe=safe)
                 if pause is None:
                     raise
-                held = isinstance(exc, ZoomRateLimitError)
+                held[0] = isinstance(exc, ZoomRateLimitError)
                 logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
                 await asyncio.sleep(pause)
 

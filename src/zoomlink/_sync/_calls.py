@@ -46,18 +46,26 @@ class ZoomCalls:
         grant = self._tokens.active_grant(link)
         client = self._tokens.api_for(grant)
         retry = 0
-        held = False  # whether the pacer already gave this attempt its slot
-        while True:
-            if not held:
+        held = [False]  # whether the pacer already gave the next request its slot
+
+        def paced(token: str) -> T:
+            # The slot is taken right before the request leaves, with the token in hand: any
+            # time spent between the two would let requests reach Zoom closer together than
+            # their slots.
+            if not held[0]:
                 self._pacer.wait(grant.zoom_account_id, route)
+            held[0] = False
+            return operation(client, token)
+
+        while True:
             try:
-                return self._tokens.call(link, lambda token: operation(client, token))
+                return self._tokens.call(link, paced)
             except (ZoomAPIError, ZoomTransportError) as exc:
                 retry += 1
                 pause = self._pause(exc, retry, grant.zoom_account_id, route, safe=safe)
                 if pause is None:
                     raise
-                held = isinstance(exc, ZoomRateLimitError)
+                held[0] = isinstance(exc, ZoomRateLimitError)
                 logger.info("retrying %s in %.2fs after: %s", route, pause, exc)
                 time.sleep(pause)
 
