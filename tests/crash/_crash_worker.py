@@ -16,6 +16,7 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from tests.conftest import USER_APP
+from tests.stores._spawn import StoreSpec, open_store
 from zoomlink import (
     Actor,
     Booking,
@@ -26,8 +27,6 @@ from zoomlink import (
     Participant,
     ZoomLink,
 )
-from zoomlink.stores import SQLiteTokenStore
-from zoomlink.stores.postgres import PostgresTokenStore
 
 # A host takes at most this many bookings: two meeting writes each stay well under Zoom's 100
 # per host per day.
@@ -43,8 +42,6 @@ CLIENT = Participant(name="Carol", time_zone="America/New_York", email="carol@ex
 CONSULT = EventType(id="consult", title="Consultation", location="zoom")
 STEPS = ("schedule", "reschedule", "cancel")
 MOVE = timedelta(hours=1)
-
-StoreSpec = tuple[str, ...]  # ("sqlite", path) or ("postgres", dsn, table prefix)
 
 
 def booking(number: int, first: datetime, *, moved: bool = False) -> Booking:
@@ -91,13 +88,6 @@ class FileMailer:
             file.write(line + "\n")
             file.flush()
             os.fsync(file.fileno())
-
-
-def open_store(spec: StoreSpec) -> SQLiteTokenStore | PostgresTokenStore:
-    """The store ``spec`` names, opened in this process."""
-    if spec[0] == "sqlite":
-        return SQLiteTokenStore(spec[1])
-    return PostgresTokenStore(spec[1], table_prefix=spec[2], min_size=0, max_size=4)
 
 
 def work(

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import USER_APP, unique_prefix
+from tests.conftest import USER_APP
 from tests.crash import _crash_worker as worker
-from tests.stores._spawn import SPAWN
+from tests.stores._spawn import SPAWN, StoreSpec, open_store, store_spec
 from zoomlink import Endpoints, Keyring, ZoomLink
 from zoomlink._core._bookings import marker, marker_of
 from zoomlink.testing import FakeClock, FakeZoom
@@ -35,17 +35,13 @@ LONGEST_LIFE = 0.5  # a worker is killed at most this long after it is up
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def spec(request: pytest.FixtureRequest, tmp_path: Path) -> worker.StoreSpec:
+def spec(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSpec:
     """A store every worker opens for itself: one SQLite file, or one PostgreSQL database."""
-    if request.param == "sqlite":
-        return ("sqlite", str(tmp_path / "zoomlink.db"))
-    return ("postgres", request.getfixturevalue("postgres_dsn"), unique_prefix())
+    return store_spec(request, tmp_path)
 
 
 @pytest.mark.crash
-def test_killed_workers_leave_every_booking_exactly_right(
-    spec: worker.StoreSpec, tmp_path: Path
-) -> None:
+def test_killed_workers_leave_every_booking_exactly_right(spec: StoreSpec, tmp_path: Path) -> None:
     """Workers are SIGKILLed mid-step again and again; their successors finish every
     booking: one meeting per live booking at its last time, none for a cancelled one, the
     connections disconnected and purged without an alarm, and every notice delivered under
@@ -61,7 +57,7 @@ def test_killed_workers_leave_every_booking_exactly_right(
     kills = 0
     with (
         fake.serve() as server,
-        worker.open_store(spec) as store,
+        open_store(spec) as store,
         ZoomLink(
             USER_APP,
             store=store,

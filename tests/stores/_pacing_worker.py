@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from multiprocessing.synchronize import Barrier
 
 from tests.conftest import USER_APP
-from tests.stores._round_robin_worker import CLIENT, ZOOM, StoreSpec, open_store
+from tests.stores._round_robin_worker import CLIENT, ZOOM
+from tests.stores._spawn import StoreSpec, open_store
 from zoomlink import Booking, Endpoints, Keyring, Participant, ZoomLink
 
 # App users, each connected to a Zoom user of the default seed's Pro account acct_demo.

@@ -12,9 +12,8 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 from tests.conftest import USER_APP
+from tests.stores._spawn import StoreSpec, open_store
 from zoomlink import Booking, Endpoints, EventType, Keyring, Participant, ZoomLink
-from zoomlink.stores import SQLiteTokenStore
-from zoomlink.stores.postgres import PostgresTokenStore
 
 POOL = tuple(
     Participant(name=name.title(), time_zone="Europe/Berlin", email=f"{name}@example.com",
@@ -23,15 +22,6 @@ POOL = tuple(
 )  # fmt: skip
 ZOOM = EventType(id="consult", title="Consultation", location="zoom")
 CLIENT = Participant(name="Carol Client", time_zone="America/New_York", email="carol@example.net")
-
-StoreSpec = tuple[str, ...]  # ("sqlite", path) or ("postgres", dsn, table prefix)
-
-
-def open_store(spec: StoreSpec) -> SQLiteTokenStore | PostgresTokenStore:
-    """The store ``spec`` names, opened in this process."""
-    if spec[0] == "sqlite":
-        return SQLiteTokenStore(spec[1])
-    return PostgresTokenStore(spec[1], table_prefix=spec[2], min_size=0, max_size=4)
 
 
 def round_booking(round_number: int, worker: int, workers: int, first: datetime) -> Booking:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import USER_APP, unique_prefix
+from tests.conftest import USER_APP
 from tests.stores import _pacing_worker as worker
-from tests.stores._round_robin_worker import StoreSpec, open_store
-from tests.stores._spawn import SPAWN, started
+from tests.stores._spawn import SPAWN, StoreSpec, open_store, started, store_spec
 from zoomlink import Endpoints, Keyring, ZoomLink
 from zoomlink.testing import FakeClock, FakeZoom
 
@@ -22,9 +21,7 @@ BOOKINGS = 14  # per worker: three workers send 45 medium requests (lists and cr
 @pytest.fixture(params=["sqlite", "postgres"])
 def spec(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSpec:
     """A store every worker opens for itself: one SQLite file, or one PostgreSQL database."""
-    if request.param == "sqlite":
-        return ("sqlite", str(tmp_path / "zoomlink.db"))
-    return ("postgres", request.getfixturevalue("postgres_dsn"), unique_prefix())
+    return store_spec(request, tmp_path)
 
 
 def test_workers_on_one_account_stay_under_its_per_second_limit(spec: StoreSpec) -> None:

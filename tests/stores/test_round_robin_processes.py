@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import USER_APP, unique_prefix
+from tests.conftest import USER_APP
 from tests.stores import _round_robin_worker as worker
-from tests.stores._spawn import SPAWN, started
+from tests.stores._spawn import SPAWN, StoreSpec, open_store, started, store_spec
 from zoomlink import Endpoints, Keyring, ZoomLink
 from zoomlink.testing import FakeClock, FakeZoom
 
@@ -21,15 +21,13 @@ ROUNDS = 3
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def spec(request: pytest.FixtureRequest, tmp_path: Path) -> worker.StoreSpec:
+def spec(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSpec:
     """A store every worker opens for itself: one SQLite file, or one PostgreSQL database."""
-    if request.param == "sqlite":
-        return ("sqlite", str(tmp_path / "zoomlink.db"))
-    return ("postgres", request.getfixturevalue("postgres_dsn"), unique_prefix())
+    return store_spec(request, tmp_path)
 
 
 def test_simultaneous_round_robin_bookings_go_to_different_hosts(
-    spec: worker.StoreSpec, tmp_path: Path
+    spec: StoreSpec, tmp_path: Path
 ) -> None:
     """Two workers booking round robin in lockstep over a pool of two free hosts: every
     round's two bookings go to the two different hosts."""
@@ -43,7 +41,7 @@ def test_simultaneous_round_robin_bookings_go_to_different_hosts(
     keys = f"k1:{Keyring.generate_key()}"
     with (
         fake.serve() as server,
-        worker.open_store(spec) as store,
+        open_store(spec) as store,
         ZoomLink(
             USER_APP,
             store=store,
