@@ -223,7 +223,8 @@ def test_reconnecting_restores_service(zoom: Harness) -> None:
 def test_a_failing_sink_does_not_undo_the_status(
     zoom: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """If the notification sink fails, the connection is still marked and the failure logged."""
+    """If the notification sink fails, the connection is still marked, the failure logged and
+    the notice kept for later."""
 
     class Broken:
         def notify(self, notification: Notification) -> None:
@@ -236,7 +237,8 @@ def test_a_failing_sink_does_not_undo_the_status(
     with caplog.at_level(logging.ERROR, logger="zoomlink"), pytest.raises(NeedsReconnectError):
         link.access_token(connection.id)
     assert (link.connection(connection.id)).status == "needs_reconnect"
-    assert "reconnect notice" in caplog.text
+    assert "kept to try again" in caplog.text
+    assert [work.intent for work in link.pending_work()] == ["notice"]
     link.close()
 
 

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from zoomlink._async._bookings import AsyncBookings
+from zoomlink._async._notices import AsyncNotices
 from zoomlink._core import _bookings, _outbox
 from zoomlink._core._busy import Guard
 from zoomlink.booking import Booking, BookingOutcome
@@ -34,9 +35,17 @@ logger = logging.getLogger("zoomlink")
 class AsyncOutbox:
     """Keeps and finishes bookings' deferred Zoom work."""
 
-    def __init__(self, *, store: AsyncTokenStore, bookings: AsyncBookings, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        store: AsyncTokenStore,
+        bookings: AsyncBookings,
+        notices: AsyncNotices,
+        clock: Clock,
+    ) -> None:
         self._store = store
         self._bookings = bookings
+        self._notices = notices
         self._clock = clock
 
     async def call(
@@ -106,8 +115,17 @@ class AsyncOutbox:
         due = await self._store.find_work(
             state="waiting", due_before=self._clock.now(), limit=limit
         )
-        results: dict[str, list[str]] = {"done": [], "deferred": [], "failed": [], "superseded": []}
+        results: dict[str, list[str]] = {
+            "done": [], "deferred": [], "failed": [], "superseded": [],
+            "notices": [], "notices_waiting": [],
+        }  # fmt: skip
         for work in due:
+            if work.intent == "notice":
+                taken = await self._notices.finish(work)
+                if taken is not None:
+                    key = work.id.removeprefix(_outbox.NOTICE_PREFIX)
+                    results["notices" if taken else "notices_waiting"].append(key)
+                continue
             results[await self._run_one(work)].append(work.booking_id)
         return PendingReport(**{kind: tuple(ids) for kind, ids in results.items()})
 

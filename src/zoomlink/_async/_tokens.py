@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from zoomlink._async._api import AsyncZoomAPI
+from zoomlink._async._notices import AsyncNotices
 from zoomlink._core import _grants, _links
 from zoomlink._locks import AsyncKeyedLock
 from zoomlink.errors import (
@@ -29,7 +30,7 @@ from zoomlink.errors import (
 )
 from zoomlink.keyring import Keyring
 from zoomlink.models import Grant, Link, Tokens
-from zoomlink.protocols import AsyncNotificationSink, AsyncTokenStore, Clock
+from zoomlink.protocols import AsyncTokenStore, Clock
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ class AsyncTokenKeeper:
         apis: Mapping[str, AsyncZoomAPI],
         store: AsyncTokenStore,
         keyring: Keyring,
-        notifications: AsyncNotificationSink,
+        notices: AsyncNotices,
         clock: Clock,
         refresh_margin: timedelta,
         lock_timeout: float,
@@ -56,7 +57,7 @@ class AsyncTokenKeeper:
         self._apis = apis
         self._store = store
         self._keyring = keyring
-        self._notifications = notifications
+        self._notices = notices
         self._clock = clock
         self._margin = refresh_margin
         self._lock_timeout = lock_timeout
@@ -184,15 +185,17 @@ class AsyncTokenKeeper:
         """
         incident = secrets.token_hex(8)
         broken = _grants.broken(grant, reason, incident, self._clock.now())
+        now = self._clock.now()
+        links = _links.live(await self._store.find_links(grant_id=grant.id))
+        # Kept before the status is stored, so a worker dying in between leaves them to
+        # run_pending, which tells them only if this incident was stored (see AsyncOutbox).
+        kept = await self._notices.keep(
+            [_links.action_required(link, broken, self._reconnect_url, now) for link in links]
+        )
         try:
             await self._store.update_grant(broken, expected_version=grant.version)
         except StaleRecordError:
+            await self._notices.drop(kept)
             return  # someone else changed it first and owns the incident
         logger.warning("Zoom connection grant %s needs reconnecting: %s", grant.id, reason)
-        for link in _links.live(await self._store.find_links(grant_id=grant.id)):
-            notice = _links.action_required(link, broken, self._reconnect_url, self._clock.now())
-            try:
-                await self._notifications.notify(notice)
-            except Exception:
-                # The status is stored and every use fails fast; a lost notice must not undo it.
-                logger.exception("could not deliver the reconnect notice for %s", link.id)
+        await self._notices.send(kept)

@@ -21,11 +21,12 @@ from datetime import datetime
 import attrs
 
 from zoomlink._async._availability import AsyncAvailability
+from zoomlink._async._notices import AsyncNotices
 from zoomlink._async._purge import AsyncPurger, HoldBooking
 from zoomlink._core import _drift, _grants, _links, _purge
 from zoomlink.booking import MeetingRecord
 from zoomlink.models import Link, Notification
-from zoomlink.protocols import AsyncNotificationSink, AsyncTokenStore, Clock
+from zoomlink.protocols import AsyncTokenStore, Clock
 from zoomlink.purge import PurgeReport
 from zoomlink.webhooks import (
     AppDeauthorized,
@@ -52,7 +53,7 @@ class AsyncZoomEvents:
         purger: AsyncPurger,
         availability: AsyncAvailability,
         hold_booking: HoldBooking,
-        notifications: AsyncNotificationSink,
+        notices: AsyncNotices,
         clock: Clock,
         lock_timeout: float,
         reconnect_url: str | None,
@@ -61,7 +62,7 @@ class AsyncZoomEvents:
         self._purger = purger
         self._availability = availability
         self._hold_booking = hold_booking
-        self._notifications = notifications
+        self._notices = notices
         self._clock = clock
         self._lock_timeout = lock_timeout
         self._reconnect_url = reconnect_url
@@ -214,7 +215,4 @@ class AsyncZoomEvents:
         return current
 
     async def _tell(self, notice: Notification) -> None:
-        try:
-            await self._notifications.notify(notice)
-        except Exception:
-            logger.exception("could not deliver the %s notice", notice.kind)
+        await self._notices.tell(notice)

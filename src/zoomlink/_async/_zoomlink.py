@@ -19,6 +19,7 @@ from zoomlink._async._calls import AsyncZoomCalls
 from zoomlink._async._ending import AsyncEnding
 from zoomlink._async._http import new_client
 from zoomlink._async._memory_store import AsyncMemoryTokenStore
+from zoomlink._async._notices import AsyncNotices
 from zoomlink._async._notify import AsyncLoggingNotificationSink
 from zoomlink._async._outbox import AsyncOutbox
 from zoomlink._async._pacer import AsyncPacer
@@ -182,11 +183,12 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         self.disconnect_policy: DisconnectPolicy = disconnect_policy
         self.reconnect_url = reconnect_url
         self.lock_timeout = lock_timeout
+        notices = AsyncNotices(store=self.store, sink=self.notifications, clock=self.clock)
         self._tokens = AsyncTokenKeeper(
             apis=self.apis,
             store=self.store,
             keyring=self.keyring,
-            notifications=self.notifications,
+            notices=notices,
             clock=self.clock,
             refresh_margin=refresh_margin,
             lock_timeout=lock_timeout,
@@ -226,7 +228,12 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             retry_policy=retry_policy,
             lock_timeout=lock_timeout,
         )
-        self._outbox = AsyncOutbox(store=self.store, bookings=self._bookings, clock=self.clock)
+        self._outbox = AsyncOutbox(
+            store=self.store,
+            bookings=self._bookings,
+            notices=notices,
+            clock=self.clock,
+        )
         self._purger = AsyncPurger(
             store=self.store,
             calendar=calendar,
@@ -239,7 +246,7 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             purger=self._purger,
             availability=self._availability,
             hold_booking=self._bookings.hold,
-            notifications=self.notifications,
+            notices=notices,
             clock=self.clock,
             lock_timeout=lock_timeout,
             reconnect_url=reconnect_url,

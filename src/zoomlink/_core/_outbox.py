@@ -1,5 +1,5 @@
 """The outbox's rules, without I/O: which failures wait for later, when to try again, and the
-booking as the JSON a store keeps."""
+booking or notice as the JSON a store keeps."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from zoomlink.errors import (
     ZoomServerError,
     ZoomTransportError,
 )
+from zoomlink.models import Notification
 from zoomlink.outbox import PendingWork, WorkIntent
 
 # Waits between tries of work Zoom could not take: doubled each time, at most an hour.
@@ -124,6 +125,48 @@ def failed(work: PendingWork, error: Exception, now: datetime) -> PendingWork:
         updated_at=now,
         version=work.version + 1,
     )
+
+
+# -- notices --------------------------------------------------------------------------------
+
+NOTICE_PREFIX = "notice:"
+
+
+def notice_work(notice: Notification, now: datetime) -> PendingWork:
+    """The work a notice is kept as before it is handed to the sink: one piece per key, so
+    telling the same notice again (a retried webhook, a worker's successor) replaces it."""
+    return PendingWork(
+        id=NOTICE_PREFIX + notice.key,
+        tenant=notice.tenant,
+        booking_id=notice.booking_id or "",
+        intent="notice",
+        booking=notice_json(notice),
+        not_before=now + IN_FLIGHT,
+        last_error="in flight: the notice had not been handed to the sink yet",
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def notice_json(notice: Notification) -> str:
+    """The notice as the JSON text a store keeps."""
+    data = {field.name: _plain(getattr(notice, field.name)) for field in attrs.fields(Notification)}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def notice_from_json(text: str) -> Notification:
+    """The notice :func:`notice_json` kept."""
+    data = json.loads(text)
+    data["created_at"] = datetime.fromisoformat(data["created_at"])
+    return Notification(**data)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"a notice field of type {type(value).__name__} has no JSON form")
 
 
 # -- the booking as JSON ----------------------------------------------------------------------

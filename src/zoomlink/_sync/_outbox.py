@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from zoomlink._sync._bookings import Bookings
+from zoomlink._sync._notices import Notices
 from zoomlink._core import _bookings, _outbox
 from zoomlink._core._busy import Guard
 from zoomlink.booking import Booking, BookingOutcome
@@ -36,9 +37,17 @@ logger = logging.getLogger("zoomlink")
 class Outbox:
     """Keeps and finishes bookings' deferred Zoom work."""
 
-    def __init__(self, *, store: TokenStore, bookings: Bookings, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        store: TokenStore,
+        bookings: Bookings,
+        notices: Notices,
+        clock: Clock,
+    ) -> None:
         self._store = store
         self._bookings = bookings
+        self._notices = notices
         self._clock = clock
 
     def call(
@@ -108,8 +117,17 @@ class Outbox:
         due = self._store.find_work(
             state="waiting", due_before=self._clock.now(), limit=limit
         )
-        results: dict[str, list[str]] = {"done": [], "deferred": [], "failed": [], "superseded": []}
+        results: dict[str, list[str]] = {
+            "done": [], "deferred": [], "failed": [], "superseded": [],
+            "notices": [], "notices_waiting": [],
+        }  # fmt: skip
         for work in due:
+            if work.intent == "notice":
+                taken = self._notices.finish(work)
+                if taken is not None:
+                    key = work.id.removeprefix(_outbox.NOTICE_PREFIX)
+                    results["notices" if taken else "notices_waiting"].append(key)
+                continue
             results[self._run_one(work)].append(work.booking_id)
         return PendingReport(**{kind: tuple(ids) for kind, ids in results.items()})
 

@@ -165,7 +165,8 @@ class Scheduling:
         at most ``limit`` pieces): make, move or delete each meeting, then send its messages
         and calendar events. Work Zoom still cannot take is kept for later, further out;
         work refused for good (a conflict, no connection any more) is kept as ``failed``
-        with its reason, for :meth:`pending_work` to show.
+        with its reason, for :meth:`pending_work` to show. Notices the sink refused, or that a
+        worker died before handing over, go to the sink again under their key.
 
         Any worker may run it, as often as you like (cron, Celery beat, APScheduler, a
         FastAPI lifespan task, or ``zoomlink worker``): the store is the queue, and each

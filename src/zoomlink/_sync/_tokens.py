@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from zoomlink._sync._api import ZoomAPI
+from zoomlink._sync._notices import Notices
 from zoomlink._core import _grants, _links
 from zoomlink._locks import KeyedLock
 from zoomlink.errors import (
@@ -31,7 +32,7 @@ from zoomlink.errors import (
 )
 from zoomlink.keyring import Keyring
 from zoomlink.models import Grant, Link, Tokens
-from zoomlink.protocols import NotificationSink, TokenStore, Clock
+from zoomlink.protocols import TokenStore, Clock
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ class TokenKeeper:
         apis: Mapping[str, ZoomAPI],
         store: TokenStore,
         keyring: Keyring,
-        notifications: NotificationSink,
+        notices: Notices,
         clock: Clock,
         refresh_margin: timedelta,
         lock_timeout: float,
@@ -58,7 +59,7 @@ class TokenKeeper:
         self._apis = apis
         self._store = store
         self._keyring = keyring
-        self._notifications = notifications
+        self._notices = notices
         self._clock = clock
         self._margin = refresh_margin
         self._lock_timeout = lock_timeout
@@ -186,15 +187,17 @@ class TokenKeeper:
         """
         incident = secrets.token_hex(8)
         broken = _grants.broken(grant, reason, incident, self._clock.now())
+        now = self._clock.now()
+        links = _links.live(self._store.find_links(grant_id=grant.id))
+        # Kept before the status is stored, so a worker dying in between leaves them to
+        # run_pending, which tells them only if this incident was stored (see Outbox).
+        kept = self._notices.keep(
+            [_links.action_required(link, broken, self._reconnect_url, now) for link in links]
+        )
         try:
             self._store.update_grant(broken, expected_version=grant.version)
         except StaleRecordError:
+            self._notices.drop(kept)
             return  # someone else changed it first and owns the incident
         logger.warning("Zoom connection grant %s needs reconnecting: %s", grant.id, reason)
-        for link in _links.live(self._store.find_links(grant_id=grant.id)):
-            notice = _links.action_required(link, broken, self._reconnect_url, self._clock.now())
-            try:
-                self._notifications.notify(notice)
-            except Exception:
-                # The status is stored and every use fails fast; a lost notice must not undo it.
-                logger.exception("could not deliver the reconnect notice for %s", link.id)
+        self._notices.send(kept)

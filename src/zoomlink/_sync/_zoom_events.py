@@ -23,11 +23,12 @@ from datetime import datetime
 import attrs
 
 from zoomlink._sync._availability import Availability
+from zoomlink._sync._notices import Notices
 from zoomlink._sync._purge import Purger, HoldBooking
 from zoomlink._core import _drift, _grants, _links, _purge
 from zoomlink.booking import MeetingRecord
 from zoomlink.models import Link, Notification
-from zoomlink.protocols import NotificationSink, TokenStore, Clock
+from zoomlink.protocols import TokenStore, Clock
 from zoomlink.purge import PurgeReport
 from zoomlink.webhooks import (
     AppDeauthorized,
@@ -54,7 +55,7 @@ class ZoomEvents:
         purger: Purger,
         availability: Availability,
         hold_booking: HoldBooking,
-        notifications: NotificationSink,
+        notices: Notices,
         clock: Clock,
         lock_timeout: float,
         reconnect_url: str | None,
@@ -63,7 +64,7 @@ class ZoomEvents:
         self._purger = purger
         self._availability = availability
         self._hold_booking = hold_booking
-        self._notifications = notifications
+        self._notices = notices
         self._clock = clock
         self._lock_timeout = lock_timeout
         self._reconnect_url = reconnect_url
@@ -216,7 +217,4 @@ class ZoomEvents:
         return current
 
     def _tell(self, notice: Notification) -> None:
-        try:
-            self._notifications.notify(notice)
-        except Exception:
-            logger.exception("could not deliver the %s notice", notice.kind)
+        self._notices.tell(notice)

@@ -21,6 +21,7 @@ from zoomlink._sync._calls import ZoomCalls
 from zoomlink._sync._ending import Ending
 from zoomlink._sync._http import new_client
 from zoomlink._sync._memory_store import MemoryTokenStore
+from zoomlink._sync._notices import Notices
 from zoomlink._sync._notify import LoggingNotificationSink
 from zoomlink._sync._outbox import Outbox
 from zoomlink._sync._pacer import Pacer
@@ -184,11 +185,12 @@ class ZoomLink(Scheduling, Ending):
         self.disconnect_policy: DisconnectPolicy = disconnect_policy
         self.reconnect_url = reconnect_url
         self.lock_timeout = lock_timeout
+        notices = Notices(store=self.store, sink=self.notifications, clock=self.clock)
         self._tokens = TokenKeeper(
             apis=self.apis,
             store=self.store,
             keyring=self.keyring,
-            notifications=self.notifications,
+            notices=notices,
             clock=self.clock,
             refresh_margin=refresh_margin,
             lock_timeout=lock_timeout,
@@ -228,7 +230,12 @@ class ZoomLink(Scheduling, Ending):
             retry_policy=retry_policy,
             lock_timeout=lock_timeout,
         )
-        self._outbox = Outbox(store=self.store, bookings=self._bookings, clock=self.clock)
+        self._outbox = Outbox(
+            store=self.store,
+            bookings=self._bookings,
+            notices=notices,
+            clock=self.clock,
+        )
         self._purger = Purger(
             store=self.store,
             calendar=calendar,
@@ -241,7 +248,7 @@ class ZoomLink(Scheduling, Ending):
             purger=self._purger,
             availability=self._availability,
             hold_booking=self._bookings.hold,
-            notifications=self.notifications,
+            notices=notices,
             clock=self.clock,
             lock_timeout=lock_timeout,
             reconnect_url=reconnect_url,
