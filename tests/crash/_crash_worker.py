@@ -1,8 +1,9 @@
-"""The web worker the crash suite kills: it walks each booking through its steps (schedule,
-reschedule, and for odd bookings cancel) as a host app would, then disconnects every host
-(revoke and purge), recording each step in its own "database" (a JSON file) only after zoomlink
-returned, so a killed worker's successor repeats the step that was in flight. Its mailer
-appends every notice to a file, fsync'd.
+"""The web worker the crash suite kills: it first runs the outbox as a cron job would, then
+walks each booking through its steps (schedule, reschedule, and for odd bookings cancel) as a
+host app would, then disconnects every host (revoke and purge), recording each step in its own
+"database" (a JSON file) only after zoomlink returned, so a killed worker's successor repeats
+the step that was in flight. Its access tokens are refreshed every few tenths of a second, so
+kills land in refreshes too. Its mailer appends every notice to a file, fsync'd.
 
 A module of its own so a spawned child imports little; ``work`` is the process target.
 """
@@ -11,9 +12,15 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from tests.conftest import USER_APP
 from tests.stores._spawn import StoreSpec, open_store
@@ -22,9 +29,12 @@ from zoomlink import (
     Booking,
     Endpoints,
     EventType,
+    Grant,
     Keyring,
+    NeedsReconnectError,
     Notification,
     Participant,
+    TokenStore,
     ZoomLink,
 )
 
@@ -42,6 +52,20 @@ CLIENT = Participant(name="Carol", time_zone="America/New_York", email="carol@ex
 CONSULT = EventType(id="consult", title="Consultation", location="zoom")
 STEPS = ("schedule", "reschedule", "cancel")
 MOVE = timedelta(hours=1)
+TOKEN_LIFETIME = timedelta(seconds=3599)  # Zoom's expires_in, which the fake gives too
+# Every access token is refreshed once it is this old, so kills land in refreshes too.
+REFRESH_AFTER = timedelta(seconds=0.3)
+# The outbox runner's clock runs this far ahead: what a killed worker wrote ahead is due for it.
+AHEAD = timedelta(minutes=10)
+# A worker's exit code when a host's connection needs reconnecting (its user must act).
+RECONNECT = 3
+
+
+class Ahead:
+    """The clock of a cron job running later: work a killed worker left is due for it."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + AHEAD
 
 
 def booking(number: int, first: datetime, *, moved: bool = False) -> Booking:
@@ -99,43 +123,127 @@ def work(
     folder: Path,
     ready: Event,
 ) -> None:
-    """Do every booking step not yet recorded as done, one after another; ``ready`` is set
-    once the worker is up and about to start."""
+    """Run the outbox, then do every booking step not yet recorded as done, one after
+    another; ``ready`` is set once the worker is up. A step refused because its host must
+    reconnect Zoom ends the worker with exit code :data:`RECONNECT`."""
     progress_path = folder / "progress.json"
     done: dict[str, list[str]] = (
         json.loads(progress_path.read_text(encoding="utf-8")) if progress_path.exists() else {}
     )
+    settings: dict[str, Any] = {
+        "keyring": Keyring.from_string(keys),
+        "endpoints": Endpoints.single(url),
+        "notifications": FileMailer(folder / "mail.jsonl"),
+        "zoom_plan": None,
+    }
     with (
         open_store(spec) as store,
         ZoomLink(
-            USER_APP,
-            store=store,
-            keyring=Keyring.from_string(keys),
-            endpoints=Endpoints.single(url),
-            notifications=FileMailer(folder / "mail.jsonl"),
-            zoom_plan=None,
+            USER_APP, store=store, refresh_margin=TOKEN_LIFETIME - REFRESH_AFTER, **settings
         ) as link,
+        ZoomLink(USER_APP, store=store, clock=Ahead(), **settings) as cron,
     ):
         ready.set()
-        for number in range(bookings):
-            for step in steps_for(number):
-                if step in done.get(str(number), []):
+        up = time.monotonic()
+        _phase(folder, "outbox")
+        cron.run_pending()
+        first_step = True
+        try:
+            for number in range(bookings):
+                for step in steps_for(number):
+                    if step in done.get(str(number), []):
+                        continue
+                    _phase(folder, step)
+                    if step == "schedule":
+                        link.schedule(booking(number, first))
+                    elif step == "reschedule":
+                        link.reschedule(booking(number, first, moved=True))
+                    else:
+                        link.cancel(booking(number, first, moved=True))
+                    done.setdefault(str(number), []).append(step)
+                    _save(progress_path, done)
+                    if first_step:  # how long a successor took to get going
+                        _append(folder / "lives.jsonl", {"first_step": time.monotonic() - up})
+                        first_step = False
+            for user_id in host_ids(bookings):  # then every host disconnects Zoom
+                if "disconnect" in done.get(user_id, []):
                     continue
-                if step == "schedule":
-                    link.schedule(booking(number, first))
-                elif step == "reschedule":
-                    link.reschedule(booking(number, first, moved=True))
-                else:
-                    link.cancel(booking(number, first, moved=True))
-                done.setdefault(str(number), []).append(step)
+                _phase(folder, "disconnect")
+                [connection] = link.connections(user_id=user_id)
+                link.disconnect(connection.id, actor=Actor(user_id))
+                done.setdefault(user_id, []).append("disconnect")
                 _save(progress_path, done)
-        for user_id in host_ids(bookings):  # then every host disconnects Zoom
-            if "disconnect" in done.get(user_id, []):
-                continue
-            [connection] = link.connections(user_id=user_id)
-            link.disconnect(connection.id, actor=Actor(user_id))
-            done.setdefault(user_id, []).append("disconnect")
-            _save(progress_path, done)
+        except NeedsReconnectError:
+            sys.exit(RECONNECT)  # the host app asks its user to reconnect; work resumes after
+
+
+def _phase(folder: Path, phase: str) -> None:
+    """What the worker is doing now, for the suite to attribute a kill."""
+    temporary = folder / "phase.tmp"
+    temporary.write_text(phase, encoding="utf-8")
+    os.replace(temporary, folder / "phase")
+
+
+def _append(path: Path, entry: dict[str, object]) -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(json.dumps(entry) + "\n")
+
+
+class _Timed:
+    """A store whose grant writes are timed: when each refreshed pair became durable."""
+
+    def __init__(self, store: TokenStore) -> None:
+        self._store = store
+        self.stored: list[float] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def update_grant(self, grant: Grant, *, expected_version: int) -> None:
+        self._store.update_grant(grant, expected_version=expected_version)
+        self.stored.append(time.perf_counter())
+
+
+def refresh_window(
+    store: TokenStore, keys: str, url: str, user_id: str, rounds: int
+) -> dict[str, float]:
+    """How wide the window is in which a killed worker loses a connection, in milliseconds
+    (median of ``rounds`` refreshes): from sending the refresh (Zoom retires the old token on
+    receipt) to storing the new pair, split into the wait for Zoom's answer and what zoomlink
+    does between the answer and the durable write."""
+    sent: list[float] = []
+    answered: list[float] = []
+
+    def on_request(request: httpx.Request) -> None:
+        if request.url.path == "/oauth/token":
+            sent.append(time.perf_counter())
+
+    def on_response(response: httpx.Response) -> None:
+        if response.request.url.path == "/oauth/token":
+            answered.append(time.perf_counter())
+
+    timed = _Timed(store)
+    hooks: dict[str, list[Callable[..., None]]] = {
+        "request": [on_request],
+        "response": [on_response],
+    }
+    with (
+        httpx.Client(event_hooks=hooks) as client,
+        ZoomLink(
+            USER_APP,
+            store=timed,  # type: ignore[arg-type]
+            keyring=Keyring.from_string(keys),
+            endpoints=Endpoints.single(url),
+            http_client=client,
+            refresh_margin=TOKEN_LIFETIME,  # every use refreshes
+        ) as measuring,
+    ):
+        [connection] = measuring.connections(user_id=user_id)
+        for _ in range(rounds):
+            measuring.access_token(connection.id)
+    waits = sorted(b - a for a, b in zip(sent, answered, strict=True))
+    local = sorted(c - b for b, c in zip(answered, timed.stored, strict=True))
+    return {"answer_ms": waits[len(waits) // 2] * 1e3, "local_ms": local[len(local) // 2] * 1e3}
 
 
 def _save(path: Path, done: dict[str, list[str]]) -> None:
