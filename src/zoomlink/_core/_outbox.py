@@ -90,6 +90,12 @@ def written_ahead(
     )
 
 
+def claimed(work: PendingWork, now: datetime) -> PendingWork:
+    """The work as a runner claims it before doing it: a new version, so no other runner
+    does it too, and due again only if this runner dies before it is through."""
+    return attrs.evolve(work, not_before=now + IN_FLIGHT, updated_at=now, version=work.version + 1)
+
+
 def undelivered(work: PendingWork, recipients: Sequence[str], now: datetime) -> PendingWork:
     """The work after a try whose meeting is right but whose messages or calendar events did
     not all go out: tried again soon, to deliver the rest."""

@@ -7,10 +7,10 @@ whichever worker runs :meth:`ZoomLink.run_pending`.
 A booking has at most one piece of pending work, its latest wish. Every new call for the
 booking writes its own over what was kept (the call is the newer wish), and drops it when the
 call finished with everything delivered; a worker dying mid-call leaves it, due a few minutes
-later. A runner asks, under the booking lock, whether the work it loaded is still the one kept
-(same version) and does nothing when it is not. So a cancel that comes before a deferred
-create leaves no meeting behind, and two runners never do one piece of work twice: the second
-finds it gone or changed.
+later. A runner claims the work it loaded under the booking lock (a new version, written only
+if the kept one is still the version it loaded) and does nothing when that fails. So a cancel
+that comes before a deferred create leaves no meeting behind, and two runners never do one
+piece of work twice: the second finds it gone or changed.
 """
 
 from __future__ import annotations
@@ -133,37 +133,53 @@ class Outbox:
 
     def _run_one(self, work: PendingWork) -> str:
         """Do one piece of work; what became of it."""
+        claim = _Claim(work)
         try:
             booking = _outbox.booking_from_json(work.booking)
-            outcome = self._perform(work, booking)
+            outcome = self._perform(claim, booking)
         except Exception as exc:
             now = self._clock.now()
             if _outbox.deferrable(exc):
-                changed, kind = _outbox.deferred_again(work, exc, now), "deferred"
+                changed, kind = _outbox.deferred_again(claim.work, exc, now), "deferred"
             else:
-                changed, kind = _outbox.failed(work, exc, now), "failed"
+                changed, kind = _outbox.failed(claim.work, exc, now), "failed"
             try:
-                self._store.put_work(changed, expected_version=work.version)
+                self._store.put_work(changed, expected_version=claim.work.version)
             except StaleRecordError:
                 return "superseded"  # a newer call replaced it meanwhile: its own problem
             logger.warning("booking %s: pending %s %s: %s", work.booking_id, work.intent, kind, exc)
             return kind
         if outcome.action == "superseded":
             return "superseded"
-        self._settled(work, outcome)
+        self._settled(claim.work, outcome)
         return "deferred" if outcome.undelivered else "done"
 
-    def _perform(self, work: PendingWork, booking: Booking) -> BookingOutcome:
+    def _perform(self, claim: _Claim, booking: Booking) -> BookingOutcome:
         def still() -> bool:
-            kept = self._store.get_work(work.id)
-            return kept is not None and kept.version == work.version
+            # Asked under the booking lock: claim the work (a new version), so a runner
+            # that loaded it too finds it changed once this one lets go of the lock.
+            claimed = _outbox.claimed(claim.work, self._clock.now())
+            try:
+                self._store.put_work(claimed, expected_version=claim.work.version)
+            except StaleRecordError:
+                return False  # done by another runner, or replaced by a newer call
+            claim.work = claimed
+            return True
 
+        work = claim.work
         if work.intent == "cancel":
             return self._bookings.cancel(booking, still)
         guard = _guard(json.loads(work.options))
         if work.intent == "reschedule":
             return self._bookings.reschedule(booking, guard, still)
         return self._bookings.schedule(booking, guard, still)
+
+
+class _Claim:
+    """The work a runner holds: as loaded, then as claimed under the booking lock."""
+
+    def __init__(self, work: PendingWork) -> None:
+        self.work = work
 
 
 def _options(guard: Guard | None) -> dict[str, Any]:
