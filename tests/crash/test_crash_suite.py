@@ -24,17 +24,15 @@ import signal
 import statistics
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import USER_APP
 from tests.crash import _crash_worker as worker
-from tests.stores._spawn import SPAWN, StoreSpec, open_store, store_spec
-from zoomlink import Endpoints, Keyring, ZoomLink
+from tests.stores._spawn import SPAWN, StoreSpec, connect, fleet, store_spec
 from zoomlink._core._bookings import marker, marker_of
-from zoomlink.testing import FakeClock, FakeZoom
+from zoomlink.testing import FakeZoom
 
 KILLS = int(os.environ.get("ZOOMLINK_CRASH_KILLS", "12"))
 BOOKINGS = 3 * KILLS  # enough work that every kill lands in some step
@@ -46,12 +44,6 @@ LONGEST_LIFE = 0.5  # a worker is killed at most this long after it is up
 def spec(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSpec:
     """A store every worker opens for itself: one SQLite file, or one PostgreSQL database."""
     return store_spec(request, tmp_path)
-
-
-def reconnect(link: ZoomLink, fake: FakeZoom, user_id: str) -> None:
-    """The host connects Zoom (again), clicking through the fake's consent."""
-    url = link.personal_connect_url(user_id)
-    link.complete_connect(fake.approve(url, f"u_{user_id}"), user_id=user_id)
 
 
 def landed_in(fake: FakeZoom, folder: Path) -> str:
@@ -72,35 +64,19 @@ def test_killed_workers_leave_every_booking_exactly_right(
     every booking: one meeting per live booking at its last time, none for a cancelled one, the
     connections disconnected and purged, every notice delivered under one key, and exactly one
     "Action required" per connection a kill lost in the refresh window."""
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-    fake = FakeZoom(clock=FakeClock(now, frozen=False))
-    fake.seed(FakeZoom.default_seed())
-    fake.configure(per_second_limits=False)
-    fake.latency = LATENCY
-    keys = f"k1:{Keyring.generate_key()}"
-    first = now + timedelta(days=3)
     rng = random.Random(20261207)
     kills = 0
-    with (
-        fake.serve() as server,
-        open_store(spec) as store,
-        ZoomLink(
-            USER_APP,
-            store=store,
-            keyring=Keyring.from_string(keys),
-            endpoints=Endpoints.single(server.url),
-        ) as link,
-    ):
-        hosts = worker.host_ids(BOOKINGS)
-        for user_id in hosts:
-            fake.add_user(f"{user_id}@example.com", account_id="acct_demo", user_id=f"u_{user_id}")
-            reconnect(link, fake, user_id)
-        window = worker.refresh_window(store, keys, server.url, hosts[0], rounds=15)
+    hosts = worker.host_ids(BOOKINGS)
+    with fleet(spec, hosts) as shared:
+        fake, link = shared.fake, shared.link
+        fake.latency = LATENCY
+        first = shared.now + timedelta(days=3)
+        window = worker.refresh_window(link.store, shared.keys, shared.url, hosts[0], rounds=15)
         where: dict[str, int] = defaultdict(int)
         reconnects = 0
         for _ in range(2 * KILLS + 50):  # bounded: every life makes progress
             ready = SPAWN.Event()
-            args = (spec, keys, server.url, BOOKINGS, first, tmp_path, ready)
+            args = (spec, shared.keys, shared.url, BOOKINGS, first, tmp_path, ready)
             process = SPAWN.Process(target=worker.work, args=args, daemon=True)
             process.start()
             assert ready.wait(timeout=60), "the worker came up"
@@ -115,7 +91,7 @@ def test_killed_workers_leave_every_booking_exactly_right(
             if process.exitcode == worker.RECONNECT:
                 for user_id in hosts:
                     if link.connections(user_id=user_id)[0].status == "needs_reconnect":
-                        reconnect(link, fake, user_id)
+                        connect(shared, user_id)
                         reconnects += 1
                 continue
             assert process.exitcode == 0, f"a worker ended with {process.exitcode}"

@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from multiprocessing.synchronize import Barrier
 
-from tests.conftest import USER_APP
 from tests.stores._round_robin_worker import CLIENT, ZOOM
-from tests.stores._spawn import StoreSpec, open_store
-from zoomlink import Booking, Endpoints, Keyring, Participant, ZoomLink
+from tests.stores._spawn import StoreSpec, worker_link
+from zoomlink import Booking, Participant
 
-# App users, each connected to a Zoom user of the default seed's Pro account acct_demo.
-HOSTS = {"owner": "u_owner", "admin": "u_admin", "member": "u_member"}
+# App users, each connected to a Zoom user of the Pro account acct_demo.
+HOSTS = ("pia", "quinn", "ravi")
 
 
 def host(user_id: str) -> Participant:
@@ -36,15 +35,7 @@ def book_burst(
 ) -> None:
     """Schedule ``bookings`` half-hour bookings for ``user_id``, one after another, once every
     worker is ready; Zoom's pacing is the Pro plan's (the default)."""
-    with (
-        open_store(spec) as store,
-        ZoomLink(
-            USER_APP,
-            store=store,
-            keyring=Keyring.from_string(keys),
-            endpoints=Endpoints.single(url),
-        ) as link,
-    ):
+    with worker_link(spec, keys, url) as link:
         link.host_zoom_user(user_id)  # warm: the token is fresh
         start.wait(timeout=60)
         for number in range(bookings):

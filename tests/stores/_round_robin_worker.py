@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
-from tests.conftest import USER_APP
-from tests.stores._spawn import StoreSpec, open_store
-from zoomlink import Booking, Endpoints, EventType, Keyring, Participant, ZoomLink
+from tests.stores._spawn import StoreSpec, worker_link
+from zoomlink import Booking, EventType, Participant
 
 POOL = tuple(
     Participant(name=name.title(), time_zone="Europe/Berlin", email=f"{name}@example.com",
@@ -51,16 +50,7 @@ def book_rounds(
 ) -> None:
     """Book one round-robin booking per round, every worker at once; write the hosts chosen."""
     chosen = []
-    with (
-        open_store(spec) as store,
-        ZoomLink(
-            USER_APP,
-            store=store,
-            keyring=Keyring.from_string(keys),
-            endpoints=Endpoints.single(url),
-            zoom_plan=None,
-        ) as link,
-    ):
+    with worker_link(spec, keys, url, zoom_plan=None) as link:
         for round_number in range(rounds):
             start.wait(timeout=60)
             booking = round_booking(round_number, worker, workers, first)

@@ -4,16 +4,13 @@ per-second limits, so Zoom does not answer 429 as it does to workers pacing alon
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import USER_APP
 from tests.stores import _pacing_worker as worker
-from tests.stores._spawn import SPAWN, StoreSpec, open_store, started, store_spec
-from zoomlink import Endpoints, Keyring, ZoomLink
-from zoomlink.testing import FakeClock, FakeZoom
+from tests.stores._spawn import SPAWN, StoreSpec, fleet, started, store_spec
 
 BOOKINGS = 14  # per worker: three workers send 45 medium requests (lists and creates)
 
@@ -28,39 +25,22 @@ def test_workers_on_one_account_stay_under_its_per_second_limit(spec: StoreSpec)
     """Three workers scheduling bursts at once on one Pro account (20 medium requests a
     second, which each worker alone would use up) draw no 429 from Zoom, or a stray one at
     most on a loaded machine (see below), where pacing per process draws a dozen."""
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-    fake = FakeZoom(clock=FakeClock(now, frozen=False))
-    fake.seed(FakeZoom.default_seed())
-    fake.configure(per_second_limits=True)
-    keys = f"k1:{Keyring.generate_key()}"
-    with (
-        fake.serve() as server,
-        open_store(spec) as store,
-        ZoomLink(
-            USER_APP,
-            store=store,
-            keyring=Keyring.from_string(keys),
-            endpoints=Endpoints.single(server.url),
-        ) as link,
-    ):
-        for user_id, zoom_user in worker.HOSTS.items():
-            url = link.personal_connect_url(user_id)
-            link.complete_connect(fake.approve(url, zoom_user), user_id=user_id)
+    with fleet(spec, worker.HOSTS, per_second_limits=True) as shared:
         start = SPAWN.Barrier(len(worker.HOSTS))
-        first = now + timedelta(days=2)
+        first = shared.now + timedelta(days=2)
         with started(
             worker.book_burst,
             *[
-                (spec, keys, server.url, user_id, BOOKINGS, first, start)
+                (spec, shared.keys, shared.url, user_id, BOOKINGS, first, start)
                 for user_id in worker.HOSTS
             ],
         ):
             pass
-    made = fake.calls("meetings.create", status=201)
+    made = shared.fake.calls("meetings.create", status=201)
     assert len(made) == BOOKINGS * len(worker.HOSTS)
     # The workers share one pace, with a 5 % margin per window. On a loaded two-core machine a
     # send can still leave late after its slot and reach Zoom a little closer to the next one
     # than their slots were; that costs at most a stray 429, waited out and shared. Each
     # worker pacing alone, as before, drew a dozen or more.
-    too_many = [entry for entry in fake.journal if entry.status == 429]
+    too_many = [entry for entry in shared.fake.journal if entry.status == 429]
     assert len(too_many) <= 1, too_many
