@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (async directory, sync directory) pairs.
 DIRECTORIES = [
     ("src/zoomlink/_async", "src/zoomlink/_sync"),
+    ("src/zoomlink/stores/_async", "src/zoomlink/stores/_sync"),
     ("tests/_async", "tests/_sync"),
     ("src/zoomlink/testing/contracts/_async", "src/zoomlink/testing/contracts/_sync"),
 ]

@@ -34,6 +34,8 @@ LAYERS: dict[str, int] = {
     "zoomlink._async": 4,
     "zoomlink._sync": 4,
     "zoomlink._locks": 4,
+    "zoomlink.stores._async": 4,  # the stores written once, used by the orchestration
+    "zoomlink.stores._sync": 4,
     "zoomlink": 5,
     "zoomlink.stores": 5,
     "zoomlink.notify": 5,

@@ -18,7 +18,6 @@ from zoomlink._async._bookings import AsyncBookings
 from zoomlink._async._calls import AsyncZoomCalls
 from zoomlink._async._ending import AsyncEnding
 from zoomlink._async._http import new_client
-from zoomlink._async._memory_store import AsyncMemoryTokenStore
 from zoomlink._async._notices import AsyncNotices
 from zoomlink._async._notify import AsyncLoggingNotificationSink
 from zoomlink._async._outbox import AsyncOutbox
@@ -68,6 +67,7 @@ from zoomlink.protocols import (
     Clock,
 )
 from zoomlink.purge import PurgeReason
+from zoomlink.stores._async._memory import AsyncMemoryTokenStore
 
 T = TypeVar("T")
 

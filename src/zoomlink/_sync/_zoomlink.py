@@ -20,7 +20,6 @@ from zoomlink._sync._bookings import Bookings
 from zoomlink._sync._calls import ZoomCalls
 from zoomlink._sync._ending import Ending
 from zoomlink._sync._http import new_client
-from zoomlink._sync._memory_store import MemoryTokenStore
 from zoomlink._sync._notices import Notices
 from zoomlink._sync._notify import LoggingNotificationSink
 from zoomlink._sync._outbox import Outbox
@@ -70,6 +69,7 @@ from zoomlink.protocols import (
     Clock,
 )
 from zoomlink.purge import PurgeReason
+from zoomlink.stores._sync._memory import MemoryTokenStore
 
 T = TypeVar("T")
 

@@ -25,10 +25,10 @@ everyone who shares it. Choose by who shares it:
 A store of your own fits too: run :mod:`zoomlink.testing.contracts` against it.
 """
 
-from zoomlink._async._memory_store import AsyncMemoryTokenStore
-from zoomlink._sync._memory_store import MemoryTokenStore
+from zoomlink.stores._async._memory import AsyncMemoryTokenStore
 from zoomlink.stores._async_sqlite import AsyncSQLiteTokenStore
 from zoomlink.stores._sqlite import SQLiteTokenStore
+from zoomlink.stores._sync._memory import MemoryTokenStore
 
 __all__ = [
     "AsyncMemoryTokenStore",

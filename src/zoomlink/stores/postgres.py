@@ -17,8 +17,8 @@ locks, so they exclude holders on every machine. They need the ``postgres`` extr
 from zoomlink.errors import ConfigurationError
 
 try:
-    from zoomlink._async._postgres_store import AsyncPostgresTokenStore
-    from zoomlink._sync._postgres_store import PostgresTokenStore
+    from zoomlink.stores._async._postgres import AsyncPostgresTokenStore
+    from zoomlink.stores._sync._postgres import PostgresTokenStore
 except ImportError as exc:  # psycopg, psycopg-pool or libpq is missing
     raise ConfigurationError(
         "the PostgreSQL token stores need psycopg 3 and psycopg-pool: "

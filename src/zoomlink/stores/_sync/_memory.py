@@ -1,4 +1,4 @@
-# This file is generated from src/zoomlink/_async/_memory_store.py by scripts/unasync.py.
+# This file is generated from src/zoomlink/stores/_async/_memory.py by scripts/unasync.py.
 # Do not edit it: edit the async original and run the script.
 """MemoryTokenStore: the token store that lives and dies with the process."""
 

@@ -1,4 +1,4 @@
-# This file is generated from src/zoomlink/_async/_postgres_store.py by scripts/unasync.py.
+# This file is generated from src/zoomlink/stores/_async/_postgres.py by scripts/unasync.py.
 # Do not edit it: edit the async original and run the script.
 """PostgresTokenStore: the token store for several machines, on PostgreSQL (psycopg 3).
 
