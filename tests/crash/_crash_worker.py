@@ -1,9 +1,9 @@
 """The web worker the crash suite kills: it first runs the outbox as a cron job would, then
 walks each booking through its steps (schedule, reschedule, and for odd bookings cancel) as a
-host app would, then disconnects every host (revoke and purge), recording each step in its own
-"database" (a JSON file) only after zoomlink returned, so a killed worker's successor repeats
-the step that was in flight. Its access tokens are refreshed every few tenths of a second, so
-kills land in refreshes too. Its mailer appends every notice to a file, fsync'd.
+host app would, each host disconnecting (revoke and purge) once its bookings are through. It
+records each step in its own "database" (a JSON file) only after zoomlink returned, so a killed
+worker's successor repeats the step that was in flight. Its access tokens are refreshed every
+few tenths of a second, so kills land in refreshes too. Its mailer appends every notice to a file, fsync'd.
 
 A module of its own so a spawned child imports little; ``work`` is the process target.
 """
@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -88,6 +88,16 @@ def booking(number: int, first: datetime, *, moved: bool = False) -> Booking:
     )
 
 
+def plan(bookings: int) -> Iterator[tuple[str, str]]:
+    """Every step in order, as (booking number or host, step): each host's bookings walked
+    through their steps, then the host disconnects Zoom (revoke and purge)."""
+    for index, user_id in enumerate(host_ids(bookings)):
+        last = min(bookings, (index + 1) * BOOKINGS_PER_HOST)
+        for number in range(index * BOOKINGS_PER_HOST, last):
+            yield from ((str(number), step) for step in steps_for(number))
+        yield user_id, "disconnect"
+
+
 def steps_for(number: int) -> tuple[str, ...]:
     """Even bookings end scheduled at their moved time; odd ones end cancelled."""
     return STEPS if number % 2 else STEPS[:2]
@@ -149,30 +159,24 @@ def work(
         cron.run_pending()
         first_step = True
         try:
-            for number in range(bookings):
-                for step in steps_for(number):
-                    if step in done.get(str(number), []):
-                        continue
-                    _phase(folder, step)
-                    if step == "schedule":
-                        link.schedule(booking(number, first))
-                    elif step == "reschedule":
-                        link.reschedule(booking(number, first, moved=True))
-                    else:
-                        link.cancel(booking(number, first, moved=True))
-                    done.setdefault(str(number), []).append(step)
-                    _save(progress_path, done)
-                    if first_step:  # how long a successor took to get going
-                        _append(folder / "lives.jsonl", {"first_step": time.monotonic() - up})
-                        first_step = False
-            for user_id in host_ids(bookings):  # then every host disconnects Zoom
-                if "disconnect" in done.get(user_id, []):
+            for key, step in plan(bookings):
+                if step in done.get(key, []):
                     continue
-                _phase(folder, "disconnect")
-                [connection] = link.connections(user_id=user_id)
-                link.disconnect(connection.id, actor=Actor(user_id))
-                done.setdefault(user_id, []).append("disconnect")
+                _phase(folder, step)
+                if step == "disconnect":
+                    [connection] = link.connections(user_id=key)
+                    link.disconnect(connection.id, actor=Actor(key))
+                elif step == "schedule":
+                    link.schedule(booking(int(key), first))
+                elif step == "reschedule":
+                    link.reschedule(booking(int(key), first, moved=True))
+                else:
+                    link.cancel(booking(int(key), first, moved=True))
+                done.setdefault(key, []).append(step)
                 _save(progress_path, done)
+                if first_step:  # how long a successor took to get going
+                    _append(folder / "lives.jsonl", {"first_step": time.monotonic() - up})
+                    first_step = False
         except NeedsReconnectError:
             sys.exit(RECONNECT)  # the host app asks its user to reconnect; work resumes after
 
