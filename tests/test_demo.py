@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from zoomlink._demo import run_demo
+from zoomlink._demo import demo_fake, run_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,25 +20,39 @@ def _python(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def test_demo_tells_the_booking_story() -> None:
-    """The demo connects, creates, moves and deletes a meeting, then sees the deauthorization."""
+def test_demo_tells_the_whole_story() -> None:
+    """The demo walks through every seed story and every step checks out."""
     out = io.StringIO()
     assert run_demo(out) == 0
     text = out.getvalue()
-    assert "connected Zoom user: owner@example.com (owner of account acct_demo)" in text
-    assert "join URL: https://" in text
-    assert "told client jane@example.net: Booked: Consultation with Jane Doe" in text
-    assert "scheduling again (a retry) is existing" in text
-    assert "same link" in text
-    assert "0 meetings left in Zoom for the host" in text
-    assert "connection disconnected; purged 2 tokens, 1 zoom_accounts, 1 meetings" in text
-    assert "proof check: nothing left" in text
-    assert "app_deauthorized webhook: 200 {'status': 'processed'" in text
+    assert "FAILED" not in text
+    assert text.count("   ok: ") == 17
+    for line in (
+        "connected owner@example.com, owner of acct_demo",
+        "Mia Member hosts through the organization connection, as member@example.com",
+        "told the client (jane@example.net): Booked: Consultation with Jane Doe",
+        "overlaps a zoom meeting from Tue 17 Mar 10:00 Berlin",
+        "rr_2 at Tue 17 Mar 10:00 Berlin goes to mia",
+        "proof check: nothing left",
+        "Zoom's signed app_deauthorized webhook: 200, purged 1 connection(s)",
+        "Every one of the 11 steps behaved.",
+    ):
+        assert line in text
+
+
+def test_demo_fails_when_a_step_misbehaves() -> None:
+    """A Zoom that refuses to make meetings makes the demo say which step failed and exit 1."""
+    fake = demo_fake()
+    fake.inject("meetings.create", status=400, body={"code": 300, "message": "No."}, times=99)
+    out = io.StringIO()
+    assert run_demo(out, fake=fake) == 1
+    assert "FAILED: the step ended with ZoomValidationError" in out.getvalue()
+    assert "1 check(s) failed:\n  step 3:" in out.getvalue()
 
 
 def test_demo_command_exits_cleanly() -> None:
     """`zoomlink demo` (as python -m zoomlink demo) exits 0 and prints the story."""
-    assert "meetings.create x1" in _python("-m", "zoomlink", "demo").stdout
+    assert "Every one of the 11 steps behaved." in _python("-m", "zoomlink", "demo").stdout
 
 
 def test_first_meeting_example_runs() -> None:
