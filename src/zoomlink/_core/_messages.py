@@ -7,7 +7,7 @@ message: it lets anyone start the meeting as the host, and it expires within hou
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ import attrs
 
 from zoomlink._core._recurrence import describe, plan_recurrence
 from zoomlink.booking import Booking, CalendarEvent, MeetingOccurrence, MeetingRecord, Participant
+from zoomlink.invites import Invite, MovedOccurrence
 from zoomlink.models import Notification, NotificationKind
 
 MeetingNews = Literal["meeting_scheduled", "meeting_rescheduled", "meeting_cancelled"]
@@ -126,6 +127,56 @@ def _sms_text(
     return f"{head}{changed} Join: {record.join_url} (ID {record.meeting_id}{passcode}).{answers}"
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def original_start(occurrence: MeetingOccurrence) -> datetime:
+    """When the rule put an occurrence: Zoom names it by that start in epoch milliseconds."""
+    return _EPOCH + timedelta(milliseconds=int(occurrence.occurrence_id))
+
+
+def invite(
+    news: MeetingNews,
+    booking: Booking,
+    record: MeetingRecord,
+    occurrence: MeetingOccurrence | None = None,
+) -> Invite:
+    """The calendar invitation that goes with the booking's messages. Its sequence is the
+    record's version, which every write bumps, so it grows across processes and retries
+    alike; its UID is the booking's, as on the hosts' calendars.
+
+    A cancelled occurrence is a CANCEL of that RECURRENCE-ID alone. A moved occurrence goes
+    out as the whole series (its RRULE, the cancelled occurrences as EXDATEs, the moved ones
+    as overriding events), so a calendar that missed a message still ends up right."""
+    cancelled = news == "meeting_cancelled"
+    if occurrence is not None and not cancelled:
+        occurrence = None
+    series = record.occurrences if occurrence is None else ()
+    return Invite(
+        method="CANCEL" if cancelled else "REQUEST",
+        uid=calendar_uid(record),
+        sequence=record.version,
+        title=booking.title,
+        start=occurrence.start if occurrence else booking.start,
+        end=occurrence.end if occurrence else booking.end,
+        time_zone=booking.host.time_zone,
+        join_url=record.join_url if has_zoom(record) else "",
+        meeting_id=record.meeting_id if has_zoom(record) else None,
+        passcode=record.password if has_zoom(record) else "",
+        description="\n".join([booking.title, *_join_lines(record)]),
+        organizer=booking.host.email,
+        organizer_name=booking.host.name,
+        recurrence=record.recurrence,
+        exdates=tuple(original_start(o) for o in series if o.state == "cancelled"),
+        moved=tuple(
+            MovedOccurrence(original_start=original_start(o), start=o.start, end=o.end)
+            for o in series
+            if o.state == "scheduled" and o.start != original_start(o)
+        ),
+        recurrence_id=original_start(occurrence) if occurrence else None,
+    )
+
+
 def notice_key(*parts: object) -> str:
     """A notice's deduplication key: a digest of what makes it this notice (never a
     secret or an address in clear)."""
@@ -141,7 +192,9 @@ def notifications(
     occurrence: MeetingOccurrence | None = None,
 ) -> list[Notification]:
     """One message per client and one per host (co-hosts included), each on the recipient's
-    channel. For one occurrence of a recurring booking, the times are that occurrence's."""
+    channel, each with the booking's calendar invitation. For one occurrence of a recurring
+    booking, the times are that occurrence's."""
+    booking_invite = invite(news, booking, record, occurrence)
     if occurrence is not None:
         booking = attrs.evolve(booking, start=occurrence.start, end=occurrence.end)
     people: list[tuple[Participant, Literal["host", "client"]]] = [
@@ -171,6 +224,7 @@ def notifications(
                 booking_id=booking.id,
                 meeting_id=record.meeting_id,
                 connection_id=record.connection_id,
+                invite=booking_invite,
                 # The record's version: the same until the booking's news changes.
                 key=notice_key(
                     "booking",
