@@ -12,12 +12,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
 import icalendar
 import pytest
 import pytest_asyncio
 
-from tests._async.conftest import Harness
+from tests._async.conftest import Harness, memory_harness
 from tests._async.test_bookings import CLIENT, HOST, NOW, booking, ready, zoom_meetings
 from tests._async.test_recurring_bookings import TUESDAYS, WEEKLY
 from tests.mail_server import (
@@ -31,9 +30,8 @@ from tests.mail_server import (
     mail_server,
     self_signed,
 )
-from zoomlink import ConfigurationError, DeliveryError, Endpoints, Notification, Participant
-from zoomlink.notify import AsyncMemoryNotificationSink, AsyncSMTPNotificationSink, MailTemplate
-from zoomlink.stores import AsyncMemoryTokenStore
+from zoomlink import ConfigurationError, DeliveryError, Notification, Participant
+from zoomlink.notify import AsyncSMTPNotificationSink, MailTemplate
 from zoomlink.testing import FakeZoom
 
 SENDER = "Bookings <bookings@app.example.com>"
@@ -70,14 +68,7 @@ async def zoom(
     fake: FakeZoom, server: MailServer, certificate: Certificate
 ) -> AsyncIterator[Harness]:
     """An AsyncZoomLink on the memory store whose messages go out through the SMTP server."""
-    harness = Harness(
-        AsyncMemoryTokenStore(),
-        AsyncMemoryNotificationSink(),
-        fake,
-        Endpoints(),
-        httpx.MockTransport(fake),
-    )
-    harness.link = harness.new_link(notifications=smtp_sink(server.port, certificate))
+    harness = memory_harness(fake, smtp_sink(server.port, certificate))
     yield harness
     await harness.link.aclose()
     for client in harness.clients:
@@ -315,7 +306,7 @@ async def test_an_address_is_looked_up_or_its_absence_is_an_error(
     with pytest.raises(DeliveryError, match="dana has no e-mail address") as caught:
         await smtp_sink(server.port, certificate).notify(notice(address=None))
     assert caught.value.stage == "address"
-    with pytest.raises(DeliveryError, match="is for sms"):
+    with pytest.raises(DeliveryError, match="it is for sms"):
         await sink.notify(notice(channel="sms", address="+4915123456789"))
 
 

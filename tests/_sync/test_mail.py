@@ -14,11 +14,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
 import icalendar
 import pytest
 
-from tests._sync.conftest import Harness
+from tests._sync.conftest import Harness, memory_harness
 from tests._sync.test_bookings import CLIENT, HOST, NOW, booking, ready, zoom_meetings
 from tests._sync.test_recurring_bookings import TUESDAYS, WEEKLY
 from tests.mail_server import (
@@ -32,9 +31,8 @@ from tests.mail_server import (
     mail_server,
     self_signed,
 )
-from zoomlink import ConfigurationError, DeliveryError, Endpoints, Notification, Participant
-from zoomlink.notify import MemoryNotificationSink, SMTPNotificationSink, MailTemplate
-from zoomlink.stores import MemoryTokenStore
+from zoomlink import ConfigurationError, DeliveryError, Notification, Participant
+from zoomlink.notify import SMTPNotificationSink, MailTemplate
 from zoomlink.testing import FakeZoom
 
 SENDER = "Bookings <bookings@app.example.com>"
@@ -71,14 +69,7 @@ def zoom(
     fake: FakeZoom, server: MailServer, certificate: Certificate
 ) -> Iterator[Harness]:
     """An ZoomLink on the memory store whose messages go out through the SMTP server."""
-    harness = Harness(
-        MemoryTokenStore(),
-        MemoryNotificationSink(),
-        fake,
-        Endpoints(),
-        httpx.MockTransport(fake),
-    )
-    harness.link = harness.new_link(notifications=smtp_sink(server.port, certificate))
+    harness = memory_harness(fake, smtp_sink(server.port, certificate))
     yield harness
     harness.link.close()
     for client in harness.clients:
@@ -309,7 +300,7 @@ def test_an_address_is_looked_up_or_its_absence_is_an_error(
     with pytest.raises(DeliveryError, match="dana has no e-mail address") as caught:
         smtp_sink(server.port, certificate).notify(notice(address=None))
     assert caught.value.stage == "address"
-    with pytest.raises(DeliveryError, match="is for sms"):
+    with pytest.raises(DeliveryError, match="it is for sms"):
         sink.notify(notice(channel="sms", address="+4915123456789"))
 
 

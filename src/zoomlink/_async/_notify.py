@@ -6,6 +6,7 @@ import logging
 import threading
 
 from zoomlink.models import Notification
+from zoomlink.protocols import AsyncNotificationSink
 
 logger = logging.getLogger("zoomlink.notify")
 
@@ -65,3 +66,25 @@ class AsyncMemoryNotificationSink:
         """Forget the notifications so far."""
         with self._guard:
             self._sent.clear()
+
+
+class AsyncChannelNotificationSink:
+    """Hands each notification to the sink for its channel, so e-mail and SMS recipients of
+    one booking are each told their own way.
+
+    Args:
+        email: The sink for ``email`` notifications.
+        sms: The sink for ``sms`` notifications.
+    """
+
+    def __init__(self, *, email: AsyncNotificationSink, sms: AsyncNotificationSink) -> None:
+        self.email = email
+        self.sms = sms
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(email={self.email!r}, sms={self.sms!r})"
+
+    async def notify(self, notification: Notification) -> None:
+        """Deliver through the sink for the notification's channel (its errors pass through)."""
+        sink = self.sms if notification.channel == "sms" else self.email
+        await sink.notify(notification)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from zoomlink._core import _sms
 from zoomlink._core._recurrence import describe, plan_recurrence
 from zoomlink.booking import Booking, CalendarEvent, MeetingOccurrence, MeetingRecord, Participant
 from zoomlink.invites import Invite, MovedOccurrence
@@ -113,18 +114,45 @@ def _email_text(
     return "\n".join(lines + _answers(booking))
 
 
+def short_when(booking: Booking, time_zone: str) -> str:
+    """The booking's time in few characters, e.g. ``Mon 2 Nov 09:00-09:30 EST``."""
+    zone = ZoneInfo(time_zone)
+    start = booking.start.astimezone(zone)
+    end = booking.end.astimezone(zone)
+    finish = f"{end:%H:%M}" if end.date() == start.date() else f"{end.day} {end:%b} {end:%H:%M}"
+    zones = f"{start:%Z}" if start.tzname() == end.tzname() else f"{start:%Z}/{end:%Z}"
+    return f"{start:%a} {start.day} {start:%b} {start:%H:%M}-{finish} {zones}"
+
+
+_TITLE_CUTS = (60, 30, 15)  # characters of the title kept while an SMS is too long
+
+
 def _sms_text(
     news: MeetingNews, booking: Booking, record: MeetingRecord, person: Participant
 ) -> str:
-    head = f"{_HEADLINE[news]}: {booking.title}, {when(booking, person.time_zone)}."
+    """The SMS, in at most two parts: the details first; the answers, the long form of the
+    time and then the title give way, never the time, link, meeting ID or passcode."""
     if not has_zoom(record):
-        return head
-    if news == "meeting_cancelled":
-        return f"{head} The Zoom meeting is cancelled."
-    changed = " New link!" if news == "meeting_rescheduled" and record.recreated else ""
-    passcode = f", passcode {record.password}" if record.password else ""
+        tail = ""
+    elif news == "meeting_cancelled":
+        tail = " The Zoom meeting is cancelled."
+    else:
+        changed = " New link!" if news == "meeting_rescheduled" and record.recreated else ""
+        passcode = f", passcode {record.password}" if record.password else ""
+        tail = f"{changed} Join: {record.join_url} (ID {record.meeting_id}{passcode})."
     answers = "".join(f" {q}: {a}." for q, a in booking.answers)
-    return f"{head}{changed} Join: {record.join_url} (ID {record.meeting_id}{passcode}).{answers}"
+    headline = _HEADLINE[news]
+    title = booking.title
+    long_when, brief = when(booking, person.time_zone), short_when(booking, person.time_zone)
+    titles = [title, *(f"{title[:cut].rstrip()}..." for cut in _TITLE_CUTS if len(title) > cut)]
+    return _sms.first_that_fits(
+        [
+            f"{headline}: {title}, {long_when}.{tail}{answers}",
+            f"{headline}: {title}, {long_when}.{tail}",
+            *(f"{headline}: {shown}, {brief}.{tail}" for shown in titles),
+            f"{headline}: {brief}.{tail}",
+        ]
+    )
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -5,16 +5,13 @@
 from __future__ import annotations
 
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from zoomlink._core import _mail
+from zoomlink._core import _mail, _recipients
 from zoomlink._core._mail import MailTemplate
+from zoomlink._core._recipients import Lookup
 from zoomlink._smtp import SMTPTransport, Security, SMTPServer
-from zoomlink.errors import DeliveryError
 from zoomlink.models import Notification, NotificationKind
-
-AddressLookup = Callable[[Notification], "str | None"]
-"""Finds the e-mail address of a notice's recipient when the notice carries none."""
 
 
 class SMTPNotificationSink:
@@ -53,7 +50,7 @@ class SMTPNotificationSink:
         ssl_context: ssl.SSLContext | None = None,
         timeout: float = 30.0,
         templates: Mapping[NotificationKind, MailTemplate] | None = None,
-        address_for: AddressLookup | None = None,
+        address_for: Lookup | None = None,
     ) -> None:
         _mail.check_sender(sender)
         self.templates = dict(templates or {})
@@ -85,23 +82,7 @@ class SMTPNotificationSink:
                 server could not be reached, refused the login or the recipient; ``stage``
                 says which.
         """
-        if notification.channel != "email":
-            raise DeliveryError(
-                f"the SMTP sink sends e-mail; this {notification.kind} notice is for "
-                f"{notification.channel}",
-                channel=notification.channel,
-                stage="address",
-            )
-        recipient = notification.address
-        if not recipient and self.address_for is not None:
-            recipient = self.address_for(notification)
-        if not recipient:
-            raise DeliveryError(
-                f"the {notification.kind} notice for {notification.recipient_id or 'a client'} "
-                "has no e-mail address, and no address_for found one",
-                channel="email",
-                stage="address",
-            )
+        recipient = _recipients.recipient(notification, "email", self.address_for)
         template = self.templates.get(notification.kind, _mail.DEFAULT_TEMPLATE)
         message = _mail.message(
             notification, recipient=recipient, sender=self.sender, template=template

@@ -13,18 +13,32 @@ A sink receives :class:`~zoomlink.Notification` values — booking messages and 
 """
 
 from zoomlink._async._mail import AsyncSMTPNotificationSink
-from zoomlink._async._notify import AsyncLoggingNotificationSink, AsyncMemoryNotificationSink
+from zoomlink._async._notify import (
+    AsyncChannelNotificationSink,
+    AsyncLoggingNotificationSink,
+    AsyncMemoryNotificationSink,
+)
+from zoomlink._async._sms import AsyncSMSNotificationSink
 from zoomlink._core._mail import MailTemplate
 from zoomlink._sync._mail import SMTPNotificationSink
-from zoomlink._sync._notify import LoggingNotificationSink, MemoryNotificationSink
+from zoomlink._sync._notify import (
+    ChannelNotificationSink,
+    LoggingNotificationSink,
+    MemoryNotificationSink,
+)
+from zoomlink._sync._sms import SMSNotificationSink
 
 __all__ = [
+    "AsyncChannelNotificationSink",
     "AsyncLoggingNotificationSink",
     "AsyncMemoryNotificationSink",
+    "AsyncSMSNotificationSink",
     "AsyncSMTPNotificationSink",
+    "ChannelNotificationSink",
     "LoggingNotificationSink",
     "MailTemplate",
     "MemoryNotificationSink",
+    "SMSNotificationSink",
     "SMTPNotificationSink",
 ]
 
