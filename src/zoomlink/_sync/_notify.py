@@ -31,15 +31,18 @@ class LoggingNotificationSink:
         return f"{type(self).__name__}(logger={self.logger.name!r})"
 
     def notify(self, notification: Notification) -> None:
-        """Log one notification (its text carries no secret)."""
+        """Log one notification (its text carries no secret), with its key so that a log
+        reader can tell a retried notice from a new one."""
         level = _LEVELS.get(notification.kind, logging.INFO)
         self.logger.log(
             level,
-            "%s for %s (tenant %s): %s",
+            "%s for %s (tenant %s, key %s): %s",
             notification.subject,
             notification.recipient_id,
             notification.tenant,
+            notification.key,
             notification.text,
+            extra={"notification_key": notification.key},
         )
 
 
