@@ -139,10 +139,13 @@ class MailServer:
 
 @contextmanager
 def mail_server(
-    security: str = "none", certificate: Certificate | None = None, login: bool = False
+    security: str = "none",
+    certificate: Certificate | None = None,
+    login: bool = False,
+    port: int | None = None,
 ) -> Iterator[MailServer]:
-    """An SMTP server on 127.0.0.1: ``none``, ``starttls`` (required) or ``ssl`` (implicit
-    TLS); with ``login`` it demands AUTH as USERNAME/PASSWORD."""
+    """An SMTP server on 127.0.0.1 (on ``port``, else a free one): ``none``, ``starttls``
+    (required) or ``ssl`` (implicit TLS); with ``login`` it demands AUTH as USERNAME/PASSWORD."""
     inbox = _Inbox()
     options: dict[str, Any] = {}
     if security == "starttls":
@@ -155,7 +158,7 @@ def mail_server(
         options.update(authenticator=_authenticate, auth_required=True)
         # A login over plain text is what the tests of a plain server check.
         options.update(auth_require_tls=security == "starttls")
-    port = free_port()
+    port = port or free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:

@@ -31,7 +31,7 @@ from tests.mail_server import (
     mail_server,
     self_signed,
 )
-from zoomlink import ConfigurationError, DeliveryError, Notification, Participant
+from zoomlink import ConfigurationError, DeliveryError, Invite, Notification, Participant
 from zoomlink.notify import SMTPNotificationSink, MailTemplate
 from zoomlink.testing import FakeZoom
 
@@ -312,6 +312,12 @@ def test_smtp_failures_raise_typed_errors_without_the_password(
     cases = [
         (smtp_sink(free_port(), certificate), notice(), "connect", "could not connect"),
         (
+            smtp_sink(server.port, certificate, ssl_context=None),
+            notice(),
+            "tls",
+            "STARTTLS failed (SSLCertVerificationError",
+        ),
+        (
             smtp_sink(server.port, certificate, password=PASSWORD + "-wrong"),
             notice(),
             "login",
@@ -352,3 +358,56 @@ def test_a_failed_send_leaves_the_booking_unannounced_for_a_retry(
     host_ids = [m.message["Message-ID"] for m in server.received if to(m) == HOST.email]
     assert len(host_ids) == 2
     assert host_ids[0] == host_ids[1]
+
+
+def test_mail_to_a_server_that_was_down_goes_out_with_run_pending(
+    fake: FakeZoom, certificate: Certificate
+) -> None:
+    """With the mail server down the booking stands and its mails wait in the outbox; once the
+    server is back, run_pending sends them, once, and the outbox is empty."""
+    port = free_port()
+    zoom = memory_harness(fake, smtp_sink(port, certificate))
+    try:
+        ready(zoom)
+        outcome = zoom.link.schedule(booking())
+        assert sorted(outcome.undelivered) == sorted([str(CLIENT.email), str(HOST.email)])
+        [work] = zoom.link.pending_work()
+        assert work.booking_id == "bk_1"
+        with mail_server("starttls", certificate, login=True, port=port) as server:
+            zoom.fake.clock.set(NOW + timedelta(hours=1))
+            report = zoom.link.run_pending()
+            assert report.done == ("bk_1",)
+            assert (zoom.link.run_pending()).total == 0
+        assert sorted(to(m) for m in server.received) == sorted(
+            [str(CLIENT.email), str(HOST.email)]
+        )
+        assert [invite_of(m)[0] for m in server.received] == ["REQUEST", "REQUEST"]
+        assert zoom.link.pending_work() == []
+        assert len(zoom_meetings(zoom)) == 1
+    finally:
+        zoom.link.close()
+        for client in zoom.clients:
+            client.close()
+
+
+def test_an_invite_without_host_address_names_the_sender_as_organizer(
+    server: MailServer, certificate: Certificate
+) -> None:
+    """A booking whose host has no e-mail address still sends a valid invitation: its
+    ORGANIZER is the sink's sender, its ATTENDEE the recipient alone."""
+    invite = Invite(
+        method="REQUEST",
+        uid="t1:bk_9@zoomlink",
+        sequence=3,
+        title="Consultation",
+        start=NOW + timedelta(days=1),
+        end=NOW + timedelta(days=1, minutes=30),
+        time_zone="Europe/Berlin",
+    )
+    smtp_sink(server.port, certificate).notify(
+        notice(kind="meeting_scheduled", invite=invite)
+    )
+    _, event = invite_of(server.received[0])
+    assert str(event["ORGANIZER"]) == "mailto:bookings@app.example.com"
+    assert str(event["ATTENDEE"]) == "mailto:dana@example.org"
+    assert "LOCATION" not in event

@@ -102,6 +102,8 @@ def message(
     mail.add_alternative(Template(template.html).substitute(_html_values(values)), subtype="html")
     if notification.invite is not None:
         invite = notification.invite
+        if not invite.organizer:  # RFC 5546: a REQUEST or CANCEL names its organizer
+            invite = attrs.evolve(invite, organizer=_bare(sender), organizer_name="")
         data = ics(invite, notification.created_at, attendee=recipient)
         mail.add_alternative(
             data.decode("utf-8"), subtype="calendar", params={"method": invite.method}
@@ -115,9 +117,14 @@ def message(
     return mail
 
 
+def _bare(sender: str) -> str:
+    """``bookings@example.com`` from ``Bookings <bookings@example.com>``."""
+    return sender.rpartition("<")[2].rstrip(">").strip()
+
+
 def _domain(sender: str) -> str:
     """The domain of the sender's address, for Message-IDs."""
-    bare = sender.rpartition("<")[2].rstrip(">").strip()
+    bare = _bare(sender)
     try:
         domain = Address(addr_spec=bare).domain
     except (ValueError, IndexError) as error:
