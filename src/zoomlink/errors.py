@@ -434,8 +434,9 @@ class DeliveryError(ZoomLinkError):
 
     Attributes:
         channel: ``email`` or ``sms``.
-        stage: What failed: ``connect``, ``tls``, ``login``, ``recipient``, ``send``,
-            ``address`` (no address to deliver to) or ``provider`` (the SMS provider refused).
+        stage: What failed: ``connect``, ``tls``, ``login``, ``sender``, ``recipient``,
+            ``send``, ``address`` (no address to deliver to, or a notice of another channel)
+            or ``provider`` (the SMS provider refused the message).
     """
 
     def __init__(self, message: str, *, channel: str, stage: str) -> None:
