@@ -54,6 +54,17 @@ def test_segments_match_a_brute_force_split(text: str) -> None:
     assert _sms.segments(text) == len(parts)
 
 
+def test_the_alphabets_are_gsm_03_38() -> None:
+    """127 characters in the default alphabet (128 codes less the escape), 10 in the extension;
+    one character outside them makes the whole text UCS-2."""
+    assert len(_sms.GSM7_BASIC) == 127
+    assert len(_sms.GSM7_EXTENSION) == 10
+    assert not _sms.GSM7_BASIC & _sms.GSM7_EXTENSION
+    assert _sms.encoding("Grüße à Paris, 5€ [ok]") == "gsm7"
+    assert _sms.encoding("Grüße à Paris, ç") == "ucs2"  # only the capital Ç is GSM-7
+    assert _sms.encoding("Привет") == "ucs2"
+
+
 @pytest.mark.parametrize(
     ("text", "count"),
     [

@@ -245,14 +245,20 @@ def notice(**changes: Any) -> Notification:
 async def test_a_resent_notice_keeps_its_message_id(
     server: MailServer, certificate: Certificate
 ) -> None:
-    """The same notice sent twice carries the same Message-ID, made of its key, so a mail
-    system can drop the second; another notice gets another Message-ID."""
+    """The same notice sent twice carries the same Message-ID, made of its key (of what it
+    says, when it has none), so a mail system can drop the second; another notice gets
+    another Message-ID."""
     sink = smtp_sink(server.port, certificate)
     await sink.notify(notice())
     await sink.notify(notice())
     await sink.notify(notice(key="m" * 32))
+    await sink.notify(notice(key=""))
+    await sink.notify(notice(key=""))
+    await sink.notify(notice(key="", text="Another text"))
     ids = [m.message["Message-ID"] for m in server.received]
-    assert ids == [f"<{'k' * 32}@app.example.com>"] * 2 + [f"<{'m' * 32}@app.example.com>"]
+    assert ids[:3] == [f"<{'k' * 32}@app.example.com>"] * 2 + [f"<{'m' * 32}@app.example.com>"]
+    assert ids[3] == ids[4] != ids[5]
+    assert len(set(ids)) == 4
 
 
 @pytest.mark.asyncio

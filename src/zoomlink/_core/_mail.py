@@ -4,11 +4,12 @@ can override per kind, with the booking's invitation inline (``text/calendar``) 
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Mapping
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from string import Template
 
 import attrs
@@ -95,9 +96,7 @@ def message(
     mail["To"] = recipient
     mail["Date"] = format_datetime(notification.created_at)
     domain = _domain(sender)
-    mail["Message-ID"] = (
-        f"<{notification.key}@{domain}>" if notification.key else make_msgid(domain=domain)
-    )
+    mail["Message-ID"] = f"<{notification.key or _content_key(notification)}@{domain}>"
     mail.set_content(Template(template.text).substitute(values))
     mail.add_alternative(Template(template.html).substitute(_html_values(values)), subtype="html")
     if notification.invite is not None:
@@ -115,6 +114,18 @@ def message(
             filename="cancel.ics" if invite.method == "CANCEL" else "invite.ics",
         )
     return mail
+
+
+def _content_key(notification: Notification) -> str:
+    """For a notice without a key: a digest of what it says, so a resend still matches."""
+    parts = (
+        notification.kind,
+        notification.tenant,
+        notification.recipient_id,
+        notification.address,
+    )
+    text = "\x00".join(str(part) for part in (*parts, notification.subject, notification.text))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _bare(sender: str) -> str:
