@@ -23,10 +23,12 @@ from tests.mail_server import (
 )
 from tests.sms_server import ACCOUNT, TOKEN, SMSRequest, sms_server
 from zoomlink.notify import (
+    AsyncChannelNotificationSink,
     AsyncLoggingNotificationSink,
     AsyncMemoryNotificationSink,
     AsyncSMSNotificationSink,
     AsyncSMTPNotificationSink,
+    ChannelNotificationSink,
     LoggingNotificationSink,
     MemoryNotificationSink,
     SMSNotificationSink,
@@ -73,6 +75,67 @@ class TestAsyncMemoryNotificationSink(AsyncNotificationSinkContract):
     def received(self, sink: AsyncMemoryNotificationSink) -> Received:
         """What the sink kept."""
         return lambda: [Delivered(n.key, n.address, n.text) for n in sink.sent]
+
+
+# -- by channel -------------------------------------------------------------------------------
+
+
+class TestChannelNotificationSink(NotificationSinkContract):
+    """ChannelNotificationSink keeps the contract for e-mail, handing each notice to the e-mail
+    sink alone."""
+
+    @pytest.fixture
+    def sinks(self) -> dict[str, MemoryNotificationSink]:
+        """A memory sink per channel."""
+        return {"email": MemoryNotificationSink(), "sms": MemoryNotificationSink()}
+
+    @pytest.fixture
+    def sink(self, sinks: dict[str, MemoryNotificationSink]) -> ChannelNotificationSink:
+        """The router over them."""
+        return ChannelNotificationSink(email=sinks["email"], sms=sinks["sms"])
+
+    @pytest.fixture
+    def received(self, sinks: dict[str, MemoryNotificationSink]) -> Received:
+        """What reached the channel's sink, after checking the other got nothing."""
+
+        def read() -> list[Delivered]:
+            other = "sms" if self.channel == "email" else "email"
+            assert sinks[other].sent == []
+            return [Delivered(n.key, n.address, n.text) for n in sinks[self.channel].sent]
+
+        return read
+
+
+class TestChannelNotificationSinkForSMS(TestChannelNotificationSink):
+    """... and for SMS, handing each notice to the SMS sink alone."""
+
+    channel = "sms"
+
+
+class TestAsyncChannelNotificationSink(AsyncNotificationSinkContract):
+    """AsyncChannelNotificationSink keeps the contract for SMS."""
+
+    channel = "sms"
+
+    @pytest.fixture
+    def sinks(self) -> dict[str, AsyncMemoryNotificationSink]:
+        """A memory sink per channel."""
+        return {"email": AsyncMemoryNotificationSink(), "sms": AsyncMemoryNotificationSink()}
+
+    @pytest.fixture
+    def sink(self, sinks: dict[str, AsyncMemoryNotificationSink]) -> AsyncChannelNotificationSink:
+        """The router over them."""
+        return AsyncChannelNotificationSink(email=sinks["email"], sms=sinks["sms"])
+
+    @pytest.fixture
+    def received(self, sinks: dict[str, AsyncMemoryNotificationSink]) -> Received:
+        """What reached the SMS sink, after checking the e-mail sink got nothing."""
+
+        def read() -> list[Delivered]:
+            assert sinks["email"].sent == []
+            return [Delivered(n.key, n.address, n.text) for n in sinks["sms"].sent]
+
+        return read
 
 
 # -- logging ----------------------------------------------------------------------------------
