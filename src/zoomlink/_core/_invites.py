@@ -4,7 +4,7 @@ EXDATEs), plus one per occurrence moved off its rule."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -19,6 +19,17 @@ def _address(email: str, name: str = "") -> icalendar.vCalAddress:
     if name:
         address.params["CN"] = name
     return address
+
+
+def _rule(text: str, zone: ZoneInfo) -> icalendar.vRecur:
+    """The RRULE, its UNTIL in UTC as RFC 5545 wants beside a DTSTART with a TZID: a date
+    UNTIL ends with that local day, as zoomlink tells Zoom."""
+    rule: icalendar.vRecur = icalendar.vRecur.from_ical(text)
+    until = rule.get("UNTIL")
+    if until and isinstance(until[0], date) and not isinstance(until[0], datetime):
+        last = datetime.combine(until[0], time(23, 59, 59), zone)
+        rule["UNTIL"] = [last.astimezone(timezone.utc)]
+    return rule
 
 
 def _event(
@@ -59,7 +70,7 @@ def ics(invite: Invite, now: datetime, attendee: str | None = None) -> bytes:
     if invite.recurrence_id is not None:
         event.add("recurrence-id", invite.recurrence_id.astimezone(zone))
     elif invite.recurrence:
-        event.add("rrule", icalendar.vRecur.from_ical(invite.recurrence))
+        event.add("rrule", _rule(invite.recurrence, zone))
         if invite.exdates:
             event.add("exdate", [when.astimezone(zone) for when in invite.exdates])
     calendar.add_component(event)
