@@ -29,7 +29,7 @@ napoleon_numpy_docstring = False
 # their types are left as plain text rather than reported as broken.
 nitpick_ignore_regex = [
     ("py:class", r"(httpx|attrs|datetime|collections\.abc|typing|typing_extensions|types)\..*"),
-    ("py:class", r"(contextlib|os|logging|psycopg|psycopg_pool|pathlib)\..*"),
+    ("py:class", r"(contextlib|os|logging|psycopg|psycopg_pool|pathlib|ssl)\..*"),
     ("py:func", r"asyncio\..*"),
     ("py:class", r"(Any|Mapping|Sequence|Literal|AsyncIterator|Iterator|TracebackType)"),
     ("py:class", r"(Unpack|Pairs|Attribute|datetime|timedelta|WebhookCallback|App)"),
@@ -39,6 +39,9 @@ nitpick_ignore_regex = [
     ("py:class", r"(AppKind|AppRole|ZoomRole|ConnectionKind|ConnectionStatus|GrantStatus)"),
     ("py:class", r"(LinkPolicy|DisconnectPolicy|NotificationKind|T|zoomlink\..*\.T)"),
     ("py:class", r"(AbstractContextManager|AbstractAsyncContextManager|PathLike|Path)"),
+    # The notification sinks' settings: a Literal of TLS modes and an address lookup callable,
+    # both described in the sinks' docstrings.
+    ("py:class", r"(Security|Lookup)"),
 ]
 
 html_theme = "alabaster"

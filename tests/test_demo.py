@@ -61,6 +61,23 @@ def test_first_meeting_example_runs() -> None:
     assert "moved, then cancelled" in result.stdout
 
 
+def test_email_invitations_example_runs() -> None:
+    """examples/email_invitations.py mails both people a REQUEST, a later REQUEST and a CANCEL
+    through a local SMTP server, with the host's template for the booking."""
+    out = _python(str(ROOT / "examples" / "email_invitations.py")).stdout
+    assert out.count("undelivered []") == 3
+    assert "to carol@example.net: Your booking: Consultation with Carol" in out
+    assert out.count(" REQUEST uid=") == 4
+    assert out.count(" CANCEL uid=") == 2
+    sequences = [
+        int(line.split("sequence=")[1].split()[0])
+        for line in out.splitlines()
+        if "sequence=" in line
+    ]
+    assert sequences == sorted(sequences)
+    assert sequences[0] < sequences[2] < sequences[4]
+
+
 def test_booking_lifecycle_example_runs() -> None:
     """examples/booking_lifecycle.py schedules, moves and cancels one booking's meeting."""
     out = _python(str(ROOT / "examples" / "booking_lifecycle.py")).stdout

@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "zoomlink.errors": 0,
     "zoomlink.models": 1,
     "zoomlink.booking": 1,
+    "zoomlink.invites": 1,
     "zoomlink.availability": 1,
     "zoomlink.webhooks": 1,
     "zoomlink.purge": 1,
@@ -36,6 +37,7 @@ LAYERS: dict[str, int] = {
     "zoomlink._locks": 4,
     "zoomlink.stores._async": 4,  # the stores written once, used by the orchestration
     "zoomlink.stores._sync": 4,
+    "zoomlink._smtp": 4,
     "zoomlink": 5,
     "zoomlink.stores": 5,
     "zoomlink.notify": 5,

@@ -44,6 +44,7 @@ from zoomlink.errors import (
     ConfigurationError,
     ConnectError,
     DailyLimitError,
+    DeliveryError,
     DuplicateRecordError,
     InvalidBookingError,
     InvalidInputError,
@@ -76,6 +77,7 @@ from zoomlink.errors import (
     ZoomTransportError,
     ZoomValidationError,
 )
+from zoomlink.invites import Invite, InviteMethod, MovedOccurrence
 from zoomlink.keyring import Keyring
 from zoomlink.models import (
     DEFAULT_TENANT,
@@ -168,6 +170,7 @@ __all__ = [
     "ConnectionStatus",
     "DailyLimitError",
     "DEFAULT_TENANT",
+    "DeliveryError",
     "DisconnectPolicy",
     "DuplicateRecordError",
     "Endpoints",
@@ -177,6 +180,8 @@ __all__ = [
     "InvalidBookingError",
     "InvalidInputError",
     "InvalidStateError",
+    "Invite",
+    "InviteMethod",
     "InZoom",
     "Keyring",
     "KeyringError",
@@ -195,6 +200,7 @@ __all__ = [
     "MeetingState",
     "MeetingUpdated",
     "Member",
+    "MovedOccurrence",
     "NeedsReconnectError",
     "NoHostAvailableError",
     "NotConnectedError",

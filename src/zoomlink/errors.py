@@ -33,6 +33,8 @@ library's failures in one place and still tell them apart::
     │   ├── WebhookTimestampError     ``x-zm-request-timestamp`` missing, malformed or outside
     │   │                             the window (401)
     │   └── WebhookPayloadError       not JSON, not a Zoom event's shape (400), or too large (413)
+    ├── DeliveryError                 a notification sink could not deliver (``channel``,
+    │                                 ``stage``: connect, login, recipient, address, provider …)
     ├── ZoomTransportError            Zoom could not be reached: connect error, timeout, dropped
     │                                 connection; the request may or may not have been carried out
     └── ZoomAPIError                  Zoom answered with an error (status, Zoom code, tracking id)
@@ -71,6 +73,7 @@ __all__ = [
     "ConfigurationError",
     "ConnectError",
     "DailyLimitError",
+    "DeliveryError",
     "DuplicateRecordError",
     "InvalidBookingError",
     "InvalidInputError",
@@ -422,6 +425,24 @@ class WebhookPayloadError(WebhookError):
     ) -> None:
         super().__init__(message, status=413 if too_large else 400, reason=reason)
         self.field = field
+
+
+class DeliveryError(ZoomLinkError):
+    """A notification sink could not deliver a notification; the outbox keeps it for a retry.
+    The message names what failed (the server, the login name, the refused recipient, the
+    provider's answer), never a password or token.
+
+    Attributes:
+        channel: ``email`` or ``sms``.
+        stage: What failed: ``connect``, ``tls``, ``login``, ``sender``, ``recipient``,
+            ``send``, ``address`` (no address to deliver to, or a notice of another channel)
+            or ``provider`` (the SMS provider refused the message).
+    """
+
+    def __init__(self, message: str, *, channel: str, stage: str) -> None:
+        super().__init__(message)
+        self.channel = channel
+        self.stage = stage
 
 
 class ZoomTransportError(ZoomLinkError):

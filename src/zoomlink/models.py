@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from zoomlink.errors import ConfigurationError, InvalidInputError
+from zoomlink.invites import Invite
 
 __all__ = [
     "DEFAULT_TENANT",
@@ -665,6 +666,9 @@ class Notification:
         role: ``host`` or ``client`` for booking messages.
         booking_id: The booking concerned, if any.
         meeting_id: The Zoom meeting concerned, if any.
+        invite: For booking messages, the calendar invitation that goes with them (the
+            meeting's times, link, ID and passcode, and the iCalendar method, UID and
+            sequence), so a sink can attach it; ``None`` for other notices.
     """
 
     kind: NotificationKind
@@ -682,3 +686,4 @@ class Notification:
     booking_id: str | None = None
     meeting_id: int | None = None
     key: str = ""
+    invite: Invite | None = None

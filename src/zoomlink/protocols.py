@@ -419,8 +419,10 @@ class AsyncTokenStore(Protocol):
 class NotificationSink(Protocol):
     """**Protocol:** delivers notifications (e-mail, chat, an in-app inbox …).
 
-    zoomlink calls it once per event; a sink that fails should raise, and zoomlink logs the
-    failure without undoing what caused the notification.
+    zoomlink calls it once per event; a sink that fails should raise (ideally
+    :class:`~zoomlink.DeliveryError`, saying what failed), and zoomlink logs the failure without
+    undoing what caused the notification. Run
+    :class:`zoomlink.testing.contracts.NotificationSinkContract` against an implementation.
     """
 
     def notify(self, notification: Notification) -> None:

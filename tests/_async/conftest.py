@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from tests.conftest import ADMIN_APP, S2S_APP, USER_APP, unique_prefix
 from zoomlink import (
+    AsyncNotificationSink,
     AsyncTokenStore,
     AsyncWebhookHandler,
     AsyncZoomLink,
@@ -82,6 +83,20 @@ class Harness:
             self.clients.append(client)
             settings["http_client"] = client
         return AsyncZoomLink(USER_APP, ADMIN_APP, S2S_APP, **settings)  # type: ignore[arg-type]
+
+
+def memory_harness(fake: FakeZoom, sink: AsyncNotificationSink) -> Harness:
+    """A harness on the memory store, in process, whose link sends its messages to ``sink``
+    (the harness's memory sink stays at hand for a sink that routes some messages to it)."""
+    harness = Harness(
+        AsyncMemoryTokenStore(),
+        AsyncMemoryNotificationSink(),
+        fake,
+        Endpoints(),
+        httpx.MockTransport(fake),
+    )
+    harness.link = harness.new_link(notifications=sink)
+    return harness
 
 
 @pytest_asyncio.fixture(params=BACKENDS)

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import ADMIN_APP, S2S_APP, USER_APP, unique_prefix
 from zoomlink import (
+    NotificationSink,
     TokenStore,
     WebhookHandler,
     ZoomLink,
@@ -83,6 +84,20 @@ class Harness:
             self.clients.append(client)
             settings["http_client"] = client
         return ZoomLink(USER_APP, ADMIN_APP, S2S_APP, **settings)  # type: ignore[arg-type]
+
+
+def memory_harness(fake: FakeZoom, sink: NotificationSink) -> Harness:
+    """A harness on the memory store, in process, whose link sends its messages to ``sink``
+    (the harness's memory sink stays at hand for a sink that routes some messages to it)."""
+    harness = Harness(
+        MemoryTokenStore(),
+        MemoryNotificationSink(),
+        fake,
+        Endpoints(),
+        httpx.MockTransport(fake),
+    )
+    harness.link = harness.new_link(notifications=sink)
+    return harness
 
 
 @pytest.fixture(params=BACKENDS)

@@ -7,14 +7,16 @@ message: it lets anyone start the meeting as the host, and it expires within hou
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from zoomlink._core import _sms
 from zoomlink._core._recurrence import describe, plan_recurrence
 from zoomlink.booking import Booking, CalendarEvent, MeetingOccurrence, MeetingRecord, Participant
+from zoomlink.invites import Invite, MovedOccurrence
 from zoomlink.models import Notification, NotificationKind
 
 MeetingNews = Literal["meeting_scheduled", "meeting_rescheduled", "meeting_cancelled"]
@@ -112,18 +114,95 @@ def _email_text(
     return "\n".join(lines + _answers(booking))
 
 
+def short_when(booking: Booking, time_zone: str) -> str:
+    """The booking's time in few characters, e.g. ``Mon 2 Nov 09:00-09:30 EST``."""
+    zone = ZoneInfo(time_zone)
+    start = booking.start.astimezone(zone)
+    end = booking.end.astimezone(zone)
+    finish = f"{end:%H:%M}" if end.date() == start.date() else f"{end.day} {end:%b} {end:%H:%M}"
+    zones = f"{start:%Z}" if start.tzname() == end.tzname() else f"{start:%Z}/{end:%Z}"
+    return f"{start:%a} {start.day} {start:%b} {start:%H:%M}-{finish} {zones}"
+
+
+_TITLE_CUTS = (60, 30, 15)  # characters of the title kept while an SMS is too long
+
+
 def _sms_text(
     news: MeetingNews, booking: Booking, record: MeetingRecord, person: Participant
 ) -> str:
-    head = f"{_HEADLINE[news]}: {booking.title}, {when(booking, person.time_zone)}."
+    """The SMS, in at most two parts: the details first; the answers, the long form of the
+    time and then the title give way, never the time, link, meeting ID or passcode."""
     if not has_zoom(record):
-        return head
-    if news == "meeting_cancelled":
-        return f"{head} The Zoom meeting is cancelled."
-    changed = " New link!" if news == "meeting_rescheduled" and record.recreated else ""
-    passcode = f", passcode {record.password}" if record.password else ""
+        tail = ""
+    elif news == "meeting_cancelled":
+        tail = " The Zoom meeting is cancelled."
+    else:
+        changed = " New link!" if news == "meeting_rescheduled" and record.recreated else ""
+        passcode = f", passcode {record.password}" if record.password else ""
+        tail = f"{changed} Join: {record.join_url} (ID {record.meeting_id}{passcode})."
     answers = "".join(f" {q}: {a}." for q, a in booking.answers)
-    return f"{head}{changed} Join: {record.join_url} (ID {record.meeting_id}{passcode}).{answers}"
+    headline = _HEADLINE[news]
+    title = booking.title
+    long_when, brief = when(booking, person.time_zone), short_when(booking, person.time_zone)
+    titles = [title, *(f"{title[:cut].rstrip()}..." for cut in _TITLE_CUTS if len(title) > cut)]
+    return _sms.first_that_fits(
+        [
+            f"{headline}: {title}, {long_when}.{tail}{answers}",
+            f"{headline}: {title}, {long_when}.{tail}",
+            *(f"{headline}: {shown}, {brief}.{tail}" for shown in titles),
+            f"{headline}: {brief}.{tail}",
+        ]
+    )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def original_start(occurrence: MeetingOccurrence) -> datetime:
+    """When the rule put an occurrence: Zoom names it by that start in epoch milliseconds."""
+    return _EPOCH + timedelta(milliseconds=int(occurrence.occurrence_id))
+
+
+def invite(
+    news: MeetingNews,
+    booking: Booking,
+    record: MeetingRecord,
+    occurrence: MeetingOccurrence | None = None,
+) -> Invite:
+    """The calendar invitation that goes with the booking's messages. Its sequence is the
+    record's version, which every write bumps, so it grows across processes and retries
+    alike; its UID is the booking's, as on the hosts' calendars.
+
+    A cancelled occurrence is a CANCEL of that RECURRENCE-ID alone. A moved occurrence goes
+    out as the whole series (its RRULE, the cancelled occurrences as EXDATEs, the moved ones
+    as overriding events), so a calendar that missed a message still ends up right."""
+    cancelled = news == "meeting_cancelled"
+    if occurrence is not None and not cancelled:
+        occurrence = None
+    series = record.occurrences if occurrence is None else ()
+    return Invite(
+        method="CANCEL" if cancelled else "REQUEST",
+        uid=calendar_uid(record),
+        sequence=record.version,
+        title=booking.title,
+        start=occurrence.start if occurrence else booking.start,
+        end=occurrence.end if occurrence else booking.end,
+        time_zone=booking.host.time_zone,
+        join_url=record.join_url if has_zoom(record) else "",
+        meeting_id=record.meeting_id if has_zoom(record) else None,
+        passcode=record.password if has_zoom(record) else "",
+        description="\n".join([booking.title, *_join_lines(record)]),
+        organizer=booking.host.email,
+        organizer_name=booking.host.name,
+        recurrence=record.recurrence,
+        exdates=tuple(original_start(o) for o in series if o.state == "cancelled"),
+        moved=tuple(
+            MovedOccurrence(original_start=original_start(o), start=o.start, end=o.end)
+            for o in series
+            if o.state == "scheduled" and o.start != original_start(o)
+        ),
+        recurrence_id=original_start(occurrence) if occurrence else None,
+    )
 
 
 def notice_key(*parts: object) -> str:
@@ -141,7 +220,9 @@ def notifications(
     occurrence: MeetingOccurrence | None = None,
 ) -> list[Notification]:
     """One message per client and one per host (co-hosts included), each on the recipient's
-    channel. For one occurrence of a recurring booking, the times are that occurrence's."""
+    channel, each with the booking's calendar invitation. For one occurrence of a recurring
+    booking, the times are that occurrence's."""
+    booking_invite = invite(news, booking, record, occurrence)
     if occurrence is not None:
         booking = attrs.evolve(booking, start=occurrence.start, end=occurrence.end)
     people: list[tuple[Participant, Literal["host", "client"]]] = [
@@ -171,6 +252,7 @@ def notifications(
                 booking_id=booking.id,
                 meeting_id=record.meeting_id,
                 connection_id=record.connection_id,
+                invite=booking_invite,
                 # The record's version: the same until the booking's news changes.
                 key=notice_key(
                     "booking",

@@ -8,6 +8,7 @@ import logging
 import threading
 
 from zoomlink.models import Notification
+from zoomlink.protocols import NotificationSink
 
 logger = logging.getLogger("zoomlink.notify")
 
@@ -30,15 +31,18 @@ class LoggingNotificationSink:
         return f"{type(self).__name__}(logger={self.logger.name!r})"
 
     def notify(self, notification: Notification) -> None:
-        """Log one notification (its text carries no secret)."""
+        """Log one notification (its text carries no secret), with its key so that a log
+        reader can tell a retried notice from a new one."""
         level = _LEVELS.get(notification.kind, logging.INFO)
         self.logger.log(
             level,
-            "%s for %s (tenant %s): %s",
+            "%s for %s (tenant %s, key %s): %s",
             notification.subject,
             notification.recipient_id,
             notification.tenant,
+            notification.key,
             notification.text,
+            extra={"notification_key": notification.key},
         )
 
 
@@ -67,3 +71,25 @@ class MemoryNotificationSink:
         """Forget the notifications so far."""
         with self._guard:
             self._sent.clear()
+
+
+class ChannelNotificationSink:
+    """Hands each notification to the sink for its channel, so e-mail and SMS recipients of
+    one booking are each told their own way.
+
+    Args:
+        email: The sink for ``email`` notifications.
+        sms: The sink for ``sms`` notifications.
+    """
+
+    def __init__(self, *, email: NotificationSink, sms: NotificationSink) -> None:
+        self.email = email
+        self.sms = sms
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(email={self.email!r}, sms={self.sms!r})"
+
+    def notify(self, notification: Notification) -> None:
+        """Deliver through the sink for the notification's channel (its errors pass through)."""
+        sink = self.sms if notification.channel == "sms" else self.email
+        sink.notify(notification)
