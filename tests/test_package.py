@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "zoomlink._async": 4,
     "zoomlink._sync": 4,
     "zoomlink._locks": 4,
+    "zoomlink._caldav": 4,
     "zoomlink": 5,
     "zoomlink.stores": 5,
     "zoomlink.notify": 5,
