@@ -39,6 +39,8 @@ nitpick_ignore_regex = [
     ("py:class", r"(AppKind|AppRole|ZoomRole|ConnectionKind|ConnectionStatus|GrantStatus)"),
     ("py:class", r"(LinkPolicy|DisconnectPolicy|NotificationKind|T|zoomlink\..*\.T)"),
     ("py:class", r"(AbstractContextManager|AbstractAsyncContextManager|PathLike|Path)"),
+    # The CalDAV backends' ``calendars`` argument: a mapping or a callable, as their docs say.
+    ("py:class", r"(CalendarMap|zoneinfo\.ZoneInfo)"),
 ]
 
 html_theme = "alabaster"

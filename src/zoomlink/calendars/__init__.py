@@ -67,6 +67,11 @@ def __getattr__(name: str) -> object:
     return value
 
 
+def __dir__() -> list[str]:
+    """The module's names, the CalDAV ones included before their first use."""
+    return sorted({*globals(), *_LAZY})
+
+
 def _present(value: object) -> None:
     # Show the classes as zoomlink.calendars.X in reprs, tracebacks and the docs.
     if isinstance(value, type):
