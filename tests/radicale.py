@@ -37,14 +37,12 @@ class Radicale:
     url: str
     client: DAVClient
 
-    def calendar(
-        self, path: str, *, time_zone: str = "UTC", password: str = PASSWORD
-    ) -> CalDAVCalendar:
+    def calendar(self, path: str, *, time_zone: str = "UTC") -> CalDAVCalendar:
         """The CalDAVCalendar at ``path`` under the user's home (it may not exist)."""
         return CalDAVCalendar(
             url=f"{self.url}{USER}/{path}/",
             username=USER,
-            password=password,
+            password=PASSWORD,
             time_zone=time_zone,
             timeout=10,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
@@ -19,7 +19,7 @@ from zoomlink import (
     CalendarUnavailableError,
     ConfigurationError,
 )
-from zoomlink.calendars import CalDAVCalendar, CalDAVCalendarBackend
+from zoomlink.calendars import AsyncCalDAVCalendarBackend, CalDAVCalendar, CalDAVCalendarBackend
 from zoomlink.testing.contracts._sync.calendar_backend import T0, make_event
 
 OWNER = ("t1", "u1")
@@ -67,18 +67,11 @@ def test_an_unreachable_server_is_calendar_unavailable(
     backends: list[CalDAVCalendarBackend],
 ) -> None:
     """Nothing listening at the URL: CalendarUnavailableError naming the URL, not the password."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    calendar = CalDAVCalendar(
-        url=f"http://127.0.0.1:{port}/alice/work/",
-        username="alice",
-        password="s3cret-pw",
-        timeout=2,
-    )
-    for error in assert_fails_with(
+    calendar = _unreachable()
+    raised = assert_fails_with(
         backend_for(backends, calendar), CalendarUnavailableError, "s3cret-pw"
-    ):
+    )
+    for error in raised:
         assert error.url == calendar.url
         assert calendar.url in str(error)
 
@@ -190,3 +183,53 @@ def test_without_the_extra_the_caldav_names_say_what_to_install(
         zoomlink.calendars.CalDAVCalendarBackend  # noqa: B018
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         zoomlink.calendars.Nope  # noqa: B018
+
+
+def _unreachable() -> CalDAVCalendar:
+    """A calendar on a local port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return CalDAVCalendar(
+        url=f"http://127.0.0.1:{port}/alice/work/",
+        username="alice",
+        password="s3cret-pw",
+        timeout=2,
+    )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("unreachable", CalendarUnavailableError),
+        ("wrong-password", CalendarAuthError),
+        ("missing", CalendarNotFoundError),
+    ],
+)
+async def test_the_async_backend_fails_the_same_way(
+    radicale: Radicale, kind: str, error: type[CalendarError]
+) -> None:
+    """The async backend raises the same typed errors as the sync one, without the password."""
+    if kind == "unreachable":
+        calendar = _unreachable()
+    elif kind == "wrong-password":
+        [good] = radicale.new_calendars([OWNER]).values()
+        calendar = CalDAVCalendar(url=good.url, username="alice", password="s3cret-pw")
+    else:
+        calendar = radicale.calendar("no-such-calendar")
+    backend = AsyncCalDAVCalendarBackend({OWNER: calendar})
+    try:
+        calls: list[Callable[[], Awaitable[object]]] = [
+            lambda: backend.put_event(make_event()),
+            lambda: backend.remove_event("t1", "u1", "b1"),
+            lambda: backend.events("t1", "u1", start=T0),
+        ]
+        for call in calls:
+            with pytest.raises(error) as caught:
+                await call()
+            assert caught.value.url == calendar.url
+            assert calendar.password is not None
+            assert calendar.password not in str(caught.value)
+    finally:
+        await backend.aclose()
