@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zoomlink import CalendarDataError
 from zoomlink._core._icalendar import read_events, to_ics
@@ -94,3 +96,53 @@ def test_unreadable_data_is_a_data_error_naming_the_object(data: str) -> None:
     ) as caught:
         read(data)
     assert caught.value.url == HREF
+
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"]
+PERIODS = {"DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    first=st.integers(0, 60 * 24 * 40),  # minutes into March 2026 (Europe's DST change in it)
+    minutes=st.integers(1, 600),
+    frequency=st.sampled_from(sorted(PERIODS)),
+    interval=st.integers(1, 3),
+    count=st.integers(1, 30),
+    window_start=st.integers(-60 * 24 * 3, 60 * 24 * 120),
+    window_minutes=st.integers(1, 60 * 24 * 30),
+)
+def test_a_series_is_read_as_brute_force_expands_it(
+    zone: str,
+    first: int,
+    minutes: int,
+    frequency: str,
+    interval: int,
+    count: int,
+    window_start: int,
+    window_minutes: int,
+) -> None:
+    """A series on a zone's wall clock, read for any window, lists exactly the occurrences that
+    overlap it, at their local times (DST changes included)."""
+    tz = ZoneInfo(zone)
+    march = datetime(2026, 3, 1, tzinfo=tz)
+    dtstart = march + timedelta(minutes=first)
+    data = vcalendar(
+        f"DTSTART;TZID={zone}:{dtstart:%Y%m%dT%H%M%S}",
+        f"DURATION:PT{minutes}M",
+        f"RRULE:FREQ={frequency};INTERVAL={interval};COUNT={count}",
+    )
+    start = datetime(2026, 3, 1, tzinfo=timezone.utc) + timedelta(minutes=window_start)
+    end = start + timedelta(minutes=window_minutes)
+    # Aware arithmetic on one tzinfo steps the wall clock: each occurrence starts and ends at
+    # the series' local times, as calendar apps show it (on a DST change too); a local time the
+    # change skips takes the offset before it (RFC 5545 3.3.5), as zoneinfo reads it.
+    length = timedelta(minutes=minutes)
+    walls = [dtstart + k * interval * PERIODS[frequency] for k in range(count)]
+    utc = [(w.astimezone(timezone.utc), (w + length).astimezone(timezone.utc)) for w in walls]
+    expected = [(s, e) for s, e in utc if s < end and e > start]
+    found = [
+        (s.astimezone(timezone.utc), e.astimezone(timezone.utc)) for s, e in read(data, start, end)
+    ]
+    assert found == expected
