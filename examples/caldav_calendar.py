@@ -138,8 +138,7 @@ def run(target: CalDAVCalendar) -> None:
     )
     with ExitStack() as cleanup:
         cleanup.callback(remove_own_events, target, ["dentist-example", "focus-example"])
-        calendar = CalDAVCalendarBackend({("default", "alice"): target})
-        cleanup.callback(calendar.close)
+        calendar = cleanup.enter_context(CalDAVCalendarBackend({("default", "alice"): target}))
         zoom = ZoomLink(
             APP,
             http_client=httpx.Client(transport=httpx.MockTransport(fake)),

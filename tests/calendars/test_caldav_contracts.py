@@ -22,9 +22,8 @@ class TestCalDAVCalendarBackend(CalendarBackendContract):
     @pytest.fixture
     def calendar(self, radicale: Radicale) -> Iterator[CalDAVCalendarBackend]:
         """A backend over fresh Radicale calendars, one per owner."""
-        backend = CalDAVCalendarBackend(radicale.new_calendars(OWNERS))
-        yield backend
-        backend.close()
+        with CalDAVCalendarBackend(radicale.new_calendars(OWNERS)) as backend:
+            yield backend
 
 
 class TestAsyncCalDAVCalendarBackend(AsyncCalendarBackendContract):
@@ -33,6 +32,5 @@ class TestAsyncCalDAVCalendarBackend(AsyncCalendarBackendContract):
     @pytest_asyncio.fixture
     async def calendar(self, radicale: Radicale) -> AsyncIterator[AsyncCalDAVCalendarBackend]:
         """A backend over fresh Radicale calendars, one per owner."""
-        backend = AsyncCalDAVCalendarBackend(radicale.new_calendars(OWNERS))
-        yield backend
-        await backend.aclose()
+        async with AsyncCalDAVCalendarBackend(radicale.new_calendars(OWNERS)) as backend:
+            yield backend

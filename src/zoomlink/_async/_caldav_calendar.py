@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -59,7 +60,7 @@ class AsyncCalDAVCalendarBackend:
 
     Failures raise :class:`~zoomlink.CalendarError` subclasses naming the calendar's URL,
     never its password. Safe to share between the coroutines of one event loop;
-    :meth:`aclose` closes its connections.
+    :meth:`aclose` (or leaving ``async with``) closes its connections.
     """
 
     def __init__(self, calendars: CalendarMap) -> None:
@@ -187,3 +188,14 @@ class AsyncCalDAVCalendarBackend:
             self._clients.clear()
         for client in clients:
             await client.close()
+
+    async def __aenter__(self) -> AsyncCalDAVCalendarBackend:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -61,7 +62,7 @@ class CalDAVCalendarBackend:
 
     Failures raise :class:`~zoomlink.CalendarError` subclasses naming the calendar's URL,
     never its password. Safe to share between the coroutines of one event loop;
-    :meth:`close` closes its connections.
+    :meth:`close` (or leaving ``with``) closes its connections.
     """
 
     def __init__(self, calendars: CalendarMap) -> None:
@@ -189,3 +190,14 @@ class CalDAVCalendarBackend:
             self._clients.clear()
         for client in clients:
             client.close()
+
+    def __enter__(self) -> CalDAVCalendarBackend:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
