@@ -146,3 +146,35 @@ def test_a_series_is_read_as_brute_force_expands_it(
         (s.astimezone(timezone.utc), e.astimezone(timezone.utc)) for s, e in read(data, start, end)
     ]
     assert found == expected
+
+
+def test_a_series_exceptions_are_honoured() -> None:
+    """An excluded date is not busy, a moved occurrence is busy at its new time, and a
+    cancelled occurrence is not busy."""
+    series = [
+        "UID:standup",
+        "DTSTAMP:20260301T000000Z",
+        "DTSTART:20260302T090000Z",
+        "DURATION:PT30M",
+        "RRULE:FREQ=DAILY;COUNT=5",
+        "EXDATE:20260303T090000Z",
+    ]
+    moved = ["UID:standup", "DTSTAMP:20260301T000000Z", "RECURRENCE-ID:20260304T090000Z"]
+    moved += ["DTSTART:20260304T150000Z", "DURATION:PT30M"]
+    cancelled = ["UID:standup", "DTSTAMP:20260301T000000Z", "RECURRENCE-ID:20260305T090000Z"]
+    cancelled += ["DTSTART:20260305T090000Z", "DURATION:PT30M", "STATUS:CANCELLED"]
+    data = "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN"]
+        + [
+            line
+            for part in (series, moved, cancelled)
+            for line in ("BEGIN:VEVENT", *part, "END:VEVENT")
+        ]
+        + ["END:VCALENDAR", ""]
+    )
+    starts = sorted(start for start, _ in read(data))
+    assert starts == [
+        datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+        datetime(2026, 3, 4, 15, tzinfo=timezone.utc),
+        datetime(2026, 3, 6, 9, tzinfo=timezone.utc),
+    ]
