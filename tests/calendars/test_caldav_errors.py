@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -233,3 +235,36 @@ async def test_the_async_backend_fails_the_same_way(
             assert calendar.password not in str(caught.value)
     finally:
         await backend.aclose()
+
+
+class _NotXML(BaseHTTPRequestHandler):
+    """A server that answers every REPORT with a 207 whose body is not XML."""
+
+    def do_REPORT(self) -> None:
+        """Answer 207 with a body no XML parser reads."""
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b"<multistatus this is not xml"
+        self.send_response(207)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+def test_an_answer_that_is_not_xml_is_a_data_error(backends: list[CalDAVCalendarBackend]) -> None:
+    """A server that answers the REPORT with something other than XML: CalendarDataError."""
+    server = HTTPServer(("127.0.0.1", 0), _NotXML)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        calendar = CalDAVCalendar(url=f"http://127.0.0.1:{server.server_port}/cal/")
+        with pytest.raises(CalendarDataError, match="is not XML zoomlink can read") as caught:
+            backend_for(backends, calendar).events("t1", "u1", start=T0)
+        assert caught.value.url == calendar.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
