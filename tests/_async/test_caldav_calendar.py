@@ -19,7 +19,7 @@ import pytest_asyncio
 from tests._async.conftest import Harness
 from tests._async.test_bookings import HOST, booking, ready
 from tests.radicale import Radicale
-from zoomlink import BookingConflictError, Endpoints
+from zoomlink import BookingConflictError, Endpoints, Participant
 from zoomlink.calendars import AsyncCalDAVCalendarBackend, CalDAVCalendar
 from zoomlink.notify import AsyncMemoryNotificationSink
 from zoomlink.stores import AsyncMemoryTokenStore
@@ -35,8 +35,13 @@ class OnCalDAV:
 
     zoom: Harness
     backend: AsyncCalDAVCalendarBackend
-    calendar: CalDAVCalendar
+    calendars: dict[tuple[str, str], CalDAVCalendar]
     radicale: Radicale
+
+    @property
+    def calendar(self) -> CalDAVCalendar:
+        """The host's (Alice's) calendar."""
+        return self.calendars[("default", "alice")]
 
     def add_own_event(self, uid: str, lines: str) -> None:
         """Put an event on the host's calendar as the host would, outside zoomlink."""
@@ -52,7 +57,9 @@ class OnCalDAV:
 async def on_caldav(fake: FakeZoom, radicale: Radicale) -> AsyncIterator[OnCalDAV]:
     """Alice connected to the fake Zoom, with a fresh Radicale calendar (Berlin time) behind
     the link's calendar backend."""
-    calendars = radicale.new_calendars([("default", "alice")], time_zone="Europe/Berlin")
+    calendars = radicale.new_calendars(
+        [("default", "alice"), ("default", "dave")], time_zone="Europe/Berlin"
+    )
     backend = AsyncCalDAVCalendarBackend(calendars)
     zoom = Harness(
         AsyncMemoryTokenStore(),
@@ -64,20 +71,17 @@ async def on_caldav(fake: FakeZoom, radicale: Radicale) -> AsyncIterator[OnCalDA
     await zoom.link.aclose()
     zoom.link = zoom.new_link(calendar=backend)
     await ready(zoom)
-    yield OnCalDAV(zoom, backend, calendars[("default", "alice")], radicale)
+    yield OnCalDAV(zoom, backend, calendars, radicale)
     await zoom.link.aclose()
     for client in zoom.clients:
         await client.aclose()
     await backend.aclose()
 
 
-async def host_events(on: OnCalDAV) -> list[tuple[str, datetime, datetime]]:
-    """The host's calendar read back by a backend of its own: (booking, start, end) each."""
-    reader = AsyncCalDAVCalendarBackend({("default", "alice"): on.calendar})
-    try:
-        events = await reader.events("default", "alice")
-    finally:
-        await reader.aclose()
+async def host_events(on: OnCalDAV, user_id: str = "alice") -> list[tuple[str, datetime, datetime]]:
+    """An app user's calendar read back by a backend of its own: (booking, start, end) each."""
+    async with AsyncCalDAVCalendarBackend(on.calendars) as reader:
+        events = await reader.events("default", user_id)
     return [(e.booking_id, e.start, e.end) for e in events]
 
 
@@ -90,6 +94,21 @@ async def test_schedule_puts_the_event_on_the_hosts_calendar(on_caldav: OnCalDAV
     assert outcome.join_url is not None
     assert event.location == outcome.join_url
     assert event.meeting_id == outcome.meeting_id
+
+
+@pytest.mark.asyncio
+async def test_a_client_who_is_an_app_user_gets_the_event_too(on_caldav: OnCalDAV) -> None:
+    """A client with an app user id gets the booking on their own calendar; cancel removes both."""
+    dave = Participant(
+        name="Dave", time_zone="Europe/Berlin", email="dave@example.com", user_id="dave"
+    )
+    await on_caldav.zoom.link.schedule(booking(clients=(dave,)))
+    expected = [("bk_1", T14, T14 + timedelta(minutes=30))]
+    assert await host_events(on_caldav, "dave") == expected
+    assert await host_events(on_caldav) == expected
+    await on_caldav.zoom.link.cancel(booking(clients=(dave,)))
+    assert await host_events(on_caldav, "dave") == []
+    assert await host_events(on_caldav) == []
 
 
 @pytest.mark.asyncio

@@ -20,7 +20,7 @@ import pytest
 from tests._sync.conftest import Harness
 from tests._sync.test_bookings import HOST, booking, ready
 from tests.radicale import Radicale
-from zoomlink import BookingConflictError, Endpoints
+from zoomlink import BookingConflictError, Endpoints, Participant
 from zoomlink.calendars import CalDAVCalendarBackend, CalDAVCalendar
 from zoomlink.notify import MemoryNotificationSink
 from zoomlink.stores import MemoryTokenStore
@@ -36,8 +36,13 @@ class OnCalDAV:
 
     zoom: Harness
     backend: CalDAVCalendarBackend
-    calendar: CalDAVCalendar
+    calendars: dict[tuple[str, str], CalDAVCalendar]
     radicale: Radicale
+
+    @property
+    def calendar(self) -> CalDAVCalendar:
+        """The host's (Alice's) calendar."""
+        return self.calendars[("default", "alice")]
 
     def add_own_event(self, uid: str, lines: str) -> None:
         """Put an event on the host's calendar as the host would, outside zoomlink."""
@@ -53,7 +58,9 @@ class OnCalDAV:
 def on_caldav(fake: FakeZoom, radicale: Radicale) -> Iterator[OnCalDAV]:
     """Alice connected to the fake Zoom, with a fresh Radicale calendar (Berlin time) behind
     the link's calendar backend."""
-    calendars = radicale.new_calendars([("default", "alice")], time_zone="Europe/Berlin")
+    calendars = radicale.new_calendars(
+        [("default", "alice"), ("default", "dave")], time_zone="Europe/Berlin"
+    )
     backend = CalDAVCalendarBackend(calendars)
     zoom = Harness(
         MemoryTokenStore(),
@@ -65,20 +72,17 @@ def on_caldav(fake: FakeZoom, radicale: Radicale) -> Iterator[OnCalDAV]:
     zoom.link.close()
     zoom.link = zoom.new_link(calendar=backend)
     ready(zoom)
-    yield OnCalDAV(zoom, backend, calendars[("default", "alice")], radicale)
+    yield OnCalDAV(zoom, backend, calendars, radicale)
     zoom.link.close()
     for client in zoom.clients:
         client.close()
     backend.close()
 
 
-def host_events(on: OnCalDAV) -> list[tuple[str, datetime, datetime]]:
-    """The host's calendar read back by a backend of its own: (booking, start, end) each."""
-    reader = CalDAVCalendarBackend({("default", "alice"): on.calendar})
-    try:
-        events = reader.events("default", "alice")
-    finally:
-        reader.close()
+def host_events(on: OnCalDAV, user_id: str = "alice") -> list[tuple[str, datetime, datetime]]:
+    """An app user's calendar read back by a backend of its own: (booking, start, end) each."""
+    with CalDAVCalendarBackend(on.calendars) as reader:
+        events = reader.events("default", user_id)
     return [(e.booking_id, e.start, e.end) for e in events]
 
 
@@ -90,6 +94,20 @@ def test_schedule_puts_the_event_on_the_hosts_calendar(on_caldav: OnCalDAV) -> N
     assert outcome.join_url is not None
     assert event.location == outcome.join_url
     assert event.meeting_id == outcome.meeting_id
+
+
+def test_a_client_who_is_an_app_user_gets_the_event_too(on_caldav: OnCalDAV) -> None:
+    """A client with an app user id gets the booking on their own calendar; cancel removes both."""
+    dave = Participant(
+        name="Dave", time_zone="Europe/Berlin", email="dave@example.com", user_id="dave"
+    )
+    on_caldav.zoom.link.schedule(booking(clients=(dave,)))
+    expected = [("bk_1", T14, T14 + timedelta(minutes=30))]
+    assert host_events(on_caldav, "dave") == expected
+    assert host_events(on_caldav) == expected
+    on_caldav.zoom.link.cancel(booking(clients=(dave,)))
+    assert host_events(on_caldav, "dave") == []
+    assert host_events(on_caldav) == []
 
 
 def test_reschedule_moves_the_event(on_caldav: OnCalDAV) -> None:
