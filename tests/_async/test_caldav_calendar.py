@@ -19,7 +19,7 @@ import pytest_asyncio
 from tests._async.conftest import Harness
 from tests._async.test_bookings import HOST, booking, ready
 from tests.radicale import Radicale
-from zoomlink import BookingConflictError, Endpoints, Participant
+from zoomlink import Actor, BookingConflictError, Endpoints, Participant
 from zoomlink.calendars import AsyncCalDAVCalendarBackend, CalDAVCalendar
 from zoomlink.notify import AsyncMemoryNotificationSink
 from zoomlink.stores import AsyncMemoryTokenStore
@@ -109,6 +109,17 @@ async def test_a_client_who_is_an_app_user_gets_the_event_too(on_caldav: OnCalDA
     await on_caldav.zoom.link.cancel(booking(clients=(dave,)))
     assert await host_events(on_caldav, "dave") == []
     assert await host_events(on_caldav) == []
+
+
+@pytest.mark.asyncio
+async def test_a_disconnect_scrubs_the_zoom_link_from_the_caldav_event(on_caldav: OnCalDAV) -> None:
+    """After the host disconnects Zoom, the event stays at its time without link or meeting ID."""
+    await on_caldav.zoom.link.schedule(booking())
+    [connection] = await on_caldav.zoom.link.connections(user_id="alice")
+    await on_caldav.zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    [after] = await on_caldav.backend.events("default", "alice")
+    assert (after.booking_id, after.start, after.location, after.meeting_id) == ("bk_1", T14, "", 0)
+    assert "zoom.us" not in after.description
 
 
 @pytest.mark.asyncio

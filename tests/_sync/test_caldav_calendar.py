@@ -20,7 +20,7 @@ import pytest
 from tests._sync.conftest import Harness
 from tests._sync.test_bookings import HOST, booking, ready
 from tests.radicale import Radicale
-from zoomlink import BookingConflictError, Endpoints, Participant
+from zoomlink import Actor, BookingConflictError, Endpoints, Participant
 from zoomlink.calendars import CalDAVCalendarBackend, CalDAVCalendar
 from zoomlink.notify import MemoryNotificationSink
 from zoomlink.stores import MemoryTokenStore
@@ -108,6 +108,16 @@ def test_a_client_who_is_an_app_user_gets_the_event_too(on_caldav: OnCalDAV) -> 
     on_caldav.zoom.link.cancel(booking(clients=(dave,)))
     assert host_events(on_caldav, "dave") == []
     assert host_events(on_caldav) == []
+
+
+def test_a_disconnect_scrubs_the_zoom_link_from_the_caldav_event(on_caldav: OnCalDAV) -> None:
+    """After the host disconnects Zoom, the event stays at its time without link or meeting ID."""
+    on_caldav.zoom.link.schedule(booking())
+    [connection] = on_caldav.zoom.link.connections(user_id="alice")
+    on_caldav.zoom.link.disconnect(connection.id, actor=Actor("alice"))
+    [after] = on_caldav.backend.events("default", "alice")
+    assert (after.booking_id, after.start, after.location, after.meeting_id) == ("bk_1", T14, "", 0)
+    assert "zoom.us" not in after.description
 
 
 def test_reschedule_moves_the_event(on_caldav: OnCalDAV) -> None:
