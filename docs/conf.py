@@ -42,6 +42,8 @@ nitpick_ignore_regex = [
     # The notification sinks' settings: a Literal of TLS modes and an address lookup callable,
     # both described in the sinks' docstrings.
     ("py:class", r"(Security|Lookup)"),
+    # The CalDAV backends' ``calendars`` argument: a mapping or a callable, as their docs say.
+    ("py:class", r"(CalendarMap|zoneinfo\.ZoneInfo)"),
 ]
 
 html_theme = "alabaster"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
@@ -13,6 +13,9 @@ import pytest
 
 from zoomlink import Endpoints, ZoomApp
 from zoomlink.testing import FakeClock, FakeZoom
+
+if TYPE_CHECKING:
+    from tests.radicale import Radicale
 
 REDIRECT_URI = "http://127.0.0.1:8000/zoom/callback"
 WEBHOOK_SECRET = "test-webhook-secret"
@@ -78,6 +81,16 @@ def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     with running_postgres(tmp_path_factory.mktemp("postgres")) as dsn:
         yield dsn
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """A real CalDAV server (Radicale) for the session, on 127.0.0.1. It fails, never skips,
+    when it cannot start."""
+    from tests.radicale import running_radicale
+
+    with running_radicale(tmp_path_factory.mktemp("radicale")) as server:
+        yield server
 
 
 def unique_prefix() -> str:

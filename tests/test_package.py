@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "zoomlink.stores._async": 4,  # the stores written once, used by the orchestration
     "zoomlink.stores._sync": 4,
     "zoomlink._smtp": 4,
+    "zoomlink._caldav": 4,
     "zoomlink": 5,
     "zoomlink.stores": 5,
     "zoomlink.notify": 5,

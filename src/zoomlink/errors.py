@@ -24,6 +24,11 @@ library's failures in one place and still tell them apart::
     │                                 are used up; ``retry_at`` says when the quota resets
     ├── BookingConflictError          the booking overlaps the host's busy time (``conflicts``)
     ├── NoHostAvailableError          no host of a round-robin pool is free (``reasons``)
+    ├── CalendarError                 a calendar server could not do what was asked (``url``)
+    │   ├── CalendarUnavailableError  the server could not be reached: connect error, timeout
+    │   ├── CalendarAuthError         401/403: the server refused the user name and password
+    │   ├── CalendarNotFoundError     no calendar at the URL
+    │   └── CalendarDataError         an answer or an event on the calendar cannot be read
     ├── StoreError                    a token store could not do what was asked
     │   ├── StaleRecordError          a record changed since it was read (compare-and-swap)
     │   ├── DuplicateRecordError      a record with that id is already stored
@@ -54,7 +59,8 @@ library's failures in one place and still tell them apart::
 next to the :class:`~zoomlink.Conflict` values they carry; ``zoomlink`` exports them all.
 
 Errors carry context (status, Zoom ``code``, ``tracking_id``), never a token, a client secret or a
-``start_url``: messages from Zoom are scrubbed of every secret the request carried.
+``start_url``: messages from Zoom are scrubbed of every secret the request carried. Calendar
+errors name the calendar's URL, never its password.
 """
 
 from __future__ import annotations
@@ -70,6 +76,11 @@ __all__ = [
     "AuthorizationCodeError",
     "AuthorizationDeniedError",
     "BookingStateError",
+    "CalendarAuthError",
+    "CalendarDataError",
+    "CalendarError",
+    "CalendarNotFoundError",
+    "CalendarUnavailableError",
     "ConfigurationError",
     "ConnectError",
     "DailyLimitError",
@@ -335,6 +346,37 @@ class DailyLimitError(ZoomLinkError):
         self.limit = limit
         self.retry_at = retry_at
         self.booking_id = booking_id
+
+
+class CalendarError(ZoomLinkError):
+    """A calendar server could not do what was asked; the message says what and why.
+
+    Attributes:
+        url: The calendar's URL (never with a password in it).
+        status: The server's HTTP status, when it answered.
+    """
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class CalendarUnavailableError(CalendarError):
+    """The calendar server could not be reached (connect error, timeout, dropped connection)."""
+
+
+class CalendarAuthError(CalendarError):
+    """The calendar server refused the credentials (401) or the access (403)."""
+
+
+class CalendarNotFoundError(CalendarError):
+    """There is no calendar at the URL (the server answered 404, or 409 to a write)."""
+
+
+class CalendarDataError(CalendarError):
+    """The server's answer, or an event stored on the calendar, cannot be read or was refused
+    as malformed; the message names the event's resource when one is at fault."""
 
 
 class StoreError(ZoomLinkError):

@@ -7,29 +7,10 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
+from zoomlink._core._calendar_window import check_window, overlaps
 from zoomlink.booking import CalendarEvent
-from zoomlink.errors import InvalidInputError
 
 _Key = tuple[str, str, str]
-
-
-def _check_window(start: datetime | None, end: datetime | None) -> None:
-    """Refuse a naive bound, or an end that is not after the start."""
-    for name, value in (("start", start), ("end", end)):
-        if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-            raise InvalidInputError(
-                f"events(): {name} must be timezone-aware, got naive {value.isoformat()}; "
-                "zoomlink never guesses a time zone"
-            )
-    if start is not None and end is not None and end <= start:
-        raise InvalidInputError(
-            f"events(): end ({end.isoformat()}) must be after start ({start.isoformat()})"
-        )
-
-
-def _overlaps(event: CalendarEvent, start: datetime | None, end: datetime | None) -> bool:
-    """Whether the event overlaps the half-open window ``[start, end)``."""
-    return (end is None or event.start < end) and (start is None or event.end > start)
 
 
 class MemoryCalendarBackend:
@@ -73,7 +54,7 @@ class MemoryCalendarBackend:
         merely touches an edge does not. Raises :class:`~zoomlink.InvalidInputError` for a
         naive bound or an ``end`` not after ``start``.
         """
-        _check_window(start, end)
+        check_window(start, end)
         with self._guard:
             owned = [
                 event
@@ -81,7 +62,7 @@ class MemoryCalendarBackend:
                 if event_tenant == tenant and event_owner == owner_id
             ]
         return sorted(
-            (event for event in owned if _overlaps(event, start, end)),
+            (event for event in owned if overlaps(event, start, end)),
             key=lambda event: (event.start, event.uid),
         )
 
