@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -352,7 +353,7 @@ class MeetingStore:
                 pstn_password=meeting.numeric_password,
                 encrypted_password=meeting.encrypted_password,
             )
-        body.update(settings=dict(meeting.settings), pre_schedule=False)
+        body.update(settings=copy.deepcopy(meeting.settings), pre_schedule=False)
         body["creation_source"] = "open_api"
         if meeting.recurrence is not None:
             body["recurrence"] = dict(meeting.recurrence)
