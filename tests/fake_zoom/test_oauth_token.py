@@ -311,3 +311,44 @@ def test_missing_or_bad_token_is_124(zoom: Zoom, header: str | None) -> None:
     headers = {"authorization": header} if header is not None else {}
     r = zoom.http.get(zoom.api_url("/v2/users/me"), headers=headers)
     zoom.error(r, 401, 124)
+
+
+def test_client_secret_in_form_alone_is_invalid_client(zoom: Zoom) -> None:
+    """Client credentials only in the form body (``client_secret_post``) are 401 invalid_client.
+
+    Zoom documents HTTP Basic client authentication only, for every grant (OAuth and S2S
+    docs); no source shows a body-only request succeeding.
+    """
+    app = zoom.app("s2s")
+    r = zoom.token_request(
+        None,
+        {
+            "grant_type": "account_credentials",
+            "account_id": app.account_id or "",
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+        },
+        auth=None,
+    )
+    assert r.status_code == 401
+    assert r.json() == INVALID_CLIENT
+
+
+def test_client_secret_in_form_next_to_basic_is_accepted(zoom: Zoom) -> None:
+    """Basic credentials with the same credentials repeated in the form are accepted.
+
+    The Server-to-Server snippet in licht1stein/pyzoom#152 sends both.
+    """
+    app = zoom.app("s2s")
+    r = zoom.token_request(
+        None,
+        {
+            "grant_type": "account_credentials",
+            "account_id": app.account_id or "",
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+        },
+        auth=(app.client_id, app.client_secret),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "bearer"
