@@ -196,6 +196,11 @@ class Directory:
             raise KeyError(f"no user {ref!r}")
         return user
 
+    def owner_of(self, account_id: str) -> FakeUser | None:
+        """The account's owner (the first seeded, if several), or None."""
+        owners = (u for u in self.users.values() if u.account_id == account_id)
+        return next((u for u in owners if u.role == "owner"), None)
+
     def licensed(self, user: FakeUser) -> bool:
         """Whether the user holds a paid licence: type 2 (Licensed) on a paid plan."""
         return user.type == 2 and self.accounts[user.account_id].plan != "free"
@@ -277,3 +282,16 @@ class Directory:
             "cluster": "us05",
             "login_types": [100],
         }
+
+    def list_json(self, user: FakeUser) -> dict[str, Any]:
+        """The user as ``GET /v2/users`` lists them (fewer fields than ``GET /users/{id}``)."""
+        full = self.user_json(user)
+        return {key: full[key] for key in _LISTED_USER_KEYS}
+
+
+# The fields of a ``GET /users`` item (Zoom's listUsers response schema).
+_LISTED_USER_KEYS = (
+    "id", "first_name", "last_name", "display_name", "email", "type", "pmi", "timezone",
+    "verified", "dept", "created_at", "user_created_at", "last_login_time", "pic_url",
+    "language", "phone_number", "status", "role_id", "group_ids", "im_group_ids",
+)  # fmt: skip

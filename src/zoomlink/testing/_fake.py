@@ -124,8 +124,13 @@ class FakeZoom:
         webhook_secret: str | None = None,
         webhook_callback: WebhookCallback | None = None,
         events: Iterable[str] | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> FakeApp:
-        """Register an app: ``"user"``-managed, admin-managed (``"account"``) or ``"s2s"``."""
+        """Register an app: ``"user"``-managed, admin-managed (``"account"``) or ``"s2s"``.
+
+        `scopes` limits what its tokens are granted (default: every scope the fake's API needs,
+        the ``:admin`` variants for admin-managed and S2S apps).
+        """
         with self._lock:
             return self._state.add_app(
                 client_id,
@@ -137,6 +142,7 @@ class FakeZoom:
                 webhook_secret=webhook_secret,
                 webhook_callback=webhook_callback,
                 events=events,
+                scopes=scopes,
             )
 
     def seed(self, data: Mapping[str, Any]) -> None:

@@ -33,7 +33,10 @@ class FakeUser:
 
 @attrs.frozen
 class FakeApp:
-    """A Marketplace app: `kind` is ``"user"``, ``"account"`` (admin-managed) or ``"s2s"``."""
+    """A Marketplace app: `kind` is ``"user"``, ``"account"`` (admin-managed) or ``"s2s"``.
+
+    `scopes` restricts what its tokens are granted (None: every scope its kind would have).
+    """
 
     client_id: str
     client_secret: str = attrs.field(repr=False)
@@ -44,6 +47,7 @@ class FakeApp:
     webhook_secret: str | None = attrs.field(default=None, repr=False)
     webhook_callback: WebhookCallback | None = attrs.field(default=None, repr=False, eq=False)
     events: frozenset[str] = DEFAULT_EVENTS
+    scopes: tuple[str, ...] | None = None
 
 
 @attrs.frozen

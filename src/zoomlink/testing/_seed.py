@@ -15,7 +15,7 @@ _USER_KEYS = {
 }  # fmt: skip
 _APP_KEYS = {
     "client_id", "client_secret", "kind", "redirect_uris", "account_id", "webhook_url",
-    "webhook_secret", "events",
+    "webhook_secret", "events", "scopes",
 }  # fmt: skip
 
 
@@ -120,4 +120,5 @@ def load_seed(fake: FakeZoom, data: Mapping[str, Any]) -> None:
             webhook_url=app.get("webhook_url"),
             webhook_secret=app.get("webhook_secret"),
             events=app.get("events"),
+            scopes=app.get("scopes"),
         )
