@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.fake_zoom.conftest import ACCT_PRO, User
 
 if TYPE_CHECKING:
     from tests.fake_zoom.conftest import Tokens, Zoom
 
 INVALID_GRANT = {"reason": "Invalid Token!", "error": "invalid_grant"}
+EU_API = "https://api-eu.zoom.us"
 INVALID_CLIENT = {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
 
 
@@ -352,3 +354,17 @@ def test_client_secret_in_form_next_to_basic_is_accepted(zoom: Zoom) -> None:
     )
     assert r.status_code == 200, r.text
     assert r.json()["token_type"] == "bearer"
+
+
+def test_api_url_names_the_users_region(zoom: Zoom) -> None:
+    """A user seeded with a regional ``api_url`` gets it in the token response.
+
+    Zoom: ``api_url`` "indicates the region serving that user" (e.g. ``https://api-eu.zoom.us``).
+    """
+    eu = User("eu", "u_conf_eu", "eu@pro.example.com", ACCT_PRO, "member", "UTC", "Eu", "Ro")
+    seed_user = {"id": eu.id, "email": eu.email, "account_id": eu.account_id, "role": eu.role}
+    zoom.control("POST", "/seed", body={"users": [{**seed_user, "api_url": EU_API}]})
+    tokens = zoom.connect(zoom.app("user"), eu)
+    assert tokens.body["api_url"] == EU_API
+    owner = zoom.connect(zoom.app("user"), zoom.user("owner"))
+    assert owner.body["api_url"] != EU_API

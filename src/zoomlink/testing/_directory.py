@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -103,6 +104,16 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def check_api_url(value: object) -> str | None:
+    """`value` if it is an absolute http(s) URL (or None), else ValueError."""
+    if value is None:
+        return None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"api_url must be an absolute http(s) URL, not {value!r}")
+    return str(value).rstrip("/")
+
+
 @attrs.define
 class Account:
     """A Zoom account; its plan sets its rate limits."""
@@ -147,6 +158,7 @@ class Directory:
         type: int,
         settings: Mapping[str, Any] | None,
         now: datetime,
+        api_url: str | None = None,
     ) -> FakeUser:
         """A new user; without `account_id` a new Pro account is made for them."""
         if role not in ROLES:
@@ -176,6 +188,7 @@ class Directory:
             type=type,
             pmi=int(self._ids.digits(10, "pmi")),
             created_at=now,
+            api_url=check_api_url(api_url),
         )
         self.users[user_id] = user
         self.settings[user_id] = merge_settings(DEFAULT_SETTINGS, settings or {})

@@ -96,8 +96,13 @@ class FakeZoom:
         timezone: str = "UTC",
         type: int = 2,
         settings: Mapping[str, Any] | None = None,
+        api_url: str | None = None,
     ) -> FakeUser:
-        """Add a user; without `account_id` a new Pro account is made for them."""
+        """Add a user; without `account_id` a new Pro account is made for them.
+
+        `api_url` is the regional API base their tokens name (e.g. ``https://api-eu.zoom.us``
+        for a user served from Europe); by default the fake names its own base.
+        """
         with self._lock:
             return self._state.directory.add_user(
                 email,
@@ -110,6 +115,7 @@ class FakeZoom:
                 type=type,
                 settings=settings,
                 now=self.now(),
+                api_url=api_url,
             )
 
     def add_app(

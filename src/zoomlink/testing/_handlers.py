@@ -119,7 +119,9 @@ def token(state: ZoomState, ex: Exchange) -> httpx.Response:
     body: dict[str, object] = {"access_token": tokens.access_token, "token_type": "bearer"}
     if tokens.refresh_token is not None:
         body["refresh_token"] = tokens.refresh_token
-    body.update(expires_in=tokens.expires_in, scope=tokens.scope, api_url=_api_url(ex.request))
+    user = state.directory.users.get(tokens.grant.user_id or "")
+    api_url = user.api_url if user is not None and user.api_url else _api_url(ex.request)
+    body.update(expires_in=tokens.expires_in, scope=tokens.scope, api_url=api_url)
     return json_response(200, body, _NO_STORE)
 
 
@@ -144,7 +146,13 @@ def _with_query(uri: str, params: dict[str, str]) -> str:
 
 
 def _api_url(request: httpx.Request) -> str:
-    """Zoom's ``api_url``; over a socket the fake's own base URL, so clients stay local."""
+    """Zoom's ``api_url`` for a user without a regional one: the global base, or over a socket
+    the fake's own base URL, so clients that follow it stay local.
+
+    Zoom: ``api_url`` "indicates the region serving that user so you can directly send API
+    requests to that region" (e.g. ``https://api-eu.zoom.us``); "regardless of the api_url
+    value, you can continue to use the global region" (Using Zoom APIs, Regional base URLs).
+    """
     host = request.url.host
     if host == "zoom.us" or host.endswith(".zoom.us"):
         return "https://api.zoom.us"

@@ -17,7 +17,10 @@ DEFAULT_EVENTS = frozenset(
 
 @attrs.frozen
 class FakeUser:
-    """A Zoom user of the fake. `role` is ``"owner"``, ``"admin"`` or ``"member"``."""
+    """A Zoom user of the fake. `role` is ``"owner"``, ``"admin"`` or ``"member"``.
+
+    `api_url` is the regional API base their tokens name (None: the fake's own base).
+    """
 
     id: str
     email: str
@@ -29,6 +32,7 @@ class FakeUser:
     type: int
     pmi: int
     created_at: datetime
+    api_url: str | None = None
 
 
 @attrs.frozen
