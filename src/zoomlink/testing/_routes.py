@@ -56,7 +56,13 @@ ROUTE_NAMES = frozenset(route.name for route in ROUTES)
 
 
 def find_route(method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
-    """(the route, its path parameters, whether the path exists under another method)."""
+    """(the route, its path parameters, whether the path exists under another method).
+
+    One trailing slash on an API path is ignored: zoom-python-client lists meetings at
+    ``/users/{userId}/meetings/`` and Zoom answers it.
+    """
+    if path.startswith("/v2/") and path.endswith("/"):
+        path = path[:-1]
     path_known = False
     for route in ROUTES:
         match = route.pattern.fullmatch(path)
