@@ -182,11 +182,28 @@ def test_null_settings_mean_not_given(zoom: Zoom, owner_tokens: Tokens) -> None:
 
 
 def test_duration_as_digit_string_is_read_as_a_number(zoom: Zoom, owner_tokens: Tokens) -> None:
-    """``"duration": "45"`` is accepted and shown as the integer 45; ``"type": "2"`` likewise."""
+    """``"duration": "45"`` is accepted and shown as the integer 45; ``"type": "2"`` likewise.
+
+    GeeksforGeeks' "How to create a meeting with zoom API in Python" sends these strings.
+    """
     r = create(zoom, owner_tokens.access_token, duration="45", type="2")
     assert r.status_code == 201, r.text
     assert r.json()["duration"] == 45
     assert r.json()["type"] == 2
+
+
+def test_boolean_settings_as_strings_are_read(zoom: Zoom, owner_tokens: Tokens) -> None:
+    """``"host_video": "true"`` and ``"join_before_host": "False"`` are read as booleans
+    (the same tutorial sends them so)."""
+    settings = {"host_video": "true", "join_before_host": "False", "waiting_room": "FALSE"}
+    r = create(zoom, owner_tokens.access_token, settings=settings)
+    assert r.status_code == 201, r.text
+    shown = r.json()["settings"]
+    assert (shown["host_video"], shown["join_before_host"], shown["waiting_room"]) == (
+        True,
+        False,
+        False,
+    )
 
 
 def test_duration_not_a_number_is_refused(zoom: Zoom, owner_tokens: Tokens) -> None:

@@ -110,7 +110,8 @@ _INVALID_NUMBER = object()
 def _integer(body: Mapping[str, Any], key: str) -> object:
     """An integer field of the body: None when absent or null, else the value read.
 
-    Zoom reads ``"30"`` as 30 (Jackson's default coercion). A number with a fraction is not
+    Zoom reads ``"30"`` as 30 (GeeksforGeeks' "How to create a meeting with zoom API in
+    Python" sends ``"duration": "45"``). A number with a fraction is not
     refused but has no effect (a float ``duration`` left the meeting's duration unchanged:
     rtCamp/frappe-appointment#173); the fake drops it the same way. Anything else is
     `_INVALID_NUMBER`.

@@ -6,9 +6,12 @@ Source: Zoom's Meetings OpenAPI, request body of ``meetingCreate``
 same fields. The table is read by `check_setting` (what a request may send) and by
 `shown_settings` (what ``GET /meetings/{id}`` answers, defaults filled in).
 
-How Zoom reads values (its API binds JSON with Jackson's default coercions):
+How Zoom reads values (GeeksforGeeks' widely copied "How to create a meeting with zoom API in
+Python" sends ``"duration": "45"`` and settings such as ``"host_video": "true"`` and
+``"join_before_host": "False"``, and Zoom creates the meeting):
 
 - an integer field takes a JSON integer or a string of digits (``"30"``);
+- a boolean field takes ``true``/``false`` or the strings ``"true"``/``"false"`` in any case;
 - ``null`` as a field's value means "not given" and is skipped (a ``null`` inside a list is
   refused);
 - a key the schema does not know is ignored, as Zoom ignores it (clients that misspell
@@ -203,8 +206,10 @@ INVALID = object()
 
 
 def check_value(value: object, kind: Kind) -> object:
-    """`value` read as `kind` (digit strings become integers), or `INVALID`."""
+    """`value` read as `kind` (digit and boolean strings are read as such), or `INVALID`."""
     if kind.json == "boolean":
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            value = value.lower() == "true"
         ok = type(value) is bool
     elif kind.json == "integer":
         if isinstance(value, str) and value.isascii() and value.isdigit():
