@@ -217,3 +217,30 @@ def test_fractional_duration_is_ignored(zoom: Zoom, owner_tokens: Tokens) -> Non
     r = create(zoom, owner_tokens.access_token, duration=30.5)
     assert r.status_code == 201, r.text
     assert r.json()["duration"] == 60
+
+
+def test_documented_top_level_fields_are_kept(zoom: Zoom, owner_tokens: Tokens) -> None:
+    """``pre_schedule`` and ``tracking_fields`` are stored and shown; ``template_id`` accepted.
+
+    Meetings OpenAPI: ``meetingCreate`` body fields; ``GET`` shows tracking fields with
+    ``visible``.
+    """
+    token = owner_tokens.access_token
+    tracking = [{"field": "booking", "value": "bk_1"}]
+    r = create(zoom, token, pre_schedule=True, tracking_fields=tracking, template_id="tpl_1")
+    assert r.status_code == 201, r.text
+    got = zoom.get_meeting(token, r.json()["id"]).json()
+    assert got["pre_schedule"] is True
+    assert got["tracking_fields"] == [{"field": "booking", "value": "bk_1", "visible": True}]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("pre_schedule", "soon"), ("tracking_fields", [{"field": 1}]), ("template_id", 5)],
+)
+def test_top_level_field_of_wrong_type_is_refused(
+    zoom: Zoom, owner_tokens: Tokens, key: str, value: Any
+) -> None:
+    """A documented top-level field of the wrong type is 400 code 300 on that field."""
+    body = zoom.error(create(zoom, owner_tokens.access_token, **{key: value}), 400, 300)
+    assert {"field": key, "message": "Invalid field."} in body["errors"], body

@@ -12,7 +12,14 @@ from typing import Any
 
 from ._errors import validation_error
 from ._ids import IdSource
-from ._meeting_schema import INT, INVALID, SHOWN_DEFAULTS, check_setting, check_value
+from ._meeting_schema import (
+    EXTRA_FIELDS_SCHEMA,
+    INT,
+    INVALID,
+    SHOWN_DEFAULTS,
+    check_setting,
+    check_value,
+)
 from ._recurrence import Errors, check_recurrence
 from ._timefmt import load_zone, parse_start_time
 
@@ -177,6 +184,13 @@ def check_fields(
             out["start_time"] = start
     if body.get("default_password") is not None and type(body["default_password"]) is not bool:
         errors.append(("default_password", "Invalid field."))
+    for key, kind in EXTRA_FIELDS_SCHEMA.items():
+        if body.get(key) is not None:
+            checked = check_value(body[key], kind)
+            if checked is INVALID:
+                errors.append((key, "Invalid field."))
+            else:
+                out[key] = checked
     if "recurrence" in body and body["recurrence"] is not None:
         recurrence = check_recurrence(body["recurrence"], errors)
         if recurrence is not None:

@@ -143,6 +143,15 @@ SETTINGS_SCHEMA: dict[str, Kind] = {
     "who_will_receive_summary": _enum(INT, 1, 2, 3, 4),
 }
 
+# Top-level create/update fields beyond those `check_fields` reads itself (topic, type,
+# start_time, duration, timezone, password, default_password, agenda, recurrence, settings).
+# ``schedule_for`` is read where meetings are created for another host.
+EXTRA_FIELDS_SCHEMA: dict[str, Kind] = {
+    "pre_schedule": BOOL,
+    "template_id": STR,
+    "tracking_fields": _list_of(field=STR, value=STR),
+}
+
 # What ``GET /meetings/{id}`` shows for a setting nobody set (Zoom's GET sample), before the
 # host's own settings are applied. Keys not here are shown only once set.
 SHOWN_DEFAULTS: dict[str, Any] = {

@@ -71,6 +71,8 @@ class Meeting:
     settings: dict[str, Any]
     recurrence: dict[str, Any] | None
     occurrences: list[Occurrence]
+    pre_schedule: bool = False
+    tracking_fields: list[dict[str, str]] = attrs.Factory(list)
     # Instances ended early by ``PUT /meetings/{id}/status``: (start, scheduled end) -> ended.
     ended_early: dict[tuple[datetime, datetime], datetime] = attrs.Factory(dict)
 
@@ -177,6 +179,8 @@ class MeetingStore:
             settings=settings,
             recurrence=fields.get("recurrence") if kind in (3, 8) else None,
             occurrences=[],
+            pre_schedule=fields.get("pre_schedule", False),
+            tracking_fields=fields.get("tracking_fields", []),
         )
         self._schedule_occurrences(meeting)
         self.meetings[meeting.id] = meeting
@@ -240,7 +244,16 @@ class MeetingStore:
         if occurrence_id is not None:
             return self._update_occurrence(meeting, occurrence_id, fields)
         before = self.render(meeting, now)
-        for key in ("topic", "agenda", "duration", "timezone", "type", "start_time", "password"):
+        for key in (
+            "topic",
+            "agenda",
+            "duration",
+            "timezone",
+            "type",
+            "start_time",
+            "password",
+            "tracking_fields",
+        ):
             if key in fields:
                 setattr(meeting, key, fields[key])
         if "password" in fields:
@@ -350,7 +363,9 @@ class MeetingStore:
                 pstn_password=meeting.numeric_password,
                 encrypted_password=meeting.encrypted_password,
             )
-        body.update(settings=copy.deepcopy(meeting.settings), pre_schedule=False)
+        body.update(settings=copy.deepcopy(meeting.settings), pre_schedule=meeting.pre_schedule)
+        if meeting.tracking_fields:
+            body["tracking_fields"] = [dict(f, visible=True) for f in meeting.tracking_fields]
         body["creation_source"] = "open_api"
         if meeting.recurrence is not None:
             body["recurrence"] = dict(meeting.recurrence)
