@@ -110,7 +110,7 @@ def test_code_is_bound_to_its_client(zoom: Zoom) -> None:
     ],
 )
 def test_bad_client_credentials_are_invalid_client(zoom: Zoom, auth: tuple[str, str]) -> None:
-    """Wrong Basic client credentials answer 401 with Zoom's invalid_client body."""
+    """Wrong Basic client credentials answer 400 with Zoom's invalid_client body."""
     redirect = zoom.authorize(zoom.app("user"), zoom.user("owner"))
     r = zoom.token_request(
         None,
@@ -121,19 +121,19 @@ def test_bad_client_credentials_are_invalid_client(zoom: Zoom, auth: tuple[str, 
         },
         auth=auth,
     )
-    assert r.status_code == 401
+    assert r.status_code == 400
     assert r.json() == INVALID_CLIENT
 
 
 def test_bad_client_on_refresh_is_invalid_client(zoom: Zoom, owner_tokens: Tokens) -> None:
-    """Refreshing with a wrong client secret is 401 invalid_client and leaves the token alive."""
+    """Refreshing with a wrong client secret is 400 invalid_client and leaves the token alive."""
     assert owner_tokens.refresh_token is not None
     r = zoom.token_request(
         None,
         {"grant_type": "refresh_token", "refresh_token": owner_tokens.refresh_token},
         auth=("conf-user-app", "nope"),
     )
-    assert r.status_code == 401
+    assert r.status_code == 400
     assert r.json() == INVALID_CLIENT
     zoom.tokens_of(zoom.refresh(zoom.app("user"), owner_tokens.refresh_token))
 
@@ -316,7 +316,7 @@ def test_missing_or_bad_token_is_124(zoom: Zoom, header: str | None) -> None:
 
 
 def test_client_secret_in_form_alone_is_invalid_client(zoom: Zoom) -> None:
-    """Client credentials only in the form body (``client_secret_post``) are 401 invalid_client.
+    """Client credentials only in the form body (``client_secret_post``) are 400 invalid_client.
 
     Zoom documents HTTP Basic client authentication only, for every grant (OAuth and S2S
     docs); no source shows a body-only request succeeding.
@@ -332,7 +332,7 @@ def test_client_secret_in_form_alone_is_invalid_client(zoom: Zoom) -> None:
         },
         auth=None,
     )
-    assert r.status_code == 401
+    assert r.status_code == 400
     assert r.json() == INVALID_CLIENT
 
 

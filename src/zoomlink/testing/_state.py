@@ -119,7 +119,7 @@ class ZoomState:
         return app
 
     def client(self, client_id: str | None, client_secret: str | None) -> FakeApp:
-        """The app whose credentials these are, else 401 invalid_client."""
+        """The app whose credentials these are, else 400 invalid_client."""
         app = self.apps.get(client_id or "")
         if app is None or client_secret != app.client_secret:
             raise invalid_client()
