@@ -118,6 +118,14 @@ def test_connect_accounts_example_runs() -> None:
     assert "olivia is hosted via the organization connection" in out
 
 
+def test_regions_and_scopes_example_runs() -> None:
+    """examples/regions_and_scopes.py follows a European api_url and names a missing scope."""
+    out = _python(str(ROOT / "examples" / "regions_and_scopes.py")).stdout
+    assert "elsa's grant remembers api_url https://api-eu.zoom.us" in out
+    assert "her calls go to api-eu.zoom.us" in out
+    assert "Zoom refused: missing scopes meeting:write:meeting:admin" in out
+
+
 def test_readme_example_runs() -> None:
     """The Python example in the README runs as printed."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

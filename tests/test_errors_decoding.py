@@ -14,6 +14,7 @@ from zoomlink import (
     ZoomPermissionError,
     ZoomRateLimitError,
     ZoomResponseError,
+    ZoomScopeError,
     ZoomServerError,
     ZoomValidationError,
 )
@@ -193,3 +194,28 @@ def test_success_without_json_is_a_response_error() -> None:
 def test_empty_success_is_none() -> None:
     """Zoom's 204 with no body decodes to None."""
     assert decode_json(API_REQUEST, ZoomResponse(status=204, headers={}, body=b""), NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "scopes"),
+    [
+        (
+            '{"code":4711,"message":"Invalid access token, does not contain '
+            'scopes:[user:read:list_users:admin]."}',
+            ("user:read:list_users:admin",),
+        ),
+        (
+            '{"code":4711,"message":"Invalid access token, does not contain '
+            'scopes:[meeting:write:meeting, meeting:write]."}',
+            ("meeting:write:meeting", "meeting:write"),
+        ),
+    ],
+)
+def test_missing_scope_is_a_scope_error_naming_it(body: str, scopes: tuple[str, ...]) -> None:
+    """Zoom's 400 code 4711 "does not contain scopes" becomes ZoomScopeError with the scopes."""
+    error = _error(400, body)
+    assert type(error) is ZoomScopeError
+    assert isinstance(error, ZoomPermissionError)
+    assert error.missing_scopes == scopes
+    assert (error.status, error.code) == (400, 4711)
+    assert scopes[0] in str(error)

@@ -48,6 +48,8 @@ library's failures in one place and still tell them apart::
         ├── ZoomAuthenticationError   401: the access token is missing, bad, expired or revoked
         │                             (Zoom code 124)
         ├── ZoomPermissionError       403: the token may not act on that resource
+        │   └── ZoomScopeError        the token lacks a scope the request needs (Zoom code
+        │                             4711, HTTP 400); ``missing_scopes`` names them
         ├── ZoomNotFoundError         404: no such user (1001) or meeting (3001)
         ├── ZoomValidationError       400: Zoom rejected the request's data (code 300, ``errors``)
         │   └── PasscodePolicyError   the passcode breaks the host's Zoom passcode rules
@@ -113,6 +115,7 @@ __all__ = [
     "ZoomPermissionError",
     "ZoomRateLimitError",
     "ZoomResponseError",
+    "ZoomScopeError",
     "ZoomServerError",
     "ZoomTransportError",
     "ZoomValidationError",
@@ -562,6 +565,29 @@ class ZoomAuthenticationError(ZoomAPIError):
 
 class ZoomPermissionError(ZoomAPIError):
     """403: the token is valid but may not act on this resource."""
+
+
+class ZoomScopeError(ZoomPermissionError):
+    """The access token lacks a scope the request needs.
+
+    Zoom answers HTTP 400 with code 4711, ``"Invalid access token, does not contain
+    scopes:[user:read:list_users:admin]."``: the app's scopes (set on Zoom's Marketplace page)
+    or the user's authorization do not cover this call. Add the scope to the app, then have the
+    user authorize again.
+
+    Attributes:
+        missing_scopes: The scopes Zoom named, e.g. ``("user:read:list_users:admin",)``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        missing_scopes: Sequence[str] = (),
+        **context: Unpack[ZoomErrorContext],
+    ) -> None:
+        super().__init__(message, **context)
+        self.missing_scopes = tuple(missing_scopes)
 
 
 class ZoomNotFoundError(ZoomAPIError):

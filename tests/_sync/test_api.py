@@ -25,6 +25,7 @@ from zoomlink import (
     ZoomNotFoundError,
     ZoomOAuthError,
     ZoomRateLimitError,
+    ZoomScopeError,
     ZoomServerError,
     ZoomTransportError,
     ZoomValidationError,
@@ -250,6 +251,28 @@ def test_s2s_token_acts_for_account_users(fake: FakeZoom, zoom_target: ZoomTarge
         assert tokens.refresh_token is None
         member = s2s.get_user(tokens.access_token, "member@example.com")
         assert member.role == "member"
+
+
+def test_missing_scope_is_a_scope_error(fake: FakeZoom, zoom_target: ZoomTarget) -> None:
+    """An app without the meeting write scope gets ZoomScopeError naming that scope."""
+    fake.add_app(
+        "narrow-s2s-app",
+        "narrow-s2s-secret",
+        kind="s2s",
+        account_id="acct_demo",
+        scopes=["user:read:user:admin"],
+    )
+    narrow = ZoomApp(
+        client_id="narrow-s2s-app",
+        client_secret="narrow-s2s-secret",
+        kind="s2s",
+        account_id="acct_demo",
+    )
+    with _api_for(narrow, fake, zoom_target) as s2s:
+        tokens = s2s.account_token()
+        with pytest.raises(ZoomScopeError) as caught:
+            s2s.create_meeting(tokens.access_token, _fields(fake), user=OWNER)
+    assert caught.value.missing_scopes == ("meeting:write:meeting:admin",)
 
 
 def test_admin_app_schedules_for_a_member(fake: FakeZoom, zoom_target: ZoomTarget) -> None:

@@ -50,6 +50,11 @@ ROUTES = (
     "meetings.get",
     "meetings.update",
     "meetings.delete",
+    "users.list",
+    "meetings.upcoming",
+    "meetings.invitation",
+    "meetings.status",
+    "past_meetings.get",
 )
 
 

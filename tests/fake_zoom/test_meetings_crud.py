@@ -218,12 +218,13 @@ def test_admin_app_creates_for_member(zoom: Zoom) -> None:
         assert got["host_id"] == member.id
 
 
-def test_s2s_creates_for_user_but_not_me(zoom: Zoom, s2s: Tokens) -> None:
-    """An S2S token creates meetings for account users by id, never for ``me``."""
-    created = zoom.create_meeting(s2s.access_token, user=zoom.user("owner").id)
+def test_s2s_creates_for_user_and_for_me(zoom: Zoom, s2s: Tokens) -> None:
+    """An S2S token creates meetings for account users by id, and ``me`` is the owner."""
+    created = zoom.create_meeting(s2s.access_token, user=zoom.user("admin").id)
     assert zoom.get_meeting(s2s.access_token, created["id"]).status_code == 200
     r = zoom.api("POST", "/users/me/meetings", s2s.access_token, body={"topic": "x", "type": 2})
-    assert 400 <= r.status_code < 500
+    assert r.status_code == 201, r.text
+    assert r.json()["host_email"] == zoom.user("owner").email
 
 
 def test_user_app_cannot_create_for_others(zoom: Zoom, owner_tokens: Tokens) -> None:

@@ -49,13 +49,13 @@ def test_revoke_spares_other_users(zoom: Zoom, owner_tokens: Tokens) -> None:
 
 
 def test_revoke_needs_client_credentials(zoom: Zoom, owner_tokens: Tokens) -> None:
-    """Revoke with wrong Basic credentials is 401 invalid_client and the token survives."""
+    """Revoke with wrong Basic credentials is 400 invalid_client and the token survives."""
     r = zoom.http.post(
         zoom.oauth_url("/oauth/revoke"),
         data={"token": owner_tokens.access_token},
         auth=("conf-user-app", "wrong"),
     )
-    assert r.status_code == 401
+    assert r.status_code == 400
     assert r.json()["error"] == "invalid_client"
     assert zoom.api("GET", "/users/me", owner_tokens.access_token).status_code == 200
 

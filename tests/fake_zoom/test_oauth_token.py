@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.fake_zoom.conftest import ACCT_PRO, User
 
 if TYPE_CHECKING:
     from tests.fake_zoom.conftest import Tokens, Zoom
 
 INVALID_GRANT = {"reason": "Invalid Token!", "error": "invalid_grant"}
+EU_API = "https://api-eu.zoom.us"
 INVALID_CLIENT = {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
 
 
@@ -108,7 +110,7 @@ def test_code_is_bound_to_its_client(zoom: Zoom) -> None:
     ],
 )
 def test_bad_client_credentials_are_invalid_client(zoom: Zoom, auth: tuple[str, str]) -> None:
-    """Wrong Basic client credentials answer 401 with Zoom's invalid_client body."""
+    """Wrong Basic client credentials answer 400 with Zoom's invalid_client body."""
     redirect = zoom.authorize(zoom.app("user"), zoom.user("owner"))
     r = zoom.token_request(
         None,
@@ -119,19 +121,19 @@ def test_bad_client_credentials_are_invalid_client(zoom: Zoom, auth: tuple[str, 
         },
         auth=auth,
     )
-    assert r.status_code == 401
+    assert r.status_code == 400
     assert r.json() == INVALID_CLIENT
 
 
 def test_bad_client_on_refresh_is_invalid_client(zoom: Zoom, owner_tokens: Tokens) -> None:
-    """Refreshing with a wrong client secret is 401 invalid_client and leaves the token alive."""
+    """Refreshing with a wrong client secret is 400 invalid_client and leaves the token alive."""
     assert owner_tokens.refresh_token is not None
     r = zoom.token_request(
         None,
         {"grant_type": "refresh_token", "refresh_token": owner_tokens.refresh_token},
         auth=("conf-user-app", "nope"),
     )
-    assert r.status_code == 401
+    assert r.status_code == 400
     assert r.json() == INVALID_CLIENT
     zoom.tokens_of(zoom.refresh(zoom.app("user"), owner_tokens.refresh_token))
 
@@ -311,3 +313,58 @@ def test_missing_or_bad_token_is_124(zoom: Zoom, header: str | None) -> None:
     headers = {"authorization": header} if header is not None else {}
     r = zoom.http.get(zoom.api_url("/v2/users/me"), headers=headers)
     zoom.error(r, 401, 124)
+
+
+def test_client_secret_in_form_alone_is_invalid_client(zoom: Zoom) -> None:
+    """Client credentials only in the form body (``client_secret_post``) are 400 invalid_client.
+
+    Zoom documents HTTP Basic client authentication only, for every grant (OAuth and S2S
+    docs); no source shows a body-only request succeeding.
+    """
+    app = zoom.app("s2s")
+    r = zoom.token_request(
+        None,
+        {
+            "grant_type": "account_credentials",
+            "account_id": app.account_id or "",
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+        },
+        auth=None,
+    )
+    assert r.status_code == 400
+    assert r.json() == INVALID_CLIENT
+
+
+def test_client_secret_in_form_next_to_basic_is_accepted(zoom: Zoom) -> None:
+    """Basic credentials with the same credentials repeated in the form are accepted.
+
+    The Server-to-Server snippet in licht1stein/pyzoom#152 sends both.
+    """
+    app = zoom.app("s2s")
+    r = zoom.token_request(
+        None,
+        {
+            "grant_type": "account_credentials",
+            "account_id": app.account_id or "",
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+        },
+        auth=(app.client_id, app.client_secret),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "bearer"
+
+
+def test_api_url_names_the_users_region(zoom: Zoom) -> None:
+    """A user seeded with a regional ``api_url`` gets it in the token response.
+
+    Zoom: ``api_url`` "indicates the region serving that user" (e.g. ``https://api-eu.zoom.us``).
+    """
+    eu = User("eu", "u_conf_eu", "eu@pro.example.com", ACCT_PRO, "member", "UTC", "Eu", "Ro")
+    seed_user = {"id": eu.id, "email": eu.email, "account_id": eu.account_id, "role": eu.role}
+    zoom.control("POST", "/seed", body={"users": [{**seed_user, "api_url": EU_API}]})
+    tokens = zoom.connect(zoom.app("user"), eu)
+    assert tokens.body["api_url"] == EU_API
+    owner = zoom.connect(zoom.app("user"), zoom.user("owner"))
+    assert owner.body["api_url"] != EU_API

@@ -75,11 +75,15 @@ def test_account_apps_cannot_reach_other_accounts(zoom: Zoom, app_key: str) -> N
     assert isinstance(r.json()["code"], int)
 
 
-def test_s2s_token_cannot_use_me(zoom: Zoom, s2s: Tokens) -> None:
-    """An S2S token has no user, so ``me`` is refused."""
+def test_s2s_token_me_is_the_account_owner(zoom: Zoom, s2s: Tokens) -> None:
+    """An S2S token's ``me`` is a user of its account: the fake takes the account owner.
+
+    zoomus, a Server-to-Server-only client since 1.2.0, offers ``user.me()`` as
+    ``GET /users/me``; Zoom resolves it to the user who created the app.
+    """
     r = zoom.api("GET", "/users/me", s2s.access_token)
-    assert 400 <= r.status_code < 500
-    assert isinstance(r.json()["code"], int)
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == zoom.user("owner").id
 
 
 @pytest.mark.parametrize("target", ["u_nobody", "nobody@pro.example.com"])

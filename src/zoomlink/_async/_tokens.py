@@ -53,8 +53,11 @@ class AsyncTokenKeeper:
         refresh_margin: timedelta,
         lock_timeout: float,
         reconnect_url: str | None,
+        follow_api_url: bool = False,
     ) -> None:
         self._apis = apis
+        self._follow_api_url = follow_api_url
+        self._regional: dict[tuple[str, str], AsyncZoomAPI] = {}
         self._store = store
         self._keyring = keyring
         self._notices = notices
@@ -72,7 +75,13 @@ class AsyncTokenKeeper:
                 f"connection grant {grant.id} was made with Zoom app {grant.client_id}, which "
                 "this ZoomLink was not given; pass that app too"
             )
-        return api
+        region = _grants.followed_api_url(grant, api.endpoints) if self._follow_api_url else None
+        if region is None:
+            return api
+        key = (grant.client_id, region)
+        if key not in self._regional:
+            self._regional[key] = api.at_api_url(region)
+        return self._regional[key]
 
     async def token(self, link: Link) -> str:
         """A fresh access token for ``link``'s grant."""

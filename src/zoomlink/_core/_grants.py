@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import attrs
 
 from zoomlink.errors import ZoomOAuthError
 from zoomlink.keyring import Keyring
-from zoomlink.models import Grant, Tokens, ZoomApp, ZoomUser
+from zoomlink.models import Endpoints, Grant, Tokens, ZoomApp, ZoomUser
 
 REFRESH_MARGIN = timedelta(minutes=5)
 """Refresh this long before the access token expires, so no call starts with a dying token."""
@@ -25,6 +26,27 @@ def oauth_grant_id(client_id: str, zoom_user_id: str) -> str:
     """The id of a Zoom user's grant of an OAuth app, so it can be named from a webhook even
     after the grant itself was deleted."""
     return f"{client_id}:{zoom_user_id}"
+
+
+def followed_api_url(grant: Grant, endpoints: Endpoints) -> str | None:
+    """The regional API base to send ``grant``'s calls to, or None to stay on ``endpoints``.
+
+    Zoom names the region serving a user in the token response's ``api_url`` (for example
+    ``https://api-eu.zoom.us``) and adds that the global ``https://api.zoom.us`` keeps working
+    whatever it says (Zoom's "Using Zoom APIs", Regional base URLs). Bearer tokens go only to
+    an ``https`` host under ``zoom.us``, or to the configured API host itself.
+    """
+    if not grant.api_url:
+        return None
+    wanted = urlsplit(grant.api_url)
+    configured = urlsplit(endpoints.api_base_url)
+    host = (wanted.hostname or "").lower()
+    zoom_host = wanted.scheme == "https" and (host == "zoom.us" or host.endswith(".zoom.us"))
+    same_host = (wanted.scheme, wanted.netloc) == (configured.scheme, configured.netloc)
+    if not (zoom_host or same_host) or wanted.query or wanted.fragment:
+        return None
+    followed = grant.api_url.rstrip("/")
+    return None if followed == endpoints.api_base_url else followed
 
 
 def _with_tokens(grant: Grant, tokens: Tokens, keyring: Keyring, **changes: object) -> Grant:

@@ -21,6 +21,7 @@ from zoomlink.errors import (
     ZoomPermissionError,
     ZoomRateLimitError,
     ZoomResponseError,
+    ZoomScopeError,
     ZoomServerError,
     ZoomValidationError,
 )
@@ -169,6 +170,18 @@ def _rate_limit_kind(
     return "per-second"
 
 
+# Zoom's 4711 message: "Invalid access token, does not contain scopes:[a:b:c, d:e]."
+_MISSING_SCOPES = re.compile(r"does not contain scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
+
+
+def _missing_scopes(message: str) -> tuple[str, ...] | None:
+    """The scopes a "does not contain scopes:[...]" message names, else None."""
+    match = _MISSING_SCOPES.search(message)
+    if match is None:
+        return None
+    return tuple(scope.strip() for scope in match.group(1).split(",") if scope.strip())
+
+
 def error_from_response(
     request: ZoomRequest, response: ZoomResponse, now: datetime
 ) -> ZoomAPIError:
@@ -199,6 +212,9 @@ def error_from_response(
             reason=scrub(body.reason, request.secrets),
             **context,
         )
+    missing_scopes = _missing_scopes(body.message)
+    if missing_scopes is not None:
+        return ZoomScopeError(message, missing_scopes=missing_scopes, **context)
     if status == 401:
         return ZoomAuthenticationError(message, **context)
     if status == 403:

@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
 
+import attrs
 import httpx
 
 from zoomlink._sync._http import HTTP
@@ -58,6 +60,16 @@ class ZoomAPI:
         return (
             f"{type(self).__name__}(client_id={self.app.client_id!r}, endpoints={self.endpoints!r})"
         )
+
+    def at_api_url(self, api_url: str) -> ZoomAPI:
+        """This app's API sending its REST calls to ``api_url`` (OAuth stays where it was).
+
+        For Zoom's regional bases (the ``api_url`` of a token response, such as
+        ``https://api-eu.zoom.us``). The copy shares this client's HTTP connection pool.
+        """
+        regional = copy.copy(self)
+        regional.endpoints = attrs.evolve(self.endpoints, api_base_url=api_url)
+        return regional
 
     def __enter__(self) -> ZoomAPI:
         return self

@@ -116,6 +116,9 @@ class ZoomLink(Scheduling, Ending):
         busy_ttl: How long a host's Zoom meetings, once listed, serve conflict checks and
             free slots before they are listed again. zoomlink's own changes and the webhook
             handler keep the view fresh in between.
+        follow_api_url: Send each connection's API calls to the regional base URL Zoom named
+            when it issued the tokens (``api_url``, e.g. ``https://api-eu.zoom.us``). Off by
+            default: Zoom says the global ``https://api.zoom.us`` serves every region.
 
     Raises:
         ConfigurationError: For no app, two apps of one kind, a store without a keyring, or an
@@ -141,6 +144,7 @@ class ZoomLink(Scheduling, Ending):
         zoom_plan: ZoomPlan | None = "pro",
         retry: RetryPolicy | None = None,
         busy_ttl: timedelta = timedelta(seconds=60),
+        follow_api_url: bool = False,
     ) -> None:
         if not apps:
             raise ConfigurationError("ZoomLink needs at least one ZoomApp")
@@ -195,6 +199,7 @@ class ZoomLink(Scheduling, Ending):
             refresh_margin=refresh_margin,
             lock_timeout=lock_timeout,
             reconnect_url=reconnect_url,
+            follow_api_url=follow_api_url,
         )
         if busy_ttl < timedelta(0):
             raise ConfigurationError(f"busy_ttl must be a timedelta of 0 or more, not {busy_ttl!r}")

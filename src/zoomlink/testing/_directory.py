@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -103,6 +104,16 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def check_api_url(value: object) -> str | None:
+    """`value` if it is an absolute http(s) URL (or None), else ValueError."""
+    if value is None:
+        return None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"api_url must be an absolute http(s) URL, not {value!r}")
+    return str(value).rstrip("/")
+
+
 @attrs.define
 class Account:
     """A Zoom account; its plan sets its rate limits."""
@@ -147,6 +158,7 @@ class Directory:
         type: int,
         settings: Mapping[str, Any] | None,
         now: datetime,
+        api_url: str | None = None,
     ) -> FakeUser:
         """A new user; without `account_id` a new Pro account is made for them."""
         if role not in ROLES:
@@ -176,6 +188,7 @@ class Directory:
             type=type,
             pmi=int(self._ids.digits(10, "pmi")),
             created_at=now,
+            api_url=check_api_url(api_url),
         )
         self.users[user_id] = user
         self.settings[user_id] = merge_settings(DEFAULT_SETTINGS, settings or {})
@@ -195,6 +208,11 @@ class Directory:
         if user is None:
             raise KeyError(f"no user {ref!r}")
         return user
+
+    def owner_of(self, account_id: str) -> FakeUser | None:
+        """The account's owner (the first seeded, if several), or None."""
+        owners = (u for u in self.users.values() if u.account_id == account_id)
+        return next((u for u in owners if u.role == "owner"), None)
 
     def licensed(self, user: FakeUser) -> bool:
         """Whether the user holds a paid licence: type 2 (Licensed) on a paid plan."""
@@ -277,3 +295,16 @@ class Directory:
             "cluster": "us05",
             "login_types": [100],
         }
+
+    def list_json(self, user: FakeUser) -> dict[str, Any]:
+        """The user as ``GET /v2/users`` lists them (fewer fields than ``GET /users/{id}``)."""
+        full = self.user_json(user)
+        return {key: full[key] for key in _LISTED_USER_KEYS}
+
+
+# The fields of a ``GET /users`` item (Zoom's listUsers response schema).
+_LISTED_USER_KEYS = (
+    "id", "first_name", "last_name", "display_name", "email", "type", "pmi", "timezone",
+    "verified", "dept", "created_at", "user_created_at", "last_login_time", "pic_url",
+    "language", "phone_number", "status", "role_id", "group_ids", "im_group_ids",
+)  # fmt: skip

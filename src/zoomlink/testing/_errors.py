@@ -102,8 +102,12 @@ def oauth_error(status: int, error: str, reason: str) -> FakeZoomError:
 
 
 def invalid_client() -> FakeZoomError:
-    """401 invalid_client for bad or missing client credentials."""
-    return oauth_error(401, "invalid_client", "Invalid client_id or client_secret")
+    """400 invalid_client for bad or missing client credentials.
+
+    RFC 6749 allows 400 or 401; Zoom answers 400 with this body (reported in
+    JubaerHossain/zoom-laravel#3, and in Zoom integrations' troubleshooting notes).
+    """
+    return oauth_error(400, "invalid_client", "Invalid client_id or client_secret")
 
 
 def invalid_grant() -> FakeZoomError:

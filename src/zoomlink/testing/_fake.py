@@ -96,8 +96,13 @@ class FakeZoom:
         timezone: str = "UTC",
         type: int = 2,
         settings: Mapping[str, Any] | None = None,
+        api_url: str | None = None,
     ) -> FakeUser:
-        """Add a user; without `account_id` a new Pro account is made for them."""
+        """Add a user; without `account_id` a new Pro account is made for them.
+
+        `api_url` is the regional API base their tokens name (e.g. ``https://api-eu.zoom.us``
+        for a user served from Europe); by default the fake names its own base.
+        """
         with self._lock:
             return self._state.directory.add_user(
                 email,
@@ -110,6 +115,7 @@ class FakeZoom:
                 type=type,
                 settings=settings,
                 now=self.now(),
+                api_url=api_url,
             )
 
     def add_app(
@@ -124,8 +130,13 @@ class FakeZoom:
         webhook_secret: str | None = None,
         webhook_callback: WebhookCallback | None = None,
         events: Iterable[str] | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> FakeApp:
-        """Register an app: ``"user"``-managed, admin-managed (``"account"``) or ``"s2s"``."""
+        """Register an app: ``"user"``-managed, admin-managed (``"account"``) or ``"s2s"``.
+
+        `scopes` limits what its tokens are granted (default: every scope the fake's API needs,
+        the ``:admin`` variants for admin-managed and S2S apps).
+        """
         with self._lock:
             return self._state.add_app(
                 client_id,
@@ -137,6 +148,7 @@ class FakeZoom:
                 webhook_secret=webhook_secret,
                 webhook_callback=webhook_callback,
                 events=events,
+                scopes=scopes,
             )
 
     def seed(self, data: Mapping[str, Any]) -> None:

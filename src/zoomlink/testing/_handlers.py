@@ -7,14 +7,24 @@ answer. Errors raised as `FakeZoomError` are rendered by the dispatcher.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import httpx
 
 from ._consent import consent_page
-from ._errors import FakeZoomError, authorize_error, invalid_parameter, invalid_request, oauth_error
-from ._meetings_state import LIST_TYPES, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
+from ._errors import (
+    FakeZoomError,
+    authorize_error,
+    invalid_parameter,
+    invalid_request,
+    oauth_error,
+    validation_error,
+)
+from ._meeting_history import end_now, invitation_json, past_meeting_json
+from ._meetings_state import LIST_TYPES
 from ._oauth_state import TokenSet
+from ._paging import page_request
+from ._scopes import check_scope
 from ._state import Caller, ZoomState
 from ._wire import Exchange, empty_response, html_response, json_response, redirect
 
@@ -109,7 +119,9 @@ def token(state: ZoomState, ex: Exchange) -> httpx.Response:
     body: dict[str, object] = {"access_token": tokens.access_token, "token_type": "bearer"}
     if tokens.refresh_token is not None:
         body["refresh_token"] = tokens.refresh_token
-    body.update(expires_in=tokens.expires_in, scope=tokens.scope, api_url=_api_url(ex.request))
+    user = state.directory.users.get(tokens.grant.user_id or "")
+    api_url = user.api_url if user is not None and user.api_url else _api_url(ex.request)
+    body.update(expires_in=tokens.expires_in, scope=tokens.scope, api_url=api_url)
     return json_response(200, body, _NO_STORE)
 
 
@@ -134,7 +146,13 @@ def _with_query(uri: str, params: dict[str, str]) -> str:
 
 
 def _api_url(request: httpx.Request) -> str:
-    """Zoom's ``api_url``; over a socket the fake's own base URL, so clients stay local."""
+    """Zoom's ``api_url`` for a user without a regional one: the global base, or over a socket
+    the fake's own base URL, so clients that follow it stay local.
+
+    Zoom: ``api_url`` "indicates the region serving that user so you can directly send API
+    requests to that region" (e.g. ``https://api-eu.zoom.us``); "regardless of the api_url
+    value, you can continue to use the global region" (Using Zoom APIs, Regional base URLs).
+    """
     host = request.url.host
     if host == "zoom.us" or host.endswith(".zoom.us"):
         return "https://api.zoom.us"
@@ -148,6 +166,7 @@ def _authenticated(state: ZoomState, ex: Exchange) -> tuple[Caller, dict[str, st
     caller = state.caller(ex.bearer_token())
     ex.client_id = caller.app.client_id
     assert ex.route is not None
+    check_scope(caller.grant.scope.split(), caller.app.kind, ex.route)
     return caller, state.admit(caller, ex.route)
 
 
@@ -186,13 +205,19 @@ def meetings_list(state: ZoomState, ex: Exchange) -> httpx.Response:
     list_type = query.get("type", "scheduled")
     if list_type not in LIST_TYPES:
         raise invalid_parameter("type")
-    raw_size = query.get("page_size", str(PAGE_SIZE_DEFAULT))
-    if not raw_size.isdigit() or not 1 <= int(raw_size) <= PAGE_SIZE_MAX:
-        raise invalid_parameter("page_size")
-    page = state.meetings.list_page(
-        host.id, list_type, int(raw_size), query.get("next_page_token"), state.now()
-    )
+    page = state.meetings.list_page(host.id, list_type, page_request(query), state.now())
     return json_response(200, page, headers)
+
+
+def meetings_upcoming(state: ZoomState, ex: Exchange) -> httpx.Response:
+    """``GET /v2/users/{userId}/upcoming_meetings``: the next six months, unpaged."""
+    caller, headers = _authenticated(state, ex)
+    host = state.acting_user(caller, ex.params["user_id"])
+    ex.user_id = host.id
+    now = state.now()
+    meetings = state.meetings.listed(host.id, "upcoming_meetings", now)
+    listed = [{**state.meetings.summary(m, now), "use_pmi": False} for m in meetings]
+    return json_response(200, {"total_records": len(listed), "meetings": listed}, headers)
 
 
 def meetings_get(state: ZoomState, ex: Exchange) -> httpx.Response:
@@ -231,3 +256,46 @@ def meetings_delete(state: ZoomState, ex: Exchange) -> httpx.Response:
     occurrence_id = ex.query().get("occurrence_id") or None
     state.delete_meeting(meeting, occurrence_id, state.operator(caller, host))
     return empty_response(204, headers)
+
+
+def users_list(state: ZoomState, ex: Exchange) -> httpx.Response:
+    """``GET /v2/users``: the users of the caller's account (admin and S2S apps)."""
+    caller, headers = _authenticated(state, ex)
+    query = ex.query()
+    status = query.get("status", "active")
+    if status not in ("active", "inactive", "pending"):
+        raise invalid_parameter("status")
+    page = state.users_page(caller, status, page_request(query))
+    return json_response(200, page, headers)
+
+
+def meetings_invitation(state: ZoomState, ex: Exchange) -> httpx.Response:
+    """``GET /v2/meetings/{meetingId}/invitation``."""
+    caller, headers = _authenticated(state, ex)
+    meeting = state.visible_meeting(caller, ex.params["meeting_id"])
+    ex.user_id = meeting.host_id
+    return json_response(200, invitation_json(meeting, state.directory, state.now()), headers)
+
+
+def meetings_status(state: ZoomState, ex: Exchange) -> httpx.Response:
+    """``PUT /v2/meetings/{meetingId}/status`` with ``{"action": "end"}`` (204)."""
+    caller, headers = _authenticated(state, ex)
+    meeting = state.visible_meeting(caller, ex.params["meeting_id"])
+    ex.user_id = meeting.host_id
+    action = ex.json_object().get("action")
+    if action != "end":
+        # "recover" brings back a deleted meeting; the fake forgets deleted meetings.
+        raise validation_error([("action", "Invalid field.")])
+    end_now(meeting, state.now())
+    return empty_response(204, headers)
+
+
+def past_meetings_get(state: ZoomState, ex: Exchange) -> httpx.Response:
+    """``GET /v2/past_meetings/{meetingId}``: by number or by (double-encoded) instance uuid."""
+    caller, headers = _authenticated(state, ex)
+    ref = unquote(ex.params["meeting_id"])
+    meeting = state.meetings.by_uuid(ref)
+    state.visible_meeting(caller, str(meeting.id))
+    ex.user_id = meeting.host_id
+    body = past_meeting_json(meeting, state.directory, state.now(), ref)
+    return json_response(200, body, headers)

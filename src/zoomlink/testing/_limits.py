@@ -29,6 +29,13 @@ ROUTE_CATEGORY: dict[str, str] = {
     "meetings.delete": LIGHT,
     "meetings.create": MEDIUM,
     "meetings.list": MEDIUM,
+    # Labels from Zoom's OpenAPI for the listUsers, listUpcomingMeeting, meetingInvitation,
+    # meetingStatus and pastMeetingDetails operations.
+    "users.list": MEDIUM,
+    "meetings.upcoming": MEDIUM,
+    "meetings.invitation": LIGHT,
+    "meetings.status": LIGHT,
+    "past_meetings.get": LIGHT,
 }
 PER_SECOND_MESSAGE = (
     "You have reached the maximum per-second rate limit for this API. Try again later."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 import string
@@ -11,6 +12,14 @@ from typing import Any
 
 from ._errors import validation_error
 from ._ids import IdSource
+from ._meeting_schema import (
+    EXTRA_FIELDS_SCHEMA,
+    INT,
+    INVALID,
+    SHOWN_DEFAULTS,
+    check_setting,
+    check_value,
+)
 from ._recurrence import Errors, check_recurrence
 from ._timefmt import load_zone, parse_start_time
 
@@ -24,46 +33,12 @@ _EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,.]+")
 # Zoom documents `;` between alternative hosts; `,` is accepted too.
 _HOST_SEPARATORS = re.compile(r"[;,]")
 
-# Per-meeting settings: default values; the type of each default is the type accepted.
-SETTING_DEFAULTS: dict[str, Any] = {
-    "host_video": False,
-    "participant_video": False,
-    "join_before_host": False,
-    "jbh_time": 0,
-    "mute_upon_entry": False,
-    "watermark": False,
-    "use_pmi": False,
-    "approval_type": 2,
-    "audio": "voip",
-    "auto_recording": "none",
-    "enforce_login": False,
-    "enforce_login_domains": "",
-    "alternative_hosts": "",
-    "alternative_hosts_email_notification": True,
-    "waiting_room": True,
-    "meeting_authentication": False,
-    "email_notification": True,
-    "private_meeting": False,
-    "push_change_to_calendar": False,
-    "encryption_type": "enhanced_encryption",
-    "registrants_email_notification": True,
-    "close_registration": False,
-    "meeting_invitees": [],
-}
-_SETTING_CHOICES: dict[str, tuple[object, ...]] = {
-    "jbh_time": (0, 5, 10, 15),
-    "approval_type": (0, 1, 2),
-    "audio": ("both", "telephony", "voip", "thirdParty"),
-    "auto_recording": ("local", "cloud", "none"),
-    "encryption_type": ("enhanced_encryption", "e2ee"),
-}
-
 
 def meeting_settings_for(user_settings: Mapping[str, Any]) -> dict[str, Any]:
-    """A new meeting's settings, following the host's own settings."""
+    """A new meeting's settings: the documented defaults, following the host's own settings."""
     schedule = user_settings["schedule_meeting"]
     security = user_settings["meeting_security"]
-    settings = dict(SETTING_DEFAULTS, meeting_invitees=[])
+    settings = copy.deepcopy(SHOWN_DEFAULTS)
     settings.update(
         host_video=schedule["host_video"],
         participant_video=schedule["participants_video"],
@@ -76,12 +51,6 @@ def meeting_settings_for(user_settings: Mapping[str, Any]) -> dict[str, Any]:
         auto_recording=user_settings["recording"]["auto_recording"],
     )
     return settings
-
-
-def _same_type(value: object, default: object) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return type(value) is type(default)
-    return isinstance(value, type(default))
 
 
 def split_alternative_hosts(value: str) -> list[str]:
@@ -106,7 +75,7 @@ def check_invitees(value: list[Any]) -> list[dict[str, str]] | None:
 
 
 def check_settings(raw: object, errors: Errors) -> dict[str, Any]:
-    """The known settings in `raw`, checked; unknown keys are ignored, as Zoom does.
+    """The documented settings in `raw`, read by `SETTINGS_SCHEMA`; unknown keys are ignored.
 
     ``alternative_hosts`` is only type-checked here: `MeetingStore` looks the hosts up.
     """
@@ -115,19 +84,17 @@ def check_settings(raw: object, errors: Errors) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in SETTING_DEFAULTS:
+        present, checked = check_setting(key, value, errors)
+        if not present:
             continue
-        choices = _SETTING_CHOICES.get(key)
-        if not _same_type(value, SETTING_DEFAULTS[key]) or (choices and value not in choices):
-            errors.append((f"settings.{key}", "Invalid field."))
-        elif key == "meeting_invitees":
-            invitees = check_invitees(value)
+        if key == "meeting_invitees":
+            assert isinstance(checked, list)
+            invitees = check_invitees(checked)
             if invitees is None:
                 errors.append((f"settings.{key}", "Invalid field."))
-            else:
-                out[key] = invitees
-        else:
-            out[key] = value
+                continue
+            checked = invitees
+        out[key] = checked
     return out
 
 
@@ -142,6 +109,25 @@ def _check_string(body: Mapping[str, Any], key: str, limit: int, errors: Errors)
         errors.append((key, f"Length must be at most {limit} characters."))
         return None
     return value
+
+
+_INVALID_NUMBER = object()
+
+
+def _integer(body: Mapping[str, Any], key: str) -> object:
+    """An integer field of the body: None when absent or null, else the value read.
+
+    Zoom reads ``"30"`` as 30 (GeeksforGeeks' "How to create a meeting with zoom API in
+    Python" sends ``"duration": "45"``). A number with a fraction is not
+    refused but has no effect (a float ``duration`` left the meeting's duration unchanged:
+    rtCamp/frappe-appointment#173); the fake drops it the same way. Anything else is
+    `_INVALID_NUMBER`.
+    """
+    value = body.get(key)
+    if value is None or isinstance(value, float):
+        return None
+    checked = check_value(value, INT)
+    return _INVALID_NUMBER if checked is INVALID else checked
 
 
 def check_fields(
@@ -169,25 +155,26 @@ def check_fields(
             errors.append(("password", problem))
         else:
             out["password"] = password
-    if "type" in body:
-        kind = body["type"]
-        if type(kind) is not int or kind not in MEETING_TYPES:
+    kind = _integer(body, "type")
+    if kind is not None:
+        if kind not in MEETING_TYPES:
             errors.append(("type", "Invalid field."))
         else:
             out["type"] = kind
-    if "duration" in body:
-        duration = body["duration"]
-        if type(duration) is not int or duration <= 0:
-            errors.append(("duration", "Must be a positive whole number of minutes."))
-        else:
-            out["duration"] = duration
-    if "timezone" in body:
+    duration = _integer(body, "duration")
+    if isinstance(duration, int) and duration <= 0:
+        errors.append(("duration", "Must be a positive whole number of minutes."))
+    elif isinstance(duration, int):
+        out["duration"] = duration
+    elif duration is _INVALID_NUMBER:
+        errors.append(("duration", "Must be a positive whole number of minutes."))
+    if body.get("timezone") is not None:
         name = body["timezone"]
         if not isinstance(name, str) or load_zone(name) is None:
             errors.append(("timezone", "Invalid field."))
         else:
             out["timezone"] = zone_name = name
-    if "start_time" in body:
+    if body.get("start_time") is not None:
         raw = body["start_time"]
         zone = load_zone(zone_name)
         start = parse_start_time(raw, zone) if isinstance(raw, str) and zone else None
@@ -195,8 +182,15 @@ def check_fields(
             errors.append(("start_time", "Use yyyy-MM-ddTHH:mm:ssZ (UTC) or yyyy-MM-ddTHH:mm:ss."))
         else:
             out["start_time"] = start
-    if "default_password" in body and type(body["default_password"]) is not bool:
+    if body.get("default_password") is not None and type(body["default_password"]) is not bool:
         errors.append(("default_password", "Invalid field."))
+    for key, kind in EXTRA_FIELDS_SCHEMA.items():
+        if body.get(key) is not None:
+            checked = check_value(body[key], kind)
+            if checked is INVALID:
+                errors.append((key, "Invalid field."))
+            else:
+                out[key] = checked
     if "recurrence" in body and body["recurrence"] is not None:
         recurrence = check_recurrence(body["recurrence"], errors)
         if recurrence is not None:

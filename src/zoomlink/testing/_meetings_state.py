@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,14 +21,12 @@ from ._meeting_input import (
     raise_for,
     split_alternative_hosts,
 )
+from ._paging import Pager, PageRequest
 from ._records import FakeUser
 from ._recurrence import Errors, expand
 from ._timefmt import epoch_ms, format_utc
 
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
-PAGE_SIZE_DEFAULT = 30
-PAGE_SIZE_MAX = 300
-PAGE_TOKEN_LIFETIME = timedelta(minutes=15)
 LIST_AGENDA_MAX = 250
 EXPIRES_AFTER = timedelta(days=30)
 LIST_HORIZON = timedelta(days=183)
@@ -72,6 +71,10 @@ class Meeting:
     settings: dict[str, Any]
     recurrence: dict[str, Any] | None
     occurrences: list[Occurrence]
+    pre_schedule: bool = False
+    tracking_fields: list[dict[str, str]] = attrs.Factory(list)
+    # Instances ended early by ``PUT /meetings/{id}/status``: (start, scheduled end) -> ended.
+    ended_early: dict[tuple[datetime, datetime], datetime] = attrs.Factory(dict)
 
     def live_occurrences(self) -> list[Occurrence]:
         """Occurrences not deleted."""
@@ -101,14 +104,6 @@ class Meeting:
         )
 
 
-@attrs.define
-class _Cursor:
-    user_id: str
-    list_type: str
-    offset: int
-    expires_at: datetime
-
-
 class MeetingStore:
     """All meetings, keyed by meeting number; `directory` says who may be an alternative host."""
 
@@ -116,7 +111,7 @@ class MeetingStore:
         self._ids = ids
         self._directory = directory
         self.meetings: dict[int, Meeting] = {}
-        self._cursors: dict[str, _Cursor] = {}
+        self._pager = Pager(ids)
 
     def create(
         self,
@@ -184,10 +179,17 @@ class MeetingStore:
             settings=settings,
             recurrence=fields.get("recurrence") if kind in (3, 8) else None,
             occurrences=[],
+            pre_schedule=fields.get("pre_schedule", False),
+            tracking_fields=fields.get("tracking_fields", []),
         )
         self._schedule_occurrences(meeting)
         self.meetings[meeting.id] = meeting
         return meeting
+
+    def by_uuid(self, ref: str) -> Meeting:
+        """The meeting with this instance uuid, or else this number (404 code 3001)."""
+        found = next((m for m in self.meetings.values() if m.uuid == ref), None)
+        return found if found is not None else self.get(ref)
 
     def get(self, meeting_id: int | str) -> Meeting:
         """The meeting, else 404 code 3001."""
@@ -242,7 +244,16 @@ class MeetingStore:
         if occurrence_id is not None:
             return self._update_occurrence(meeting, occurrence_id, fields)
         before = self.render(meeting, now)
-        for key in ("topic", "agenda", "duration", "timezone", "type", "start_time", "password"):
+        for key in (
+            "topic",
+            "agenda",
+            "duration",
+            "timezone",
+            "type",
+            "start_time",
+            "password",
+            "tracking_fields",
+        ):
             if key in fields:
                 setattr(meeting, key, fields[key])
         if "password" in fields:
@@ -352,7 +363,9 @@ class MeetingStore:
                 pstn_password=meeting.numeric_password,
                 encrypted_password=meeting.encrypted_password,
             )
-        body.update(settings=dict(meeting.settings), pre_schedule=False)
+        body.update(settings=copy.deepcopy(meeting.settings), pre_schedule=meeting.pre_schedule)
+        if meeting.tracking_fields:
+            body["tracking_fields"] = [dict(f, visible=True) for f in meeting.tracking_fields]
         body["creation_source"] = "open_api"
         if meeting.recurrence is not None:
             body["recurrence"] = dict(meeting.recurrence)
@@ -386,26 +399,16 @@ class MeetingStore:
         return body
 
     def list_page(
-        self,
-        user_id: str,
-        list_type: str,
-        page_size: int,
-        page_token: str | None,
-        now: datetime,
+        self, user_id: str, list_type: str, request: PageRequest, now: datetime
     ) -> dict[str, Any]:
-        """One page of a user's meetings (parameters already checked, except the token)."""
-        offset = 0
-        if page_token:
-            cursor = self._cursors.pop(page_token, None)
-            if (
-                cursor is None
-                or now >= cursor.expires_at
-                or (cursor.user_id, cursor.list_type) != (user_id, list_type)
-            ):
-                raise invalid_parameter("next_page_token")
-            offset = cursor.offset
-        self._cursors = {k: c for k, c in self._cursors.items() if now < c.expires_at}
-        matching = sorted(
+        """One page of a user's meetings (the list type already checked)."""
+        matching = self.listed(user_id, list_type, now)
+        page, fields = self._pager.page((user_id, list_type), matching, request, now)
+        return {**fields, "meetings": [self.summary(m, now) for m in page]}
+
+    def listed(self, user_id: str, list_type: str, now: datetime) -> list[Meeting]:
+        """A user's meetings in a list of this type, in start order."""
+        return sorted(
             (
                 m
                 for m in self.meetings.values()
@@ -413,19 +416,6 @@ class MeetingStore:
             ),
             key=lambda m: (m.shown_start(now) or m.created_at, m.id),
         )
-        page = matching[offset : offset + page_size]
-        next_token = ""
-        if offset + page_size < len(matching):
-            next_token = self._ids.secret("page_token", 24)
-            self._cursors[next_token] = _Cursor(
-                user_id, list_type, offset + page_size, now + PAGE_TOKEN_LIFETIME
-            )
-        return {
-            "page_size": page_size,
-            "total_records": len(matching),
-            "next_page_token": next_token,
-            "meetings": [self.summary(m, now) for m in page],
-        }
 
     def _schedule_occurrences(self, meeting: Meeting) -> None:
         if meeting.type != 8 or meeting.recurrence is None or meeting.start_time is None:

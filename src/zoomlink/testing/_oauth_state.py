@@ -19,29 +19,19 @@ import attrs
 from ._errors import FakeZoomError, expired_token, invalid_grant, invalid_request, invalid_token
 from ._ids import IdSource
 from ._records import FakeApp
+from ._scopes import default_scopes
 
 ACCESS_TOKEN_LIFETIME = timedelta(seconds=3599)
 REFRESH_TOKEN_LIFETIME = timedelta(days=90)
 CODE_LIFETIME = timedelta(minutes=5)
 CONSENT_LIFETIME = timedelta(minutes=10)
 
-_SCOPES = (
-    "meeting:read:meeting",
-    "meeting:write:meeting",
-    "meeting:update:meeting",
-    "meeting:delete:meeting",
-    "meeting:read:list_meetings",
-    "user:read:user",
-    "user:read:settings",
-)
 _VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}", re.ASCII)
 
 
-def scope_for(kind: str) -> str:
-    """The space-separated scopes granted to an app of this kind."""
-    if kind == "user":
-        return " ".join(_SCOPES)
-    return " ".join(f"{scope}:admin" for scope in _SCOPES)
+def scope_for(app: FakeApp) -> str:
+    """The space-separated scopes granted to `app` (its own list, else its kind's)."""
+    return " ".join(default_scopes(app.kind) if app.scopes is None else app.scopes)
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -199,7 +189,7 @@ class OAuthState:
             kind=app.kind,
             account_id=account_id,
             user_id=user_id,
-            scope=scope_for(app.kind),
+            scope=scope_for(app),
         )
         self.grants[grant.id] = grant
         return grant

@@ -17,7 +17,10 @@ DEFAULT_EVENTS = frozenset(
 
 @attrs.frozen
 class FakeUser:
-    """A Zoom user of the fake. `role` is ``"owner"``, ``"admin"`` or ``"member"``."""
+    """A Zoom user of the fake. `role` is ``"owner"``, ``"admin"`` or ``"member"``.
+
+    `api_url` is the regional API base their tokens name (None: the fake's own base).
+    """
 
     id: str
     email: str
@@ -29,11 +32,15 @@ class FakeUser:
     type: int
     pmi: int
     created_at: datetime
+    api_url: str | None = None
 
 
 @attrs.frozen
 class FakeApp:
-    """A Marketplace app: `kind` is ``"user"``, ``"account"`` (admin-managed) or ``"s2s"``."""
+    """A Marketplace app: `kind` is ``"user"``, ``"account"`` (admin-managed) or ``"s2s"``.
+
+    `scopes` restricts what its tokens are granted (None: every scope its kind would have).
+    """
 
     client_id: str
     client_secret: str = attrs.field(repr=False)
@@ -44,6 +51,7 @@ class FakeApp:
     webhook_secret: str | None = attrs.field(default=None, repr=False)
     webhook_callback: WebhookCallback | None = attrs.field(default=None, repr=False, eq=False)
     events: frozenset[str] = DEFAULT_EVENTS
+    scopes: tuple[str, ...] | None = None
 
 
 @attrs.frozen

@@ -12,10 +12,11 @@ DEMO_REDIRECT_URI = "http://127.0.0.1:8000/zoom/callback"
 _ACCOUNT_KEYS = {"id", "plan"}
 _USER_KEYS = {
     "id", "email", "account_id", "role", "first_name", "last_name", "timezone", "type", "settings",
+    "api_url",
 }  # fmt: skip
 _APP_KEYS = {
     "client_id", "client_secret", "kind", "redirect_uris", "account_id", "webhook_url",
-    "webhook_secret", "events",
+    "webhook_secret", "events", "scopes",
 }  # fmt: skip
 
 
@@ -107,6 +108,7 @@ def load_seed(fake: FakeZoom, data: Mapping[str, Any]) -> None:
             timezone=user.get("timezone", "UTC"),
             type=user.get("type", 2),
             settings=user.get("settings"),
+            api_url=user.get("api_url"),
         )
     for app in _items(data, "apps", _APP_KEYS):
         if "client_id" not in app or "client_secret" not in app:
@@ -120,4 +122,5 @@ def load_seed(fake: FakeZoom, data: Mapping[str, Any]) -> None:
             webhook_url=app.get("webhook_url"),
             webhook_secret=app.get("webhook_secret"),
             events=app.get("events"),
+            scopes=app.get("scopes"),
         )

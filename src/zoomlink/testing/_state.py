@@ -29,6 +29,7 @@ from ._ids import IdSource
 from ._limits import ROUTE_CATEGORY, RateLimits
 from ._meetings_state import Meeting, MeetingStore
 from ._oauth_state import Consent, Grant, OAuthState, TokenSet
+from ._paging import Pager, PageRequest
 from ._records import DEFAULT_EVENTS, FakeApp, FakeUser, WebhookCallback
 from ._timefmt import format_utc
 
@@ -61,6 +62,7 @@ class ZoomState:
         self.apps: dict[str, FakeApp] = {}
         self.oauth = OAuthState(self.ids)
         self.meetings = MeetingStore(self.ids, self.directory)
+        self.user_pages = Pager(self.ids)
         self.limits = RateLimits()
         self.events: list[PendingEvent] = []
 
@@ -87,8 +89,9 @@ class ZoomState:
         webhook_secret: str | None,
         webhook_callback: WebhookCallback | None,
         events: Iterable[str] | None,
+        scopes: Iterable[str] | None = None,
     ) -> FakeApp:
-        """Register a Marketplace app."""
+        """Register a Marketplace app (`scopes`: what its tokens get, default all)."""
         if kind not in APP_KINDS:
             raise ValueError(f"kind must be one of {APP_KINDS}, not {kind!r}")
         if client_id in self.apps:
@@ -110,12 +113,13 @@ class ZoomState:
             webhook_secret=webhook_secret,
             webhook_callback=webhook_callback,
             events=subscribed,
+            scopes=None if scopes is None else _scope_list(scopes),
         )
         self.apps[client_id] = app
         return app
 
     def client(self, client_id: str | None, client_secret: str | None) -> FakeApp:
-        """The app whose credentials these are, else 401 invalid_client."""
+        """The app whose credentials these are, else 400 invalid_client."""
         app = self.apps.get(client_id or "")
         if app is None or client_secret != app.client_secret:
             raise invalid_client()
@@ -207,20 +211,36 @@ class ZoomState:
 
         User-managed apps may only say ``me`` (anything else: 401 code 124). Admin-managed and
         Server-to-Server apps may name any user of their account by id or email (others: 404
-        code 1001); ``me`` is the authorizer for admin apps and unknown for S2S.
+        code 1001); ``me`` is the authorizer for admin apps, and the account's owner for S2S
+        apps (the fake's stand-in for the user who created the app).
         """
         if caller.app.kind == "user":
             if ref != "me" or caller.user is None:
                 raise invalid_token()
             return caller.user
         if ref == "me":
-            if caller.user is None:
+            me = caller.user or self.directory.owner_of(caller.account.id)
+            if me is None:
                 raise user_not_found(ref)
-            return caller.user
+            return me
         user = self.directory.find(ref)
         if user is None or user.account_id != caller.account.id:
             raise user_not_found(ref)
         return user
+
+    def users_page(self, caller: Caller, status: str, request: PageRequest) -> dict[str, Any]:
+        """One page of ``GET /users``: the caller's account's users with this status.
+
+        Every fake user is ``active``; ``inactive`` and ``pending`` lists are empty.
+        """
+        account_id = caller.account.id
+        users = sorted(
+            (u for u in self.directory.users.values() if u.account_id == account_id),
+            key=lambda u: (u.created_at, u.id),
+        )
+        matching = users if status == "active" else []
+        page, fields = self.user_pages.page((account_id, status), matching, request, self.now())
+        return {**fields, "users": [self.directory.list_json(u) for u in page]}
 
     def visible_meeting(self, caller: Caller, meeting_id: str) -> Meeting:
         """The meeting, if the caller may touch it (else 404 code 3001)."""
@@ -378,6 +398,15 @@ class ZoomState:
             signature = self.ids.hex(64, "signature")
             body = deauthorized(app, account_id, user_id, signature, self.now())
             self.events.append(PendingEvent(app=app, event="app_deauthorized", body=body))
+
+
+def _scope_list(scopes: Iterable[object]) -> tuple[str, ...]:
+    names = () if isinstance(scopes, str) else tuple(scopes)
+    if not names and not isinstance(scopes, (list, tuple)):
+        raise ValueError("scopes must be a list of scope names")
+    if not all(isinstance(name, str) and name for name in names):
+        raise ValueError("scopes must be a list of scope names")
+    return tuple(str(name) for name in names)
 
 
 def _who(user: FakeUser) -> tuple[str, str]:
