@@ -166,3 +166,17 @@ def test_cli_prints_the_base_url_first() -> None:
         assert process.wait(timeout=10) == 0
         if process.stdout is not None:
             process.stdout.close()
+
+
+@pytest.mark.fake_zoom(webhook_reorder=True, webhook_retries=False)
+def test_the_fake_zoom_marker_switches_delivery_behaviours(fake_zoom: FakeZoom) -> None:
+    """The fake_zoom marker's keywords configure the fixture's webhook delivery."""
+    switches = fake_zoom.webhook_switches
+    assert (switches.reorder, switches.retries, switches.duplicates) == (True, False, False)
+
+
+def test_without_the_marker_delivery_is_zooms(fake_zoom: FakeZoom) -> None:
+    """Unmarked, the fixture retries failed deliveries and changes nothing else."""
+    switches = fake_zoom.webhook_switches
+    assert (switches.retries, switches.duplicates, switches.reorder) == (True, False, False)
+    assert switches.url_validation is False

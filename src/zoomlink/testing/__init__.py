@@ -5,11 +5,13 @@ zoomlink, so it cannot share the client's bugs.
 """
 
 from ._clock import FakeClock
+from ._delivery import DeliverySwitches
 from ._fake import FakeZoom
 from ._records import FakeApp, FakeUser, JournalEntry, WebhookDelivery
 from ._server import FakeZoomServer
 
 __all__ = [
+    "DeliverySwitches",
     "FakeApp",
     "FakeClock",
     "FakeUser",
@@ -19,6 +21,15 @@ __all__ = [
     "WebhookDelivery",
 ]
 
-for _cls in (FakeApp, FakeClock, FakeUser, FakeZoom, FakeZoomServer, JournalEntry, WebhookDelivery):
+for _cls in (
+    DeliverySwitches,
+    FakeApp,
+    FakeClock,
+    FakeUser,
+    FakeZoom,
+    FakeZoomServer,
+    JournalEntry,
+    WebhookDelivery,
+):
     _cls.__module__ = __name__
 del _cls

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
+from ._delivery import WEBHOOK_SWITCHES
 from ._timefmt import format_utc_ms
 from ._wire import json_response
 
@@ -100,18 +101,35 @@ def _clear(fake: FakeZoom, call: _Call) -> httpx.Response:
     return _ok()
 
 
+_SWITCHES = ("per_second_limits", *WEBHOOK_SWITCHES)
+
+
 def _config(fake: FakeZoom, call: _Call) -> httpx.Response:
-    if set(call.body) - {"latency", "per_second_limits"}:
-        raise ValueError("config takes 'latency' and 'per_second_limits'")
+    if set(call.body) - {"latency", *_SWITCHES}:
+        raise ValueError(f"config takes 'latency' and {list(_SWITCHES)}")
     latency = call.body.get("latency")
     if latency is not None:
         if isinstance(latency, bool) or not isinstance(latency, (int, float)) or latency < 0:
             raise ValueError("'latency' must be a number of seconds")
         fake.latency = float(latency)
-    limits = call.body.get("per_second_limits")
-    if limits is not None and not isinstance(limits, bool):
-        raise ValueError("'per_second_limits' must be true or false")
-    fake.configure(per_second_limits=limits)
+    switches = {name: call.body.get(name) for name in _SWITCHES}
+    for name, value in switches.items():
+        if value is not None and not isinstance(value, bool):
+            raise ValueError(f"{name!r} must be true or false")
+    fake.configure(**switches)
+    return _ok()
+
+
+def _deliver(fake: FakeZoom, call: _Call) -> httpx.Response:
+    fake.deliver_webhooks()
+    return _ok()
+
+
+def _validate(fake: FakeZoom, call: _Call) -> httpx.Response:
+    client_id = call.body.get("client_id")
+    if client_id is not None and not isinstance(client_id, str):
+        raise ValueError("'client_id' must be a string")
+    fake.validate_endpoints(client_id)
     return _ok()
 
 
@@ -179,6 +197,7 @@ def _webhooks(fake: FakeZoom, call: _Call) -> httpx.Response:
             "status": d.status,
             "headers": dict(d.headers),
             "body": d.body.decode("utf-8"),
+            "attempt": d.attempt,
         }
         for d in fake.webhook_deliveries
     ]
@@ -204,6 +223,8 @@ _CONTROL: tuple[tuple[str, re.Pattern[str], ControlHandler], ...] = tuple(
         ("GET", r"/_fake/journal", _journal),
         ("GET", r"/_fake/tokens", _tokens),
         ("GET", r"/_fake/webhooks", _webhooks),
+        ("POST", r"/_fake/webhooks/deliver", _deliver),
+        ("POST", r"/_fake/webhooks/validate", _validate),
     )
 )
 
