@@ -12,6 +12,7 @@ import attrs
 import httpx
 
 from ._delivery import WEBHOOK_SWITCHES
+from ._start_links import StartLinkError
 from ._timefmt import format_utc_ms
 from ._wire import json_response
 
@@ -163,8 +164,37 @@ def _edit_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
 
 
 def _delete_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
-    fake.delete_meeting(call.path["meeting_id"], call.query.get("occurrence_id") or None)
+    following = call.query.get("and_following", "false")
+    if following not in ("true", "false"):
+        raise ValueError("'and_following' must be true or false")
+    fake.delete_meeting(
+        call.path["meeting_id"],
+        call.query.get("occurrence_id") or None,
+        and_following=following == "true",
+    )
     return _ok()
+
+
+def _start_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
+    fake.start_meeting(call.path["meeting_id"])
+    return _ok()
+
+
+def _end_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
+    fake.end_meeting(call.path["meeting_id"])
+    return _ok()
+
+
+def _open_start_url(fake: FakeZoom, call: _Call) -> httpx.Response:
+    url = call.body.get("url")
+    if not isinstance(url, str):
+        raise ValueError("open a start link with {'url': start_url}")
+    try:
+        meeting_id = fake.open_start_url(url)
+    except StartLinkError as error:
+        status = 410 if error.reason == "expired" else 404
+        return json_response(status, {"error": str(error), "reason": error.reason})
+    return json_response(200, {"meeting_id": meeting_id, "status": "started"})
 
 
 def _journal(fake: FakeZoom, call: _Call) -> httpx.Response:
@@ -220,6 +250,9 @@ _CONTROL: tuple[tuple[str, re.Pattern[str], ControlHandler], ...] = tuple(
         ("DELETE", r"/_fake/users/(?P<user_id>[^/]+)", _delete_user),
         ("PATCH", r"/_fake/meetings/(?P<meeting_id>[^/]+)", _edit_meeting),
         ("DELETE", r"/_fake/meetings/(?P<meeting_id>[^/]+)", _delete_meeting),
+        ("POST", r"/_fake/meetings/(?P<meeting_id>[^/]+)/start", _start_meeting),
+        ("POST", r"/_fake/meetings/(?P<meeting_id>[^/]+)/end", _end_meeting),
+        ("POST", r"/_fake/start_url", _open_start_url),
         ("GET", r"/_fake/journal", _journal),
         ("GET", r"/_fake/tokens", _tokens),
         ("GET", r"/_fake/webhooks", _webhooks),

@@ -313,14 +313,47 @@ class FakeZoom:
 
         self._act(edit)
 
-    def delete_meeting(self, meeting_id: int | str, occurrence_id: str | None = None) -> None:
-        """Delete a meeting (or one occurrence) as its host would (``meeting.deleted``)."""
+    def delete_meeting(
+        self,
+        meeting_id: int | str,
+        occurrence_id: str | None = None,
+        *,
+        and_following: bool = False,
+    ) -> None:
+        """Delete a meeting, one occurrence, or with `and_following` that occurrence and every
+        later one (only Zoom's web portal offers that), as its host would
+        (``meeting.deleted``)."""
+        if and_following and occurrence_id is None:
+            raise ValueError("and_following needs the occurrence_id it starts from")
 
         def delete() -> None:
             meeting = self._state.meetings.get(meeting_id)
-            self._state.delete_meeting(meeting, occurrence_id, self._state.host_of(meeting))
+            host = self._state.host_of(meeting)
+            self._state.delete_meeting(meeting, occurrence_id, host, and_following=and_following)
 
         self._act(delete)
+
+    def start_meeting(self, meeting_id: int | str) -> None:
+        """The host starts the meeting: ``GET`` shows ``status: started`` and
+        ``meeting.started`` is delivered. ValueError if it is running already."""
+        self._act(lambda: self._state.start_meeting(self._state.meetings.get(meeting_id)))
+
+    def end_meeting(self, meeting_id: int | str) -> None:
+        """The host ends the running meeting (``meeting.ended``). ValueError if not running."""
+        self._act(lambda: self._state.end_meeting(self._state.meetings.get(meeting_id)))
+
+    def open_start_url(self, start_url: str) -> int:
+        """Open a ``start_url`` as the host's browser would: the meeting starts
+        (``meeting.started``) and its id is returned. A link more than two hours old is
+        refused, as Zoom refuses it: `StartLinkError` (a ValueError) with ``reason``
+        ``"expired"``, or ``"unknown"`` for a link the fake never issued."""
+
+        def start() -> int:
+            meeting_id = self._state.meetings.start_links.open(start_url, self.now())
+            self._state.start_meeting(self._state.meetings.get(meeting_id), start_url)
+            return meeting_id
+
+        return self._act(start)
 
     # -- inspection ---------------------------------------------------------------------------
 

@@ -24,7 +24,14 @@ from ._errors import (
     meeting_not_found,
     user_not_found,
 )
-from ._events import PendingEvent, deauthorized, meeting_created, meeting_deleted, meeting_updated
+from ._events import (
+    PendingEvent,
+    deauthorized,
+    meeting_created,
+    meeting_deleted,
+    meeting_session,
+    meeting_updated,
+)
 from ._ids import IdSource
 from ._limits import ROUTE_CATEGORY, RateLimits
 from ._meetings_state import Meeting, MeetingStore
@@ -33,7 +40,7 @@ from ._records import DEFAULT_EVENTS, FakeApp, FakeUser, WebhookCallback
 from ._timefmt import format_utc
 
 APP_KINDS = ("user", "account", "s2s")
-KNOWN_EVENTS = DEFAULT_EVENTS
+KNOWN_EVENTS = DEFAULT_EVENTS | {"meeting.started", "meeting.ended"}
 
 
 @attrs.frozen
@@ -274,26 +281,68 @@ class ZoomState:
             meeting, body, occurrence_id, self.directory.settings[host.id], now
         )
         if len(new) > 1:
-            event = meeting_updated(new, old, host.account_id, _who(operator), now)
+            recurring = meeting.type in (3, 8)
+            event = meeting_updated(
+                new, old, host.account_id, _who(operator), now, recurring=recurring
+            )
             self._notify("meeting.updated", host, event)
 
     def delete_meeting(
-        self, meeting: Meeting, occurrence_id: str | None, operator: FakeUser
+        self,
+        meeting: Meeting,
+        occurrence_id: str | None,
+        operator: FakeUser,
+        *,
+        and_following: bool = False,
     ) -> None:
-        """Delete a meeting (or one occurrence); queues ``meeting.deleted``."""
+        """Delete a meeting, one occurrence, or (Zoom's web portal only) an occurrence and
+        every later one; queues ``meeting.deleted``."""
         host = self.host_of(meeting)
         now = self.now()
         shown = self.meetings.render(meeting, now)
-        occurrence = None
+        listed: list[dict[str, Any]] = []
+        operation = "all"
         if occurrence_id is not None:
             found = self.meetings.occurrence(meeting, occurrence_id)
-            occurrence = {
-                "occurrence_id": found.occurrence_id,
-                "start_time": format_utc(found.start_time),
-            }
-        self.meetings.delete(meeting, occurrence_id)
-        event = meeting_deleted(shown, occurrence, host.account_id, _who(operator), now)
+            listed = [
+                {"occurrence_id": found.occurrence_id, "start_time": format_utc(found.start_time)}
+            ]
+            operation = "this_and_following" if and_following else "single"
+            doomed = [found]
+            if and_following:
+                doomed = [o for o in meeting.live_occurrences() if o.start_time >= found.start_time]
+            for occurrence in doomed:
+                self.meetings.delete(meeting, occurrence.occurrence_id)
+        else:
+            self.meetings.delete(meeting, None)
+        event = meeting_deleted(shown, listed, operation, host.account_id, _who(operator), now)
         self._notify("meeting.deleted", host, event)
+
+    def start_meeting(self, meeting: Meeting, url: str | None = None) -> None:
+        """The host starts the meeting (through a start link, which must still be good);
+        queues ``meeting.started``."""
+        if url is not None and self.meetings.start_links.open(url, self.now()) != meeting.id:
+            raise ValueError("that start link is for another meeting")
+        if meeting.status == "started":
+            raise ValueError(f"meeting {meeting.id} has started already")
+        meeting.status = "started"
+        meeting.started_at = now = self.now()
+        host = self.host_of(meeting)
+        shown = self.meetings.render(meeting, now)
+        event = meeting_session("meeting.started", shown, host.account_id, now, now)
+        self._notify("meeting.started", host, event)
+
+    def end_meeting(self, meeting: Meeting) -> None:
+        """The host ends the meeting; queues ``meeting.ended``."""
+        if meeting.status != "started" or meeting.started_at is None:
+            raise ValueError(f"meeting {meeting.id} has not started")
+        meeting.status = "waiting"
+        host = self.host_of(meeting)
+        now = self.now()
+        shown = self.meetings.render(meeting, now)
+        event = meeting_session("meeting.ended", shown, host.account_id, meeting.started_at, now)
+        meeting.started_at = None
+        self._notify("meeting.ended", host, event)
 
     # -- things that happen in Zoom -----------------------------------------------------------
 
