@@ -153,11 +153,9 @@ class AsyncZoomEvents:
 
         def judge(record: MeetingRecord, now: datetime) -> Verdict:
             if event.occurrence_ids:
-                gone = [
-                    o
-                    for o in record.occurrences
-                    if o.occurrence_id in event.occurrence_ids and o.state == "scheduled"
-                ]
+                gone = _drift.deleted_occurrences(
+                    record, event.occurrence_ids, and_following=event.and_following
+                )
                 if not gone:
                     return None  # zoomlink's own cancel_occurrence, or told already
                 notice = _drift.occurrences_deleted_notice(record, gone, now)

@@ -9,6 +9,7 @@ from ._delivery import DeliverySwitches
 from ._fake import FakeZoom
 from ._records import FakeApp, FakeUser, JournalEntry, WebhookDelivery
 from ._server import FakeZoomServer
+from ._start_links import StartLinkError
 
 __all__ = [
     "DeliverySwitches",
@@ -18,6 +19,7 @@ __all__ = [
     "FakeZoom",
     "FakeZoomServer",
     "JournalEntry",
+    "StartLinkError",
     "WebhookDelivery",
 ]
 
@@ -29,6 +31,7 @@ for _cls in (
     FakeZoom,
     FakeZoomServer,
     JournalEntry,
+    StartLinkError,
     WebhookDelivery,
 ):
     _cls.__module__ = __name__
