@@ -153,6 +153,14 @@ def _role(fake: FakeZoom, call: _Call) -> httpx.Response:
     return _ok()
 
 
+def _scheduling(fake: FakeZoom, call: _Call) -> httpx.Response:
+    host = call.body.get("host")
+    if not isinstance(host, str):
+        raise ValueError("give the user the privilege to schedule for with {'host': id}")
+    fake.allow_scheduling(call.path["user_id"], host)
+    return _ok()
+
+
 def _delete_user(fake: FakeZoom, call: _Call) -> httpx.Response:
     fake.delete_user(call.path["user_id"])
     return _ok()
@@ -247,6 +255,7 @@ _CONTROL: tuple[tuple[str, re.Pattern[str], ControlHandler], ...] = tuple(
         ("POST", r"/_fake/users/(?P<user_id>[^/]+)/revoke", _revoke),
         ("POST", r"/_fake/users/(?P<user_id>[^/]+)/uninstall", _uninstall),
         ("POST", r"/_fake/users/(?P<user_id>[^/]+)/role", _role),
+        ("POST", r"/_fake/users/(?P<user_id>[^/]+)/scheduling", _scheduling),
         ("DELETE", r"/_fake/users/(?P<user_id>[^/]+)", _delete_user),
         ("PATCH", r"/_fake/meetings/(?P<meeting_id>[^/]+)", _edit_meeting),
         ("DELETE", r"/_fake/meetings/(?P<meeting_id>[^/]+)", _delete_meeting),

@@ -74,6 +74,7 @@ class Meeting:
     occurrences: list[Occurrence]
     status: str = "waiting"
     started_at: datetime | None = None
+    assistant_id: str = ""
 
     def live_occurrences(self) -> list[Occurrence]:
         """Occurrences not deleted."""
@@ -334,7 +335,7 @@ class MeetingStore:
             "id": meeting.id,
             "host_id": meeting.host_id,
             "host_email": meeting.host_email,
-            "assistant_id": "",
+            "assistant_id": meeting.assistant_id,
             "topic": meeting.topic,
             "type": meeting.type,
             "status": meeting.status,
