@@ -16,7 +16,7 @@ extensions = [
     "sphinx.ext.viewcode",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_fidelity_*.md"]  # fidelity rows, merged into fake-fidelity.md
 myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
