@@ -78,7 +78,10 @@ class Postman:
 
     def reset(self) -> None:
         """Defaults again, nothing scheduled."""
-        self.__init__()  # type: ignore[misc]
+        self.switches = DeliverySwitches()
+        self._scheduled.clear()
+        self._held.clear()
+        self._validations.clear()
 
     # -- new webhooks ----------------------------------------------------------------------
 
@@ -113,15 +116,21 @@ class Postman:
         return ready
 
     def revalidations(self, endpoints: list[Endpoint], now: datetime) -> list[Endpoint]:
-        """Endpoints whose last validation is 72 hours old (with validation switched on)."""
+        """Endpoints whose last validation is 72 hours old (with validation switched on),
+        each claimed now so that one revalidation goes out however many ask."""
         if not self.switches.url_validation:
             return []
-        return [
-            e
-            for e in endpoints
-            if (last := self._validations.get(e.client_id, _Validation()).last) is not None
-            and now - last >= REVALIDATE_EVERY
-        ]
+        stale = []
+        for endpoint in endpoints:
+            state = self._validations.get(endpoint.client_id)
+            if (
+                state is not None
+                and state.last is not None
+                and now - state.last >= REVALIDATE_EVERY
+            ):
+                state.last = now
+                stale.append(endpoint)
+        return stale
 
     # -- results -----------------------------------------------------------------------------
 
@@ -148,12 +157,6 @@ class Postman:
         state.failures += 1  # a new endpoint stays off; an enabled one goes off after six
         if state.failures >= FAILED_VALIDATIONS_TO_DISABLE:
             state.enabled = False
-
-    def endpoint_enabled(self, client_id: str) -> bool:
-        """Whether the app's endpoint passed validation (always, with validation off)."""
-        return not self.switches.url_validation or self._accepts(
-            Endpoint(client_id, None, None, "")
-        )
 
 
 def _valid_answer(webhook: Outgoing, result: Sent) -> bool:
