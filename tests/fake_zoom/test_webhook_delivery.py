@@ -186,3 +186,18 @@ def test_switches_are_checked(zoom: Zoom) -> None:
     answer = zoom.control_raw("POST", "/config", body={"webhook_reorder": "yes"})
     assert answer.status_code == 400
     assert "webhook_reorder" in answer.json()["error"]
+
+
+def test_six_failed_revalidations_in_a_row_stop_the_events(zoom: Zoom) -> None:
+    """A validated endpoint that then fails its 72-hourly revalidation keeps getting events
+    after five failures in a row and none after the sixth."""
+    zoom.hooks.answer = validation_answer(zoom.webhook_secret)
+    zoom.configure(url_validation=True)
+    tokens = zoom.connect(zoom.app("user"), zoom.user("owner"))
+    meeting_id = created_meeting(zoom, tokens)
+    zoom.hooks.answer = lambda d: (200, b"")  # events still answered, validations wrong
+    for failures in range(1, 7):
+        zoom.advance(72 * 60 * MINUTE)
+        zoom.edit_in_zoom(meeting_id, topic=f"After {failures} failed revalidations")
+        expected = min(failures, 5)
+        assert len(received(zoom, "meeting.updated", meeting_id)) == expected, failures
