@@ -2,9 +2,10 @@
 
 Shapes follow Zoom's webhook reference and its JS SDK's types (zoom/rivet-javascript
 ``meetings.d.ts``: ``MeetingDeletedEvent`` has ``operation`` and ``occurrences`` of
-``{occurrence_id, start_time}``; ``MeetingUpdatedEvent`` has ``scope``, ``object``,
-``old_object`` and ``time_stamp``) and the ``meeting.started`` example of
-developers.zoom.us/docs/api/webhooks/ (``id`` sent as a string there).
+``{occurrence_id, start_time}``; ``MeetingUpdatedEvent`` has ``object``, ``old_object`` and
+``time_stamp``, and its twin ``WebinarUpdatedEvent`` shows the payload's ``scope``;
+``MeetingStartedEvent`` types ``id`` as a string, as the ``meeting.started`` example of
+developers.zoom.us/docs/api/webhooks/ sends it).
 """
 
 from __future__ import annotations
