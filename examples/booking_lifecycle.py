@@ -85,6 +85,14 @@ def main() -> None:
         [event] = calendar.events("default", "alice")
         print(f"  host calendar: {event.start.astimezone(berlin):%A %H:%M %Z}")
 
+        # The host starts the meeting hours later: a fresh start link from Zoom (Zoom's expire
+        # two hours after they are issued, so none is ever stored). Show it to the host only.
+        fake.advance(timedelta(hours=3))
+        start_link = zoom.start_url(moved)
+        started = fake.open_start_url(start_link)
+        print(f"  host starts meeting {started} with a fresh link")
+        fake.end_meeting(started)
+
         # 5. The booking is cancelled: the meeting is deleted, calendars cleared.
         outcome = zoom.cancel(moved)
         print(f"{outcome.action}; {len(fake.meetings())} meetings left in Zoom")

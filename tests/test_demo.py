@@ -85,6 +85,7 @@ def test_booking_lifecycle_example_runs() -> None:
     assert "created: meeting " in out
     assert "to carol@example.net (client): Booked: Consultation with Carol" in out
     assert "updated: same link https://" in out
+    assert "host starts meeting " in out
     assert "deleted; 0 meetings left in Zoom" in out
     assert ", cancelled" in out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -166,3 +167,51 @@ def test_cli_prints_the_base_url_first() -> None:
         assert process.wait(timeout=10) == 0
         if process.stdout is not None:
             process.stdout.close()
+
+
+@pytest.mark.fake_zoom(webhook_reorder=True, webhook_retries=False)
+def test_the_fake_zoom_marker_switches_delivery_behaviours(fake_zoom: FakeZoom) -> None:
+    """The fake_zoom marker's keywords configure the fixture's webhook delivery."""
+    switches = fake_zoom.webhook_switches
+    assert (switches.reorder, switches.retries, switches.duplicates) == (True, False, False)
+
+
+def test_without_the_marker_delivery_is_zooms(fake_zoom: FakeZoom) -> None:
+    """Unmarked, the fixture retries failed deliveries and changes nothing else."""
+    switches = fake_zoom.webhook_switches
+    assert (switches.retries, switches.duplicates, switches.reorder) == (True, False, False)
+    assert switches.url_validation is False
+
+
+def test_a_callback_slower_than_three_seconds_counts_as_unanswered() -> None:
+    """A webhook callback that answers 200 after more than 3 seconds is retried 5 minutes
+    later, as Zoom retries an endpoint that did not answer in time; a prompt answer is not."""
+    answered: list[bytes] = []
+
+    def slow_endpoint(headers: object, body: bytes) -> int:
+        answered.append(body)
+        if len(answered) == 1:
+            time.sleep(3.1)
+        return 200
+
+    fake = FakeZoom(clock=FakeClock(START), webhook_secret="s", webhook_callback=slow_endpoint)
+    fake.seed(FakeZoom.default_seed())
+    with httpx.Client(transport=httpx.MockTransport(fake)) as client:
+        token = client.post(
+            "https://zoom.us/oauth/token",
+            data={"grant_type": "account_credentials", "account_id": "acct_demo"},
+            auth=("fake-s2s-app", "fake-s2s-secret"),
+        ).json()["access_token"]
+        created = client.post(
+            "https://api.zoom.us/v2/users/u_owner/meetings",
+            json={"topic": "Slow", "type": 2, "start_time": "2026-03-05T10:00:00Z"},
+            headers={"authorization": f"Bearer {token}"},
+        )
+    assert created.status_code == 201
+    assert len(answered) == 1
+    fake.advance(timedelta(minutes=5))
+    assert len(answered) == 2
+    assert answered[0] == answered[1]
+    fake.advance(timedelta(hours=2))
+    assert len(answered) == 2
+    assert [d.attempt for d in fake.webhook_deliveries] == [0, 1]

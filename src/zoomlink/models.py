@@ -257,6 +257,8 @@ class Meeting:
         join_url: The link participants join with.
         password: The meeting passcode ('' when none).
         start_url: The host's start link: a secret, never shown in reprs or sent to clients.
+            It expires two hours after Zoom issued it; ``ZoomLink.start_url`` fetches a fresh
+            one for a booking.
         agenda: The agenda text.
         host_id: The Zoom user ID of the host.
         uuid: Zoom's meeting UUID.

@@ -166,6 +166,8 @@ class MeetingDeleted:
         operator_id: Their Zoom user ID (``""`` when Zoom does not say).
         occurrence_ids: The occurrences deleted when only some were; empty when the whole
             meeting was deleted.
+        and_following: The host deleted the (first) listed occurrence and every one after it
+            (Zoom's ``operation: "this_and_following"``).
     """
 
     name: ClassVar[str] = "meeting.deleted"
@@ -175,6 +177,7 @@ class MeetingDeleted:
     operator: str
     operator_id: str
     occurrence_ids: tuple[str, ...] = ()
+    and_following: bool = False
 
 
 @attrs.frozen(kw_only=True)

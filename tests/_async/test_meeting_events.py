@@ -187,3 +187,21 @@ async def test_an_occurrence_deleted_in_zoom_is_told_once(zoom: Harness) -> None
     after = await zoom.link.meeting_record(record.booking_id)
     assert after is not None
     assert after.occurrences[1].state == "cancelled"
+
+
+@pytest.mark.asyncio
+async def test_occurrences_deleted_this_and_following_are_all_marked(zoom: Harness) -> None:
+    """Deleting an occurrence "and all following" in Zoom marks that occurrence and every later
+    one gone, though Zoom names only the first, and tells the host once."""
+    record = await scheduled(zoom, recurrence="FREQ=WEEKLY;COUNT=4")
+    assert record.meeting_id is not None
+    second = record.occurrences[1]
+    zoom.fake.delete_meeting(
+        record.meeting_id, occurrence_id=second.occurrence_id, and_following=True
+    )
+    await zoom.deliver_webhooks()
+    after = await zoom.link.meeting_record(record.booking_id)
+    assert after is not None
+    assert [o.state for o in after.occurrences] == ["scheduled"] + ["cancelled"] * 3
+    [notice] = notices(zoom, "meeting_changed_in_zoom")
+    assert "deleted" in notice.text

@@ -279,6 +279,7 @@ class HookReceiver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._deliveries: list[Delivery] = []
+        self.answer: Callable[[Delivery], tuple[int, bytes]] | None = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -286,11 +287,15 @@ class HookReceiver:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
                 headers = {k.lower(): v for k, v in self.headers.items()}
+                delivery = Delivery(self.path, headers, body)
                 with receiver._lock:
-                    receiver._deliveries.append(Delivery(self.path, headers, body))
-                self.send_response(200)
-                self.send_header("content-length", "0")
+                    receiver._deliveries.append(delivery)
+                    answer = receiver.answer
+                status, content = answer(delivery) if answer is not None else (200, b"")
+                self.send_response(status)
+                self.send_header("content-length", str(len(content)))
                 self.end_headers()
+                self.wfile.write(content)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
@@ -306,9 +311,10 @@ class HookReceiver:
         return self.base + hook_path(name)
 
     def clear(self) -> None:
-        """Forget everything received so far."""
+        """Forget everything received so far, and answer 200 again."""
         with self._lock:
             self._deliveries.clear()
+            self.answer = None
 
     def all(self) -> list[Delivery]:
         """Everything received so far, in order."""

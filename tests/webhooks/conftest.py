@@ -22,6 +22,7 @@ from zoomlink import (
     EventType,
     Keyring,
     Participant,
+    TokenStore,
     WebhookHandler,
     ZoomLink,
 )
@@ -142,6 +143,25 @@ async def shared_world() -> AsyncIterator[World]:
         yield world
 
 
+def connected_sync_link(
+    fake: FakeZoom, store: TokenStore, sink: MemoryNotificationSink, client: httpx.Client
+) -> ZoomLink:
+    """A ZoomLink with the user and admin apps on the fake's clock, alice connected (Zoom
+    user u_member)."""
+    link = ZoomLink(
+        USER_APP,
+        ADMIN_APP,
+        store=store,
+        keyring=KEYRING,
+        notifications=sink,
+        clock=fake,
+        http_client=client,
+    )
+    url = link.personal_connect_url("alice")
+    link.complete_connect(fake.approve(url, MEMBER), user_id="alice")
+    return link
+
+
 @contextmanager
 def open_sync_world(fake: FakeZoom) -> Iterator[SyncWorld]:
     """The sync twin of :func:`open_world`."""
@@ -149,17 +169,7 @@ def open_sync_world(fake: FakeZoom) -> Iterator[SyncWorld]:
     store = MemoryTokenStore()
     sink = MemoryNotificationSink()
     with httpx.Client(transport=httpx.MockTransport(fake)) as client:
-        link = ZoomLink(
-            USER_APP,
-            ADMIN_APP,
-            store=store,
-            keyring=KEYRING,
-            notifications=sink,
-            clock=fake,
-            http_client=client,
-        )
-        url = link.personal_connect_url("alice")
-        link.complete_connect(fake.approve(url, MEMBER), user_id="alice")
+        link = connected_sync_link(fake, store, sink, client)
         outcome = link.schedule(BOOKING)
         assert outcome.meeting_id is not None
         yield SyncWorld(fake, store, sink, link, WebhookHandler(link), outcome.meeting_id)

@@ -3,6 +3,7 @@ make Zoom retry, and the remembered deliveries that make a retry harmless."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -155,6 +156,34 @@ async def test_the_same_delivery_twice_is_applied_once(
         assert again.json() == {"status": "duplicate"}
     assert len(applied) == 1
     assert await world.snapshot() == after_first
+
+
+@pytest.mark.asyncio
+async def test_two_copies_arriving_at_once_are_applied_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two copies of one delivery handled at the same moment (Zoom's retry of a slow answer
+    reaching another worker) apply it once: one is "processed", the other "duplicate", and
+    the host is told once."""
+    applied: list[WebhookEvent] = []
+    apply = world.link.apply_webhook_event
+
+    async def slow(event: WebhookEvent) -> str:
+        applied.append(event)
+        await asyncio.sleep(0.05)  # the second copy arrives while the first is applied
+        return await apply(event)
+
+    monkeypatch.setattr(world.link, "apply_webhook_event", slow)
+    world.fake.edit_meeting(world.meeting_id, topic="Renamed in Zoom")
+    delivery = world.fake.webhook_deliveries[-1]
+    answers = await asyncio.gather(
+        world.handler.handle(delivery.headers, delivery.body),
+        world.handler.handle(delivery.headers, delivery.body),
+    )
+    assert sorted(a.json()["status"] for a in answers) == ["duplicate", "processed"]
+    assert len(applied) == 1
+    told = [n for n in world.sink.sent if n.kind == "meeting_changed_in_zoom"]
+    assert len(told) == 1
 
 
 @pytest.mark.asyncio

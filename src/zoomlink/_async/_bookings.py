@@ -224,6 +224,19 @@ class AsyncBookings:
         """The booking's meeting record, or ``None``."""
         return await self._store.get_meeting_record(_bookings.record_id(tenant, booking_id))
 
+    async def start_url(self, tenant: str, booking_id: str) -> str:
+        """A start link for the booking's meeting, fresh from Zoom (one GET)."""
+        record = await self.record(tenant, booking_id)
+        if record is None or record.state != "scheduled" or record.meeting_id is None:
+            state = "none" if record is None else record.state
+            raise BookingStateError(
+                f"booking {booking_id!r} has no Zoom meeting to start (its record is {state})",
+                booking_id=booking_id,
+                state=state,
+            )
+        meeting = await self._calls.get_meeting(await self._link(record), record.meeting_id)
+        return meeting.start_url
+
     async def _move_detached(
         self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None, guard: Guard
     ) -> BookingOutcome:

@@ -77,6 +77,28 @@ def changes(
     return found
 
 
+def deleted_occurrences(
+    record: MeetingRecord, occurrence_ids: Iterable[str], *, and_following: bool
+) -> list[MeetingOccurrence]:
+    """The record's scheduled occurrences a ``meeting.deleted`` took away: those it names,
+    and with `and_following` every one from the earliest named on. Zoom's occurrence ids are
+    the occurrences' original starts in epoch milliseconds, so they order the series even
+    after an occurrence was moved."""
+    named = set(occurrence_ids)
+    scheduled = [o for o in record.occurrences if o.state == "scheduled"]
+    if not and_following:
+        return [o for o in scheduled if o.occurrence_id in named]
+    firsts = [int(i) for i in named if i.isdigit()]
+    if not firsts:
+        return [o for o in scheduled if o.occurrence_id in named]
+    return [
+        o
+        for o in scheduled
+        if o.occurrence_id in named
+        or (o.occurrence_id.isdigit() and int(o.occurrence_id) >= min(firsts))
+    ]
+
+
 def without(record: MeetingRecord, gone: Iterable[MeetingOccurrence]) -> MeetingRecord:
     """The record with occurrences deleted in Zoom marked cancelled (as Zoom has them)."""
     ids = {o.occurrence_id for o in gone}

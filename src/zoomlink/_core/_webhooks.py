@@ -301,7 +301,8 @@ def _meeting_event(name: str, payload: dict[str, Any]) -> WebhookEvent:
             occurrence_ids=_occurrence_ids(obj),
             changed_at=_epoch_ms(payload.get("time_stamp")),
         )
-    # A deletion names its occurrences only when some were deleted; "all" deletes them all.
+    # A deletion names its occurrences only when some were deleted; "all" deletes them all,
+    # and "this_and_following" the named occurrence and every later one.
     operation = _string(payload, "operation", "payload.operation", required=False)
     occurrences = _occurrence_ids(obj)
     return MeetingDeleted(
@@ -311,6 +312,7 @@ def _meeting_event(name: str, payload: dict[str, Any]) -> WebhookEvent:
         operator=operator,
         operator_id=_string(payload, "operator_id", "payload.operator_id", required=False),
         occurrence_ids=() if operation == "all" else occurrences,
+        and_following=operation == "this_and_following" and bool(occurrences),
     )
 
 

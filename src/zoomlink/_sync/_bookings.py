@@ -226,6 +226,19 @@ class Bookings:
         """The booking's meeting record, or ``None``."""
         return self._store.get_meeting_record(_bookings.record_id(tenant, booking_id))
 
+    def start_url(self, tenant: str, booking_id: str) -> str:
+        """A start link for the booking's meeting, fresh from Zoom (one GET)."""
+        record = self.record(tenant, booking_id)
+        if record is None or record.state != "scheduled" or record.meeting_id is None:
+            state = "none" if record is None else record.state
+            raise BookingStateError(
+                f"booking {booking_id!r} has no Zoom meeting to start (its record is {state})",
+                booking_id=booking_id,
+                state=state,
+            )
+        meeting = self._calls.get_meeting(self._link(record), record.meeting_id)
+        return meeting.start_url
+
     def _move_detached(
         self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None, guard: Guard
     ) -> BookingOutcome:

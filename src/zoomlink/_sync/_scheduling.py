@@ -350,6 +350,23 @@ class Scheduling:
         """The meeting record zoomlink keeps for a booking, or ``None``."""
         return self._bookings.record(tenant, booking_id)
 
+    def start_url(self, booking: Booking) -> str:
+        """The host's link to start the booking's Zoom meeting, fetched from Zoom now.
+
+        Zoom's ``start_url`` signs the host in, and expires two hours after Zoom issued it,
+        so zoomlink never stores one: every call asks Zoom (``GET /meetings/{id}``, one
+        request) for a fresh link. Call it when the host is about to start, and show the link
+        to the host only, never to clients.
+
+        Raises:
+            BookingStateError: The booking has no scheduled Zoom meeting (none was made, it
+                is still pending, cancelled, or detached by a purge).
+            ZoomNotFoundError: The meeting was deleted in Zoom.
+            NotConnectedError: The connection behind the meeting is gone.
+            NeedsReconnectError: Zoom rejected the connection for good.
+        """
+        return self._bookings.start_url(booking.tenant, booking.id)
+
     def meetings(
         self,
         *,

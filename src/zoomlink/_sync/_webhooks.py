@@ -123,16 +123,22 @@ class WebhookHandler:
             return url_validation_answer(verified.secret, event.plain_token)
         key = delivery_key(body)
         try:
-            if self.link.store.quota_used(key) >= 1:
-                return json_response(200, {"status": "duplicate"})
-            if isinstance(event, OtherEvent):
-                return json_response(200, {"status": "ignored", "event": event.name})
-            result = self.link.apply_webhook_event(event)
+            # Under the delivery's store lock, so a copy arriving at the same moment (Zoom's
+            # retry of a slow answer, in another worker) waits and then finds it processed.
+            with self.link.store.lock(key, timeout=self.link.lock_timeout):
+                return self._apply_once(key, event)
         except Exception:
             # A store, calendar or notifier failing: no 2xx, so Zoom delivers it again, and
             # the delivery is not marked as processed. (Verified events only get this far.)
             logger.exception("webhook %s could not be processed", event.name)
             return json_response(500, {"error": "processing failed"})
+
+    def _apply_once(self, key: str, event: WebhookEvent) -> WebhookResponse:
+        if self.link.store.quota_used(key) >= 1:
+            return json_response(200, {"status": "duplicate"})
+        if isinstance(event, OtherEvent):
+            return json_response(200, {"status": "ignored", "event": event.name})
+        result = self.link.apply_webhook_event(event)
         now = self.link.clock.now()
         try:
             self.link.store.fill_quota(

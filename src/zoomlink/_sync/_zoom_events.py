@@ -156,11 +156,9 @@ class ZoomEvents:
 
         def judge(record: MeetingRecord, now: datetime) -> Verdict:
             if event.occurrence_ids:
-                gone = [
-                    o
-                    for o in record.occurrences
-                    if o.occurrence_id in event.occurrence_ids and o.state == "scheduled"
-                ]
+                gone = _drift.deleted_occurrences(
+                    record, event.occurrence_ids, and_following=event.and_following
+                )
                 if not gone:
                     return None  # zoomlink's own cancel_occurrence, or told already
                 notice = _drift.occurrences_deleted_notice(record, gone, now)
@@ -175,7 +173,10 @@ class ZoomEvents:
         self._forget(event.host_id, event.operator, event.operator_id)
 
         def judge(record: MeetingRecord, now: datetime) -> Verdict:
-            if event.changed_at is not None and event.changed_at < record.updated_at:
+            if record.in_zoom == "deleted":
+                return None  # deleted in Zoom since: a change delivered late means nothing
+            written = record.in_zoom == "as_booked"  # else updated_at is when it was marked
+            if written and event.changed_at is not None and event.changed_at < record.updated_at:
                 return None  # zoomlink wrote the meeting since: an old echo, or overwritten
             found = _drift.changes(record, event.changed, event.occurrence_ids)
             if not found:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
+from ._delivery import WEBHOOK_SWITCHES
+from ._start_links import StartLinkError
 from ._timefmt import format_utc_ms
 from ._wire import json_response
 
@@ -100,18 +102,35 @@ def _clear(fake: FakeZoom, call: _Call) -> httpx.Response:
     return _ok()
 
 
+_SWITCHES = ("per_second_limits", *WEBHOOK_SWITCHES)
+
+
 def _config(fake: FakeZoom, call: _Call) -> httpx.Response:
-    if set(call.body) - {"latency", "per_second_limits"}:
-        raise ValueError("config takes 'latency' and 'per_second_limits'")
+    if set(call.body) - {"latency", *_SWITCHES}:
+        raise ValueError(f"config takes 'latency' and {list(_SWITCHES)}")
     latency = call.body.get("latency")
     if latency is not None:
         if isinstance(latency, bool) or not isinstance(latency, (int, float)) or latency < 0:
             raise ValueError("'latency' must be a number of seconds")
         fake.latency = float(latency)
-    limits = call.body.get("per_second_limits")
-    if limits is not None and not isinstance(limits, bool):
-        raise ValueError("'per_second_limits' must be true or false")
-    fake.configure(per_second_limits=limits)
+    switches = {name: call.body.get(name) for name in _SWITCHES}
+    for name, value in switches.items():
+        if value is not None and not isinstance(value, bool):
+            raise ValueError(f"{name!r} must be true or false")
+    fake.configure(**switches)
+    return _ok()
+
+
+def _deliver(fake: FakeZoom, call: _Call) -> httpx.Response:
+    fake.deliver_webhooks()
+    return _ok()
+
+
+def _validate(fake: FakeZoom, call: _Call) -> httpx.Response:
+    client_id = call.body.get("client_id")
+    if client_id is not None and not isinstance(client_id, str):
+        raise ValueError("'client_id' must be a string")
+    fake.validate_endpoints(client_id)
     return _ok()
 
 
@@ -134,6 +153,14 @@ def _role(fake: FakeZoom, call: _Call) -> httpx.Response:
     return _ok()
 
 
+def _scheduling(fake: FakeZoom, call: _Call) -> httpx.Response:
+    host = call.body.get("host")
+    if not isinstance(host, str):
+        raise ValueError("give the user the privilege to schedule for with {'host': id}")
+    fake.allow_scheduling(call.path["user_id"], host)
+    return _ok()
+
+
 def _delete_user(fake: FakeZoom, call: _Call) -> httpx.Response:
     fake.delete_user(call.path["user_id"])
     return _ok()
@@ -145,8 +172,37 @@ def _edit_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
 
 
 def _delete_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
-    fake.delete_meeting(call.path["meeting_id"], call.query.get("occurrence_id") or None)
+    following = call.query.get("and_following", "false")
+    if following not in ("true", "false"):
+        raise ValueError("'and_following' must be true or false")
+    fake.delete_meeting(
+        call.path["meeting_id"],
+        call.query.get("occurrence_id") or None,
+        and_following=following == "true",
+    )
     return _ok()
+
+
+def _start_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
+    fake.start_meeting(call.path["meeting_id"])
+    return _ok()
+
+
+def _end_meeting(fake: FakeZoom, call: _Call) -> httpx.Response:
+    fake.end_meeting(call.path["meeting_id"])
+    return _ok()
+
+
+def _open_start_url(fake: FakeZoom, call: _Call) -> httpx.Response:
+    url = call.body.get("url")
+    if not isinstance(url, str):
+        raise ValueError("open a start link with {'url': start_url}")
+    try:
+        meeting_id = fake.open_start_url(url)
+    except StartLinkError as error:
+        status = 410 if error.reason == "expired" else 404
+        return json_response(status, {"error": str(error), "reason": error.reason})
+    return json_response(200, {"meeting_id": meeting_id, "status": "started"})
 
 
 def _journal(fake: FakeZoom, call: _Call) -> httpx.Response:
@@ -179,6 +235,7 @@ def _webhooks(fake: FakeZoom, call: _Call) -> httpx.Response:
             "status": d.status,
             "headers": dict(d.headers),
             "body": d.body.decode("utf-8"),
+            "attempt": d.attempt,
         }
         for d in fake.webhook_deliveries
     ]
@@ -198,12 +255,18 @@ _CONTROL: tuple[tuple[str, re.Pattern[str], ControlHandler], ...] = tuple(
         ("POST", r"/_fake/users/(?P<user_id>[^/]+)/revoke", _revoke),
         ("POST", r"/_fake/users/(?P<user_id>[^/]+)/uninstall", _uninstall),
         ("POST", r"/_fake/users/(?P<user_id>[^/]+)/role", _role),
+        ("POST", r"/_fake/users/(?P<user_id>[^/]+)/scheduling", _scheduling),
         ("DELETE", r"/_fake/users/(?P<user_id>[^/]+)", _delete_user),
         ("PATCH", r"/_fake/meetings/(?P<meeting_id>[^/]+)", _edit_meeting),
         ("DELETE", r"/_fake/meetings/(?P<meeting_id>[^/]+)", _delete_meeting),
+        ("POST", r"/_fake/meetings/(?P<meeting_id>[^/]+)/start", _start_meeting),
+        ("POST", r"/_fake/meetings/(?P<meeting_id>[^/]+)/end", _end_meeting),
+        ("POST", r"/_fake/start_url", _open_start_url),
         ("GET", r"/_fake/journal", _journal),
         ("GET", r"/_fake/tokens", _tokens),
         ("GET", r"/_fake/webhooks", _webhooks),
+        ("POST", r"/_fake/webhooks/deliver", _deliver),
+        ("POST", r"/_fake/webhooks/validate", _validate),
     )
 )
 

@@ -132,6 +132,20 @@ class Directory:
         self.accounts: dict[str, Account] = {}
         self.users: dict[str, FakeUser] = {}
         self.settings: dict[str, dict[str, Any]] = {}
+        # (assistant, host): the assistant may schedule meetings for the host.
+        self.scheduling: set[tuple[str, str]] = set()
+
+    def allow_scheduling(self, assistant_ref: str, host_ref: str) -> None:
+        """Give `assistant_ref` the scheduling privilege for `host_ref` (same account only,
+        as Zoom's scheduling privilege is; ValueError otherwise)."""
+        assistant, host = self.require(assistant_ref), self.require(host_ref)
+        if assistant.account_id != host.account_id or assistant.id == host.id:
+            raise ValueError("scheduling privilege is between two users of one account")
+        self.scheduling.add((assistant.id, host.id))
+
+    def may_schedule_for(self, assistant: FakeUser, host: FakeUser) -> bool:
+        """Whether `assistant` may schedule meetings for `host` (always for themselves)."""
+        return assistant.id == host.id or (assistant.id, host.id) in self.scheduling
 
     def add_account(self, account_id: str | None, plan: str, now: datetime) -> Account:
         """A new account (ValueError for a taken id or an unknown plan)."""

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin
 
+import attrs
 import httpx
 
 from ._clock import FakeClock
 from ._consent import page_error, parse_consent_form
 from ._control import handle_control
+from ._delivery import DeliverySwitches
+from ._dispatch import Dispatcher
 from ._errors import FakeZoomError
 from ._faults import Fault, dropped
 from ._records import FakeApp, FakeUser, JournalEntry, WebhookCallback, WebhookDelivery
@@ -23,7 +25,6 @@ from ._routes import find_route
 from ._seed import default_seed, load_seed
 from ._state import ZoomState
 from ._timefmt import format_utc
-from ._webhooks import DELIVERY_TIMEOUT, Outgoing, prepare, send
 from ._wire import Exchange, error_response, json_response, redacted_query
 
 if TYPE_CHECKING:
@@ -52,14 +53,17 @@ class FakeZoom:
     ) -> None:
         self.clock = clock if clock is not None else FakeClock()
         self.latency = 0.0
-        self._webhook_url = webhook_url
-        self._webhook_secret = webhook_secret
-        self._webhook_callback = webhook_callback
-        self._webhook_http: httpx.Client | None = None
         self._lock = threading.RLock()
         self._state = ZoomState(self.clock, seed)
+        self._dispatch = Dispatcher(
+            self._lock,
+            self.clock,
+            self._state,
+            url=webhook_url,
+            secret=webhook_secret,
+            callback=webhook_callback,
+        )
         self._journal: list[JournalEntry] = []
-        self._deliveries: list[WebhookDelivery] = []
         self._faults: list[Fault] = []
 
     def __repr__(self) -> str:
@@ -74,8 +78,12 @@ class FakeZoom:
         return self.clock.now()
 
     def advance(self, seconds: float | timedelta) -> None:
-        """Move the fake clock forward."""
+        """Move the fake clock forward, then send the webhooks that became due (retries,
+        revalidations)."""
         self.clock.advance(seconds)
+        with self._lock:
+            jobs = self._dispatch.collect()
+        self._dispatch.run(jobs)
 
     # -- seeding ------------------------------------------------------------------------------
 
@@ -135,10 +143,12 @@ class FakeZoom:
         """Register an app: ``"user"``-managed, admin-managed (``"account"``) or ``"s2s"``.
 
         `scopes` limits what its tokens are granted (default: every scope the fake's API needs,
-        the ``:admin`` variants for admin-managed and S2S apps).
+        the ``:admin`` variants for admin-managed and S2S apps). With URL validation switched
+        on, its endpoint is validated as Zoom does when an endpoint is saved: it gets no events
+        until it answers correctly.
         """
         with self._lock:
-            return self._state.add_app(
+            app = self._state.add_app(
                 client_id,
                 client_secret,
                 kind=kind,
@@ -150,11 +160,24 @@ class FakeZoom:
                 events=events,
                 scopes=scopes,
             )
+            endpoint = self._dispatch.endpoint(app)
+            validating = self._dispatch.postman.switches.url_validation and endpoint is not None
+            jobs = self._dispatch.validations([endpoint]) if endpoint and validating else []
+        self._dispatch.run(jobs)
+        return app
+
+    def allow_scheduling(self, assistant: str, host: str) -> None:
+        """Give `assistant` Zoom's scheduling privilege for `host` (ids or e-mails, one
+        account): creates with ``"schedule_for": host`` by the assistant then make the meeting
+        for the host; without it Zoom refuses them (400 code 3000)."""
+        with self._lock:
+            self._state.directory.allow_scheduling(assistant, host)
 
     def seed(self, data: Mapping[str, Any]) -> None:
-        """Add the accounts, users and apps of a seed mapping (see `default_seed`)."""
-        with self._lock:
-            load_seed(self, data)
+        """Add the accounts, users, apps and scheduling privileges of a seed mapping (see
+        `default_seed`). Each is added under the lock in turn, so endpoint validations go out
+        without it, as every webhook does."""
+        load_seed(self, data)
 
     @staticmethod
     def default_seed() -> dict[str, Any]:
@@ -166,7 +189,7 @@ class FakeZoom:
         with self._lock:
             self._state.reset()
             self._journal.clear()
-            self._deliveries.clear()
+            self._dispatch.reset()
             self._faults.clear()
             self.latency = 0.0
 
@@ -213,11 +236,67 @@ class FakeZoom:
         with self._lock:
             self._faults.clear()
 
-    def configure(self, per_second_limits: bool | None = None) -> None:
-        """Turn per-second rate limits on or off (daily limits always apply)."""
+    def configure(
+        self,
+        per_second_limits: bool | None = None,
+        *,
+        webhook_retries: bool | None = None,
+        webhook_duplicates: bool | None = None,
+        webhook_reorder: bool | None = None,
+        url_validation: bool | None = None,
+    ) -> None:
+        """Turn per-second rate limits (daily limits always apply) and webhook delivery
+        behaviours on or off; ``None`` leaves a setting as it is.
+
+        Args:
+            per_second_limits: Zoom's per-second limits (on by default).
+            webhook_retries: Zoom's retries of unanswered and 5xx-answered deliveries, 5, 20
+                and 60 minutes apart (on by default).
+            webhook_duplicates: Send every delivery again at the first retry time even though
+                it succeeded, as Zoom does for an endpoint that answers too slowly.
+            webhook_reorder: Deliver webhooks newest first, in pairs.
+            url_validation: Validate endpoints (now, when apps are added, every 72 hours); an
+                endpoint that fails gets no events. Turning it on validates every endpoint.
+        """
         with self._lock:
             if per_second_limits is not None:
                 self._state.limits.per_second_enabled = per_second_limits
+            switches = self._dispatch.postman.switches
+            for name, value in (
+                ("retries", webhook_retries),
+                ("duplicates", webhook_duplicates),
+                ("reorder", webhook_reorder),
+            ):
+                if value is not None:
+                    setattr(switches, name, value)
+            jobs = []
+            if url_validation is not None:
+                newly = url_validation and not switches.url_validation
+                switches.url_validation = url_validation
+                if newly:
+                    jobs = self._dispatch.validations(self._dispatch.endpoints())
+        self._dispatch.run(jobs)
+
+    @property
+    def webhook_switches(self) -> DeliverySwitches:
+        """The webhook delivery behaviours in force (a copy)."""
+        with self._lock:
+            return attrs.evolve(self._dispatch.postman.switches)
+
+    def deliver_webhooks(self) -> None:
+        """Send now every webhook that is due on the fake's clock (retries, revalidations)
+        and any held back for reordering."""
+        with self._lock:
+            jobs = self._dispatch.collect(release_held=True)
+        self._dispatch.run(jobs)
+
+    def validate_endpoints(self, client_id: str | None = None) -> None:
+        """Send ``endpoint.url_validation`` to every app's endpoint (or one app's) now, as
+        Zoom does when the endpoint is saved or its revalidation comes round."""
+        with self._lock:
+            ids = None if client_id is None else [self._state.apps[client_id].client_id]
+            jobs = self._dispatch.validations(self._dispatch.endpoints(ids))
+        self._dispatch.run(jobs)
 
     # -- things that happen in Zoom -----------------------------------------------------------
 
@@ -252,14 +331,47 @@ class FakeZoom:
 
         self._act(edit)
 
-    def delete_meeting(self, meeting_id: int | str, occurrence_id: str | None = None) -> None:
-        """Delete a meeting (or one occurrence) as its host would (``meeting.deleted``)."""
+    def delete_meeting(
+        self,
+        meeting_id: int | str,
+        occurrence_id: str | None = None,
+        *,
+        and_following: bool = False,
+    ) -> None:
+        """Delete a meeting, one occurrence, or with `and_following` that occurrence and every
+        later one (only Zoom's web portal offers that), as its host would
+        (``meeting.deleted``)."""
+        if and_following and occurrence_id is None:
+            raise ValueError("and_following needs the occurrence_id it starts from")
 
         def delete() -> None:
             meeting = self._state.meetings.get(meeting_id)
-            self._state.delete_meeting(meeting, occurrence_id, self._state.host_of(meeting))
+            host = self._state.host_of(meeting)
+            self._state.delete_meeting(meeting, occurrence_id, host, and_following=and_following)
 
         self._act(delete)
+
+    def start_meeting(self, meeting_id: int | str) -> None:
+        """The host starts the meeting: ``GET`` shows ``status: started`` and
+        ``meeting.started`` is delivered. ValueError if it is running already."""
+        self._act(lambda: self._state.start_meeting(self._state.meetings.get(meeting_id)))
+
+    def end_meeting(self, meeting_id: int | str) -> None:
+        """The host ends the running meeting (``meeting.ended``). ValueError if not running."""
+        self._act(lambda: self._state.end_meeting(self._state.meetings.get(meeting_id)))
+
+    def open_start_url(self, start_url: str) -> int:
+        """Open a ``start_url`` as the host's browser would: the meeting starts
+        (``meeting.started``) and its id is returned. A link more than two hours old is
+        refused, as Zoom refuses it: `StartLinkError` (a ValueError) with ``reason``
+        ``"expired"``, or ``"unknown"`` for a link the fake never issued."""
+
+        def start() -> int:
+            meeting_id = self._state.meetings.start_links.open(start_url, self.now())
+            self._state.start_meeting(self._state.meetings.get(meeting_id), start_url)
+            return meeting_id
+
+        return self._act(start)
 
     # -- inspection ---------------------------------------------------------------------------
 
@@ -271,9 +383,9 @@ class FakeZoom:
 
     @property
     def webhook_deliveries(self) -> list[WebhookDelivery]:
-        """Every webhook sent, in order (a copy)."""
+        """Every attempt to deliver a webhook, in order (a copy)."""
         with self._lock:
-            return list(self._deliveries)
+            return list(self._dispatch.deliveries)
 
     def calls(
         self, route: str | None = None, *, status: int | None = None, grant_type: str | None = None
@@ -361,8 +473,8 @@ class FakeZoom:
                 rid = self._state.ids.hex(32, "tracking")
                 response.headers["x-zm-trackingid"] = f"v=2.0;clid=us05;rid=WEB_{rid}"
             self._record(exchange, response.status_code)
-            outgoing = self._prepare_webhooks()
-        self._deliver(outgoing)
+            jobs = self._dispatch.collect()
+        self._dispatch.run(jobs)
         if fault is not None and fault.drop == "after":
             raise dropped(request)
         return response
@@ -388,48 +500,9 @@ class FakeZoom:
         """Run a state change under the lock, then deliver its webhooks."""
         with self._lock, _python_errors():
             result = action()
-            outgoing = self._prepare_webhooks()
-        self._deliver(outgoing)
+            jobs = self._dispatch.collect()
+        self._dispatch.run(jobs)
         return result
-
-    def _prepare_webhooks(self) -> list[Outgoing]:
-        outgoing = []
-        now = self.now()
-        for event in self._state.take_events():
-            app = event.app
-            url, callback = app.webhook_url, app.webhook_callback
-            if url is None and callback is None:
-                url, callback = self._webhook_url, self._webhook_callback
-            if url is None and callback is None:
-                continue
-            secret = app.webhook_secret or self._webhook_secret or ""
-            request_id = self._state.ids.hex(32, "webhook")
-            outgoing.append(
-                prepare(
-                    event.event,
-                    event.body,
-                    url=url,
-                    callback=callback,
-                    secret=secret,
-                    now=now,
-                    request_id=request_id,
-                )
-            )
-        return outgoing
-
-    def _webhook_client(self) -> httpx.Client:
-        # One kept-alive client for every delivery: a new connection per webhook costs ~25 ms.
-        with self._lock:
-            if self._webhook_http is None:
-                self._webhook_http = httpx.Client(timeout=DELIVERY_TIMEOUT)
-                weakref.finalize(self, self._webhook_http.close)
-            return self._webhook_http
-
-    def _deliver(self, outgoing: list[Outgoing]) -> None:
-        for webhook in outgoing:
-            delivery = send(webhook, self._webhook_client())
-            with self._lock:
-                self._deliveries.append(delivery)
 
     def _submit_consent(self, authorize_url: str, action: str, user_id: str | None) -> str:
         page = self(httpx.Request("GET", authorize_url))

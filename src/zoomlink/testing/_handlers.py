@@ -231,6 +231,7 @@ def meetings_get(state: ZoomState, ex: Exchange) -> httpx.Response:
         state.now(),
         occurrence_id=query.get("occurrence_id") or None,
         show_previous=query.get("show_previous_occurrences") == "true",
+        fresh_start_url=True,
     )
     return json_response(200, shown, headers)
 

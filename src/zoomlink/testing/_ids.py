@@ -52,6 +52,11 @@ class IdSource:
         """A meeting instance uuid: base64 of 16 bytes (it may contain ``/`` and ``+``)."""
         return base64.b64encode(self.rng("uuid").randbytes(16)).decode("ascii")
 
+    def uuid_text(self, purpose: str) -> str:
+        """A random UUID in its 36-character text form (a token's ``kid`` or ``jti``)."""
+        value = self.hex(32, purpose)
+        return f"{value[:8]}-{value[8:12]}-4{value[13:16]}-a{value[17:20]}-{value[20:]}"
+
     def digits(self, count: int, purpose: str = "digits") -> str:
         """`count` decimal digits, the first not zero."""
         rng = self.rng(purpose)

@@ -24,6 +24,7 @@ from ._meeting_input import (
 from ._paging import Pager, PageRequest
 from ._records import FakeUser
 from ._recurrence import Errors, expand
+from ._start_links import StartLinks
 from ._timefmt import epoch_ms, format_utc
 
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
@@ -65,7 +66,6 @@ class Meeting:
     password: str = attrs.field(repr=False)
     encrypted_password: str = attrs.field(repr=False)
     numeric_password: str = attrs.field(repr=False)
-    zak: str = attrs.field(repr=False)
     embed_password: bool
     created_at: datetime
     settings: dict[str, Any]
@@ -75,6 +75,9 @@ class Meeting:
     tracking_fields: list[dict[str, str]] = attrs.Factory(list)
     # Instances ended early by ``PUT /meetings/{id}/status``: (start, scheduled end) -> ended.
     ended_early: dict[tuple[datetime, datetime], datetime] = attrs.Factory(dict)
+    status: str = "waiting"
+    started_at: datetime | None = None
+    assistant_id: str = ""
 
     def live_occurrences(self) -> list[Occurrence]:
         """Occurrences not deleted."""
@@ -112,6 +115,7 @@ class MeetingStore:
         self._directory = directory
         self.meetings: dict[int, Meeting] = {}
         self._pager = Pager(ids)
+        self.start_links = StartLinks(ids)
 
     def create(
         self,
@@ -173,7 +177,6 @@ class MeetingStore:
             password=password,
             encrypted_password=self._ids.chars(_ALNUM, 32, "encrypted"),
             numeric_password=self._ids.digits(10, "numeric_password"),
-            zak=self._ids.secret("zak", 96),
             embed_password=bool(host_settings["meeting_security"]["embed_password_in_join_link"]),
             created_at=now_floor(now),
             settings=settings,
@@ -282,7 +285,7 @@ class MeetingStore:
                 if changed:
                     new["settings"] = changed
                     old["settings"] = {k: before["settings"].get(k) for k in changed}
-            elif before.get(key) != value and key not in ("occurrences", "join_url"):
+            elif before.get(key) != value and key not in ("occurrences", "join_url", "start_url"):
                 new[key] = value
                 old[key] = before.get(key)
         return new, old
@@ -329,8 +332,10 @@ class MeetingStore:
         *,
         occurrence_id: str | None = None,
         show_previous: bool = False,
+        fresh_start_url: bool = False,
     ) -> dict[str, Any]:
-        """The meeting as ``GET /v2/meetings/{id}`` shows it."""
+        """The meeting as ``GET /v2/meetings/{id}`` shows it; its ``start_url`` is the one
+        issued last unless `fresh_start_url` asks for a new one (as Zoom's GET gives)."""
         start = meeting.shown_start(now)
         duration = meeting.duration
         if occurrence_id is not None:
@@ -341,10 +346,10 @@ class MeetingStore:
             "id": meeting.id,
             "host_id": meeting.host_id,
             "host_email": meeting.host_email,
-            "assistant_id": "",
+            "assistant_id": meeting.assistant_id,
             "topic": meeting.topic,
             "type": meeting.type,
-            "status": "waiting",
+            "status": meeting.status,
         }
         if start is not None:
             body["start_time"] = format_utc(start)
@@ -353,7 +358,9 @@ class MeetingStore:
             timezone=meeting.timezone,
             agenda=meeting.agenda,
             created_at=format_utc(meeting.created_at),
-            start_url=f"https://us05web.zoom.us/s/{meeting.id}?zak={meeting.zak}",
+            start_url=(self.start_links.issue if fresh_start_url else self.start_links.latest)(
+                meeting.id, meeting.host_id, meeting.account_id, now
+            ),
             join_url=meeting.join_url(),
             password=meeting.password,
         )

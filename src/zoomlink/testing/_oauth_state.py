@@ -18,6 +18,7 @@ import attrs
 
 from ._errors import FakeZoomError, expired_token, invalid_grant, invalid_request, invalid_token
 from ._ids import IdSource
+from ._jwt import oauth_token
 from ._records import FakeApp
 from ._scopes import default_scopes
 
@@ -102,6 +103,7 @@ class OAuthState:
 
     def __init__(self, ids: IdSource) -> None:
         self._ids = ids
+        self.signing_key = ids.secret("signing-key", 64).encode("ascii")
         self.consents: dict[str, Consent] = {}
         self.codes: dict[str, AuthorizationCode] = {}
         self.grants: dict[str, Grant] = {}
@@ -206,9 +208,9 @@ class OAuthState:
         for token in self.tokens.values():
             if token.grant_id == grant.id and token.kind == "access" and grant.kind != "s2s":
                 token.dead = True
-        access = self._new_token("access", grant, now + ACCESS_TOKEN_LIFETIME)
+        access = self._new_token("access", grant, now, now + ACCESS_TOKEN_LIFETIME)
         refresh = (
-            self._new_token("refresh", grant, now + REFRESH_TOKEN_LIFETIME)
+            self._new_token("refresh", grant, now, now + REFRESH_TOKEN_LIFETIME)
             if with_refresh
             else None
         )
@@ -268,8 +270,17 @@ class OAuthState:
         """Grants not revoked."""
         return [grant for grant in self.grants.values() if not grant.revoked]
 
-    def _new_token(self, kind: str, grant: Grant, expires_at: datetime) -> str:
-        value = self._ids.secret("token", 48)
+    def _new_token(self, kind: str, grant: Grant, now: datetime, expires_at: datetime) -> str:
+        value = oauth_token(
+            self._ids,
+            self.signing_key,
+            kind=kind,
+            client_id=grant.client_id,
+            account_id=grant.account_id,
+            user_id=grant.user_id,
+            issued=now,
+            expires=expires_at,
+        )
         self.tokens[value] = Token(kind=kind, grant_id=grant.id, expires_at=expires_at)
         self.issued.append(value)
         return value

@@ -7,8 +7,10 @@ from datetime import datetime
 
 import attrs
 
-WebhookCallback = Callable[[Mapping[str, str], bytes], None]
-"""A Python webhook receiver: called with the request headers and the raw body."""
+WebhookCallback = Callable[[Mapping[str, str], bytes], object]
+"""A Python webhook receiver: called with the request headers and the raw body. It may return
+``None`` (a 200), a status code, or a response with ``status`` and ``body`` (zoomlink's
+``WebhookResponse``, an ``httpx.Response``); raising counts as no answer."""
 
 DEFAULT_EVENTS = frozenset(
     {"app_deauthorized", "meeting.created", "meeting.deleted", "meeting.updated"}
@@ -75,10 +77,12 @@ class JournalEntry:
 
 @attrs.frozen
 class WebhookDelivery:
-    """One webhook sent. `url` is None for a Python callback; `status` 0 means it failed."""
+    """One attempt to deliver a webhook. `url` is None for a Python callback; `status` 0 means
+    no answer; `attempt` is 0 for the first attempt and 1 to 3 for Zoom's retries."""
 
     event: str
     url: str | None
     status: int
     headers: Mapping[str, str]
     body: bytes
+    attempt: int = 0

@@ -90,7 +90,7 @@ def load_seed(fake: FakeZoom, data: Mapping[str, Any]) -> None:
     """Add what `data` describes to `fake` (ValueError for malformed data)."""
     if not isinstance(data, Mapping):
         raise ValueError("a seed must be an object")
-    unknown = set(data) - {"accounts", "users", "apps"}
+    unknown = set(data) - {"accounts", "users", "apps", "scheduling"}
     if unknown:
         raise ValueError(f"unknown seed keys: {sorted(unknown)}")
     for account in _items(data, "accounts", _ACCOUNT_KEYS):
@@ -124,3 +124,7 @@ def load_seed(fake: FakeZoom, data: Mapping[str, Any]) -> None:
             events=app.get("events"),
             scopes=app.get("scopes"),
         )
+    for privilege in _items(data, "scheduling", {"assistant", "host"}):
+        if "assistant" not in privilege or "host" not in privilege:
+            raise ValueError("every scheduling privilege needs an assistant and a host")
+        fake.allow_scheduling(privilege["assistant"], privilege["host"])

@@ -23,8 +23,16 @@ from ._errors import (
     invalid_token,
     meeting_not_found,
     user_not_found,
+    validation_error,
 )
-from ._events import PendingEvent, deauthorized, meeting_created, meeting_deleted, meeting_updated
+from ._events import (
+    PendingEvent,
+    deauthorized,
+    meeting_created,
+    meeting_deleted,
+    meeting_session,
+    meeting_updated,
+)
 from ._ids import IdSource
 from ._limits import ROUTE_CATEGORY, RateLimits
 from ._meetings_state import Meeting, MeetingStore
@@ -34,7 +42,7 @@ from ._records import DEFAULT_EVENTS, FakeApp, FakeUser, WebhookCallback
 from ._timefmt import format_utc
 
 APP_KINDS = ("user", "account", "s2s")
-KNOWN_EVENTS = DEFAULT_EVENTS
+KNOWN_EVENTS = DEFAULT_EVENTS | {"meeting.started", "meeting.ended"}
 
 
 @attrs.frozen
@@ -246,7 +254,13 @@ class ZoomState:
         """The meeting, if the caller may touch it (else 404 code 3001)."""
         meeting = self.meetings.get(meeting_id)
         if caller.app.kind == "user":
-            allowed = caller.user is not None and meeting.host_id == caller.user.id
+            # An assistant with the scheduling privilege manages the host's meetings too.
+            host = self.directory.users.get(meeting.host_id)
+            allowed = (
+                caller.user is not None
+                and host is not None
+                and self.directory.may_schedule_for(caller.user, host)
+            )
         else:
             allowed = meeting.account_id == caller.account.id
         if not allowed:
@@ -263,10 +277,33 @@ class ZoomState:
         """The meeting's host."""
         return self.directory.users[meeting.host_id]
 
+    def scheduled_for(self, scheduler: FakeUser, body: Mapping[str, Any]) -> FakeUser:
+        """Whom a create body makes the meeting for: ``schedule_for`` (an id or e-mail) when
+        `scheduler` holds the scheduling privilege for that user, else 400 code 3000 "You
+        cannot schedule a meeting for {userId}." (the Meetings OpenAPI's 400 list; the message
+        as devforum.zoom.us/t/error-updating-meeting-host-with-server-to-server-oauth-account-
+        level-app/129457 quotes it). Without ``schedule_for``, `scheduler` hosts it."""
+        ref = body.get("schedule_for")
+        if ref is None or ref == "":
+            return scheduler
+        if not isinstance(ref, str):
+            raise validation_error([("schedule_for", "Invalid field.")])
+        host = self.directory.find(ref)
+        if host is None or not self.directory.may_schedule_for(scheduler, host):
+            raise api_error(400, 3000, f"You cannot schedule a meeting for {ref}.")
+        if host.id != scheduler.id and body.get("type") == 1:
+            raise api_error(400, 3000, "Instant meetings do not support schedule_for.")
+        return host
+
     def create_meeting(
         self, host: FakeUser, body: Mapping[str, Any], operator: FakeUser
     ) -> dict[str, Any]:
-        """Create a meeting; returns it as the API shows it and queues ``meeting.created``."""
+        """Create a meeting; returns it as the API shows it and queues ``meeting.created``.
+
+        `host` is the user the path names; with ``schedule_for`` the meeting is made for
+        that user instead and shows the path's user as its ``assistant_id``.
+        """
+        scheduler, host = host, self.scheduled_for(host, body)
         if host.type == 4:
             raise api_error(
                 400,
@@ -275,6 +312,8 @@ class ZoomState:
             )
         now = self.now()
         meeting = self.meetings.create(host, self.directory.settings[host.id], body, now)
+        if scheduler.id != host.id:
+            meeting.assistant_id = scheduler.id
         shown = self.meetings.render(meeting, now)
         event = meeting_created(shown, host.account_id, _who(operator), now)
         self._notify("meeting.created", host, event)
@@ -294,26 +333,68 @@ class ZoomState:
             meeting, body, occurrence_id, self.directory.settings[host.id], now
         )
         if len(new) > 1:
-            event = meeting_updated(new, old, host.account_id, _who(operator), now)
+            recurring = meeting.type in (3, 8)
+            event = meeting_updated(
+                new, old, host.account_id, _who(operator), now, recurring=recurring
+            )
             self._notify("meeting.updated", host, event)
 
     def delete_meeting(
-        self, meeting: Meeting, occurrence_id: str | None, operator: FakeUser
+        self,
+        meeting: Meeting,
+        occurrence_id: str | None,
+        operator: FakeUser,
+        *,
+        and_following: bool = False,
     ) -> None:
-        """Delete a meeting (or one occurrence); queues ``meeting.deleted``."""
+        """Delete a meeting, one occurrence, or (Zoom's web portal only) an occurrence and
+        every later one; queues ``meeting.deleted``."""
         host = self.host_of(meeting)
         now = self.now()
         shown = self.meetings.render(meeting, now)
-        occurrence = None
+        listed: list[dict[str, Any]] = []
+        operation = "all"
         if occurrence_id is not None:
             found = self.meetings.occurrence(meeting, occurrence_id)
-            occurrence = {
-                "occurrence_id": found.occurrence_id,
-                "start_time": format_utc(found.start_time),
-            }
-        self.meetings.delete(meeting, occurrence_id)
-        event = meeting_deleted(shown, occurrence, host.account_id, _who(operator), now)
+            listed = [
+                {"occurrence_id": found.occurrence_id, "start_time": format_utc(found.start_time)}
+            ]
+            operation = "this_and_following" if and_following else "single"
+            doomed = [found]
+            if and_following:
+                doomed = [o for o in meeting.live_occurrences() if o.start_time >= found.start_time]
+            for occurrence in doomed:
+                self.meetings.delete(meeting, occurrence.occurrence_id)
+        else:
+            self.meetings.delete(meeting, None)
+        event = meeting_deleted(shown, listed, operation, host.account_id, _who(operator), now)
         self._notify("meeting.deleted", host, event)
+
+    def start_meeting(self, meeting: Meeting, url: str | None = None) -> None:
+        """The host starts the meeting (through a start link, which must still be good);
+        queues ``meeting.started``."""
+        if url is not None and self.meetings.start_links.open(url, self.now()) != meeting.id:
+            raise ValueError("that start link is for another meeting")
+        if meeting.status == "started":
+            raise ValueError(f"meeting {meeting.id} has started already")
+        meeting.status = "started"
+        meeting.started_at = now = self.now()
+        host = self.host_of(meeting)
+        shown = self.meetings.render(meeting, now)
+        event = meeting_session("meeting.started", shown, host.account_id, now, now)
+        self._notify("meeting.started", host, event)
+
+    def end_meeting(self, meeting: Meeting) -> None:
+        """The host ends the meeting; queues ``meeting.ended``."""
+        if meeting.status != "started" or meeting.started_at is None:
+            raise ValueError(f"meeting {meeting.id} has not started")
+        meeting.status = "waiting"
+        host = self.host_of(meeting)
+        now = self.now()
+        shown = self.meetings.render(meeting, now)
+        event = meeting_session("meeting.ended", shown, host.account_id, meeting.started_at, now)
+        meeting.started_at = None
+        self._notify("meeting.ended", host, event)
 
     # -- things that happen in Zoom -----------------------------------------------------------
 

@@ -21,6 +21,7 @@ from zoomlink import (
     ConnectAttempt,
     DuplicateRecordError,
     Grant,
+    Keyring,
     Link,
     LockTimeoutError,
     StaleRecordError,
@@ -222,6 +223,23 @@ class TokenStoreContract:
         )
         store.add_grant(grant)
         assert store.get_grant(grant.id) == grant
+
+    def test_grant_with_jwt_sized_sealed_tokens_round_trips(
+        self, store: TokenStore
+    ) -> None:
+        """Zoom's tokens are JWTs of 500 to 700 characters (more as they grow); sealed, they
+        reach about a thousand, and a store keeps them whole."""
+        keyring = Keyring.ephemeral()
+        grant = make_grant(
+            sealed_access_token=keyring.seal("eyJ" + "a" * 1200, context="app:zu1:access"),
+            sealed_refresh_token=keyring.seal("eyJ" + "r" * 1200, context="app:zu1:refresh"),
+        )
+        store.add_grant(grant)
+        stored = store.get_grant(grant.id)
+        assert stored == grant
+        assert stored.sealed_access_token is not None
+        opened = keyring.open(stored.sealed_access_token, context="app:zu1:access")
+        assert opened == "eyJ" + "a" * 1200
 
     def test_unknown_grant_is_none(self, store: TokenStore) -> None:
         """Reading a grant that was never stored gives None."""
