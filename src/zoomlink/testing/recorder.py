@@ -51,7 +51,13 @@ def scrub_request(request: Request) -> Request:
     for name in list(request.headers):
         request.headers[name] = scrub_header(name, str(request.headers[name]))
     request.body = scrub_body(request.body)
+    if "content-length" in request.headers and isinstance(request.body, (bytes, str)):
+        request.headers["content-length"] = str(_size(request.body))
     return request
+
+
+def _size(body: bytes | str) -> int:
+    return len(body.encode("utf-8")) if isinstance(body, str) else len(body)
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
@@ -79,8 +85,7 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     scrubbed: dict[str, list[str]] = {}
     for name, values in headers.items():
         if name.lower() == "content-length" and isinstance(body, (bytes, str)):
-            size = len(body.encode("utf-8")) if isinstance(body, str) else len(body)
-            scrubbed[name] = [str(size)]
+            scrubbed[name] = [str(_size(body))]
         else:
             scrubbed[name] = [scrub_header(name, value) for value in values]
     return {**response, "headers": scrubbed, "body": {**response["body"], "string": body}}
