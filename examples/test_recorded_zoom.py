@@ -17,6 +17,7 @@ Zoom's own URLs, which is how the committed cassette was made.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -39,15 +40,17 @@ START = datetime(2030, 1, 7, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def zoom_http(zoom_cassette: Any) -> httpx.Client:
+def zoom_http(zoom_cassette: Any) -> Iterator[httpx.Client]:
     """An ordinary client, which the cassette answers in playback. Only a recording run
     without Zoom credentials is served by the fake Zoom."""
+    transport = None
     recording = os.environ.get("ZOOMLINK_RECORD_MODE", "none") != "none"
     if recording and "ZOOM_CLIENT_SECRET" not in os.environ:
         fake = FakeZoom()
         fake.seed(FakeZoom.default_seed())
-        return httpx.Client(transport=httpx.MockTransport(fake))
-    return httpx.Client()
+        transport = httpx.MockTransport(fake)
+    with httpx.Client(transport=transport) as http:
+        yield http
 
 
 def test_a_booking_gets_a_meeting(zoom_http: httpx.Client) -> None:

@@ -35,8 +35,8 @@ RECORD_MODE_VARIABLE = "ZOOMLINK_RECORD_MODE"
 """The environment variable that picks vcrpy's record mode when `zoom_vcr` is given none."""
 
 DEFAULT_RECORD_MODE = "none"
-"""Playback only: a request the cassette lacks fails rather than reaching the network, which is
-what CI wants. Recording is always asked for (``ZOOMLINK_RECORD_MODE=once``)."""
+"""Playback only, so a request the cassette lacks fails rather than reaching the network (what
+CI wants); recording is always asked for, as with ``ZOOMLINK_RECORD_MODE=once``."""
 
 # Encodings vcrpy decodes before the response hook runs (decode_compressed_response).
 _READABLE_ENCODINGS = {"", "identity"}
