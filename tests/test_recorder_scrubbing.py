@@ -8,10 +8,12 @@ import gzip
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vcr.record_mode import RecordMode
 from vcr.request import Request
 
@@ -99,6 +101,16 @@ def test_urls_lose_secret_query_values() -> None:
         "grant_type": ["refresh_token"],
         "refresh_token": ["<REFRESH_TOKEN>"],
     }
+
+
+def test_fragments_lose_tokens_and_empty_values_stay_empty() -> None:
+    """A token in a URL fragment (as an implicit grant would return it) is replaced; an empty
+    parameter, which hides nothing, is left as it is."""
+    uri = "https://app.example.com/cb#access_token=eyJhbGci&code="
+    assert (
+        _request(None, {}, uri).uri
+        == "https://app.example.com/cb#access_token=%3CACCESS_TOKEN%3E&code="
+    )
 
 
 def test_token_responses_keep_valid_json_with_placeholders() -> None:
@@ -245,3 +257,89 @@ def test_record_mode_comes_from_the_environment_and_defaults_to_playback(tmp_pat
         zoom_vcr(tmp_path, record_mode="sometimes")
     with pytest.raises(ValueError, match="decode_compressed_response"):
         zoom_vcr(tmp_path, decode_compressed_response=False)
+
+
+# Property tests: secrets planted at random places in random documents, against an oracle that
+# knows only where they were planted.
+SECRET_FIELDS = ["access_token", "refresh_token", "password", "encrypted_password", "plainToken"]
+SECRET_PARAMETERS = ["code", "code_verifier", "refresh_token", "token", "client_secret"]
+PLAIN_FIELDS = ["id", "topic", "settings", "items", "type", "next_page_token"]
+PLAIN_PARAMETERS = ["grant_type", "redirect_uri", "state", "account_id"]
+PROPERTY = settings(max_examples=150, deadline=None)
+secrets = st.text("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789-_", min_size=8).map(
+    lambda s: f"Zs{s}"  # no value of the plain parts starts so: each secret is findable
+)
+plain_text = st.text("abc xyz 0123456789.,", max_size=12)
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | plain_text,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(PLAIN_FIELDS), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def planted_documents(draw: st.DrawFn) -> tuple[Any, list[str]]:
+    """A JSON document with secrets under secret fields, and in a join URL, at random depths."""
+    planted: list[str] = []
+
+    def plant(value: Any) -> Any:
+        if isinstance(value, dict) and draw(st.booleans()):
+            secret = draw(secrets)
+            planted.append(secret)
+            field = draw(st.sampled_from([*SECRET_FIELDS, "join_url"]))
+            url = f"https://us05web.zoom.us/j/1?pwd={secret}"
+            return {**value, field: url if field == "join_url" else secret}
+        if isinstance(value, dict):
+            return {k: plant(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plant(item) for item in value]
+        return value
+
+    document = plant({"meetings": [draw(plain_json) for _ in range(3)], "top": draw(plain_json)})
+    return document, planted
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    """The document with whatever sits under a secret field or in a join URL blanked out."""
+    if isinstance(value, dict):
+        return {k: _masked(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(item, key) for item in value]
+    return None if key in [*SECRET_FIELDS, "join_url"] else value
+
+
+@PROPERTY
+@given(planted_documents())
+def test_json_bodies_keep_everything_but_their_secrets(planted: tuple[Any, list[str]]) -> None:
+    """Whatever the document, the scrubbed body is JSON with the same fields and values except
+    the secrets, none of which is left; scrubbing it again changes nothing."""
+    document, secrets_in_it = planted
+    raw = json.dumps(document).encode()
+    scrubbed = _response(raw, {})["body"]["string"]
+    assert [s for s in secrets_in_it if s.encode() in scrubbed] == []
+    assert _masked(json.loads(scrubbed)) == _masked(document)
+    assert _response(scrubbed, {})["body"]["string"] == scrubbed
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(SECRET_PARAMETERS), secrets)
+        | st.tuples(st.sampled_from(PLAIN_PARAMETERS), plain_text),
+        max_size=8,
+    )
+)
+def test_form_bodies_keep_everything_but_their_secrets(fields: list[tuple[str, str]]) -> None:
+    """Whatever the form, the scrubbed body parses to the same fields in the same order, the
+    plain values unchanged and no secret value left."""
+    body = urlencode(fields).encode()
+    scrubbed = _request(body, {}).body
+    assert [v for k, v in fields if k in SECRET_PARAMETERS and v.encode() in scrubbed] == []
+    pairs = parse_qsl(scrubbed.decode(), keep_blank_values=True)
+    assert [k for k, _ in pairs] == [k for k, _ in fields]
+    assert [v for k, v in pairs if k in PLAIN_PARAMETERS] == [
+        v for k, v in fields if k in PLAIN_PARAMETERS
+    ]

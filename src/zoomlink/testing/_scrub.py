@@ -76,11 +76,11 @@ SIGNATURE = "v0=<SIGNATURE>"
 COOKIE = "<COOKIE>"
 
 _PARAMETER = re.compile(
-    r"(?P<lead>(?:^|[?&;\s\"'(])(?P<name>"
+    r"(?P<lead>(?:^|[?#&;\s\"'(])(?P<name>"
     + "|".join(sorted(map(re.escape, PARAMETER_SECRETS), key=len, reverse=True))
     + r")=)(?P<value>[^&#\s\"'<>]*)",
 )
-_ANY_PARAMETER = re.compile(r"(?P<lead>[?&](?P<name>[^=&#\s]+)=)(?P<value>[^&#\s\"'<>]*)")
+_ANY_PARAMETER = re.compile(r"(?P<lead>[?#&](?P<name>[^=&#\s]+)=)(?P<value>[^&#\s\"'<>]*)")
 
 
 def _encoded(placeholder: str) -> str:
@@ -89,7 +89,8 @@ def _encoded(placeholder: str) -> str:
 
 
 def _already(value: str) -> bool:
-    return value.startswith(("<", "%3C"))
+    """Nothing to hide: an empty value, or a placeholder already."""
+    return value == "" or value.startswith(("<", "%3C"))
 
 
 def scrub_parameters(text: str) -> str:
