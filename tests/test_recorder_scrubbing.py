@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
@@ -243,6 +244,20 @@ def test_callers_hooks_run_before_the_scrubbing(tmp_path: Path) -> None:
     text = (tmp_path / "hooks.yaml").read_text(encoding="utf-8")
     assert "added-by-a-hook" not in text
     assert "Bearer <ACCESS_TOKEN>" in text
+
+
+def test_recording_again_in_all_mode_starts_the_cassette_afresh(tmp_path: Path) -> None:
+    """A cassette recorded again with ``all`` holds only the new run's requests, not those of
+    the earlier run that were not repeated (meetings with other ids, say)."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(204))
+    for mode, meeting_id in (("once", 111), ("all", 222)):
+        with (
+            zoom_vcr(tmp_path, record_mode=mode).use_cassette("again.yaml"),
+            httpx.Client(transport=transport) as http,
+        ):
+            http.delete(f"https://api.zoom.us/v2/meetings/{meeting_id}")
+    text = (tmp_path / "again.yaml").read_text(encoding="utf-8")
+    assert re.findall(r"uri: (\S+)", text) == ["https://api.zoom.us/v2/meetings/222"]
 
 
 def test_record_mode_comes_from_the_environment_and_defaults_to_playback(tmp_path: Path) -> None:

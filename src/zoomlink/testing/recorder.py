@@ -41,7 +41,7 @@ CI wants); recording is always asked for, as with ``ZOOMLINK_RECORD_MODE=once``.
 # Encodings vcrpy decodes before the response hook runs (decode_compressed_response).
 _READABLE_ENCODINGS = {"", "identity"}
 
-Hook = Callable[[Any], Any]
+_Hook = Callable[[Any], Any]
 
 
 def scrub_request(request: Request) -> Request:
@@ -91,7 +91,7 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return {**response, "headers": scrubbed, "body": {**response["body"], "string": body}}
 
 
-def _hooks(mine: Hook, theirs: Hook | Iterable[Hook] | None) -> tuple[Hook, ...]:
+def _hooks(mine: _Hook, theirs: _Hook | Iterable[_Hook] | None) -> tuple[_Hook, ...]:
     """The caller's hooks first, then ours, so nothing they add escapes scrubbing."""
     if theirs is None:
         return (mine,)
@@ -117,7 +117,9 @@ def zoom_vcr(
             and without that, ``"none"``: playback only.
         environ: Where to read ``ZOOMLINK_RECORD_MODE`` (default: ``os.environ``).
         options: Any other option of :class:`vcr.VCR`. ``before_record_request`` and
-            ``before_record_response`` hooks given here run before the scrubbing ones.
+            ``before_record_response`` hooks given here run before the scrubbing ones. In
+            ``"all"`` mode ``drop_unused_requests`` defaults to on, so a cassette recorded
+            again holds only the new run's traffic.
 
     Returns:
         The configured :class:`vcr.VCR`, with ``decode_compressed_response`` on (a gzipped
@@ -137,6 +139,10 @@ def zoom_vcr(
     if cassette_dir is not None:
         options["cassette_library_dir"] = os.fspath(cassette_dir)
     options.setdefault("decode_compressed_response", True)
+    if mode == "all":
+        # Re-recording starts the cassette afresh: vcrpy would otherwise keep every recorded
+        # interaction the new run did not repeat (a deleted meeting's id, say).
+        options.setdefault("drop_unused_requests", True)
     if not options["decode_compressed_response"]:
         raise ValueError("decode_compressed_response must stay on: compressed bodies hide secrets")
     return vcr.VCR(
