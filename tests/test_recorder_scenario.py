@@ -170,8 +170,7 @@ def scenario(
     cancelled = link.cancel(_moved(booking, later))
     results["cancelled"] = cancelled.action
     report = link.disconnect(connection.id, actor=Actor("alice"))
-    results["disconnected"] = link.connection(connection.id).status
-    results["purged"] = bool(report)
+    results["disconnected"] = (report.reason, report.connection.status, dict(report.removed))
     return results
 
 
