@@ -116,6 +116,7 @@ class FileMailer:
                 "kind": notification.kind,
                 "role": notification.role,
                 "key": notification.key,
+                "connection": notification.connection_id,
             }
         )
         with self.path.open("a", encoding="utf-8") as file:

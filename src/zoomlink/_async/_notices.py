@@ -58,8 +58,9 @@ class AsyncNotices:
 
     async def finish(self, work: PendingWork) -> bool | None:
         """Deliver a kept notice found by ``run_pending``: whether the sink took it, or
-        ``None`` when it was dropped because what it reports was never stored (its teller died
-        before storing the incident, and the next use of the connection raises its own)."""
+        ``None`` when it was dropped because what it reports no longer holds: its teller died
+        before storing the incident (the next use of the connection raises its own), or the
+        connection was reconnected since (nothing is left to act on)."""
         if await self._stands(_outbox.notice_from_json(work.booking)):
             return await self.deliver(work)
         with contextlib.suppress(StaleRecordError):
