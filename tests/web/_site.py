@@ -154,7 +154,9 @@ def whole_path(
     webhooks.clear()
     fake.uninstall("u_owner", "fake-admin-app")
     (headers, body) = next(hook for hook in webhooks if b"app_deauthorized" in hook[1])
-    assert visitor.post_webhook("/zoom/webhooks", body, headers).status == 200
+    answer = visitor.post_webhook("/zoom/webhooks", body, headers)
+    assert answer.status == 200
+    assert "purged 1 connection" in answer.text
     settings = visitor.get("/settings")
     assert not re.search(r"<td>max</td><td>yes</td>", settings.text)
     assert re.search(r"<td>max</td><td>no</td>", settings.text)
