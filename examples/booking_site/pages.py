@@ -86,12 +86,15 @@ def home(users: Sequence[User], event_types: Sequence[EventType], form: str) -> 
 
 
 def _connection_row(connection: Connection, form: str) -> str:
-    return (
-        f"<p>{escape(connection.kind.capitalize())} Zoom account "
-        f"<strong>{escape(connection.zoom_email)}</strong> — {escape(connection.status)} "
-        + _button("/settings/disconnect", "Disconnect", form, connection_id=connection.id)
-        + "</p>\n"
-    )
+    email = f" <strong>{escape(connection.zoom_email)}</strong>" if connection.zoom_email else ""
+    row = f"<p>{escape(connection.kind.capitalize())} Zoom account{email} — "
+    if connection.status == "needs_reconnect":
+        start = "/zoom/connect" if connection.kind == "personal" else "/zoom/connect/organization"
+        row += f'needs reconnecting. <a href="{start}" class="reconnect">Reconnect Zoom</a> '
+    else:
+        row += f"{escape(connection.status)} "
+    disconnect = _button("/settings/disconnect", "Disconnect", form, connection_id=connection.id)
+    return row + disconnect + "</p>\n"
 
 
 def settings(
