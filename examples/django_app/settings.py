@@ -16,6 +16,7 @@ INSTALLED_APPS: list[str] = []
 MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
 DATABASES: dict[str, object] = {}
 USE_TZ = True
+TIME_ZONE = "UTC"
 
 # zoomlink.web.django builds the process's ZoomLink from this (unset values are left out).
 ZOOMLINK = {
