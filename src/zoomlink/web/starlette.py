@@ -17,14 +17,15 @@ mapping), and the routes that connect Zoom and take its webhooks.
     app = FastAPI(lifespan=lifespan)
     app.mount("/zoom", zoom.app())  # /zoom/connect, /zoom/callback, /zoom/webhooks
 
-Starlette is imported when the routes are made, so zoomlink does not depend on it.
+Starlette is imported when the routes are made, so zoomlink does not depend on it; its
+requests, responses and routes are ``Any`` here, as in :func:`zoomlink.web.starlette_endpoint`.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zoomlink.errors import PermissionDeniedError, ZoomLinkError
 from zoomlink.models import DEFAULT_TENANT, Actor
@@ -33,10 +34,6 @@ from zoomlink.web._settings import WebSettings
 from zoomlink.web._webhook_views import starlette_endpoint
 
 if TYPE_CHECKING:
-    from starlette.requests import Request
-    from starlette.responses import Response
-    from starlette.routing import Route, Router
-
     from zoomlink import AsyncZoomLink
 
 __all__ = ["ZoomRoutes"]
@@ -44,7 +41,7 @@ __all__ = ["ZoomRoutes"]
 T = TypeVar("T")
 
 
-async def _ask(lookup: Callable[[Request], T | Awaitable[T]], request: Request) -> T:
+async def _ask(lookup: Callable[[Any], T | Awaitable[T]], request: Any) -> T:
     """What the app tells about a request: plain or awaited (a session may be either)."""
     value = lookup(request)
     if inspect.isawaitable(value):
@@ -52,7 +49,7 @@ async def _ask(lookup: Callable[[Request], T | Awaitable[T]], request: Request) 
     return value
 
 
-def _respond(answer: _answers.Answer) -> Response:
+def _respond(answer: _answers.Answer) -> Any:
     from starlette.responses import HTMLResponse, RedirectResponse
 
     if answer.location is not None:
@@ -76,7 +73,8 @@ class ZoomRoutes:
         login_url: Where a visitor who is not signed in is sent (with ``?next=``); a 403 page
             if omitted.
         link: The client to use. If omitted, one is built on first use from ``settings``, or
-            from the ``ZOOMLINK_*`` environment variables (:meth:`WebSettings.from_env`), and
+            from the ``ZOOMLINK_*`` environment variables
+            (:meth:`~zoomlink.web.WebSettings.from_env`), and
             closed by :meth:`aclose`.
         settings: The settings to build the client from.
     """
@@ -84,9 +82,9 @@ class ZoomRoutes:
     def __init__(
         self,
         *,
-        user_id: Callable[[Request], str | Awaitable[str | None] | None],
-        actor: Callable[[Request], Actor | Awaitable[Actor | None] | None] | None = None,
-        tenant: Callable[[Request], str | Awaitable[str]] | None = None,
+        user_id: Callable[[Any], str | Awaitable[str | None] | None],
+        actor: Callable[[Any], Actor | Awaitable[Actor | None] | None] | None = None,
+        tenant: Callable[[Any], str | Awaitable[str]] | None = None,
         done_url: str = "/",
         login_url: str | None = None,
         link: AsyncZoomLink | None = None,
@@ -100,11 +98,11 @@ class ZoomRoutes:
         self._link = link
         self._owns_link = link is None
         self._settings = settings
-        self._webhook: Callable[[Request], Awaitable[Response]] | None = None
+        self._webhook: Callable[[Any], Awaitable[Any]] | None = None
 
     @property
     def link(self) -> AsyncZoomLink:
-        """The process's client: the one given, or built once from the settings.
+        """The client the routes use (the one given, or one built once from the settings).
 
         Raises:
             ConfigurationError: A setting is missing; the message names it.
@@ -120,11 +118,11 @@ class ZoomRoutes:
             await self._link.aclose()
             self._link = None
 
-    async def tenant(self, request: Request) -> str:
+    async def tenant(self, request: Any) -> str:
         """The request's tenant."""
         return await _ask(self._tenant, request) if self._tenant else DEFAULT_TENANT
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> list[Any]:
         """``/connect``, ``/connect/organization`` (with ``actor``), ``/callback`` and
         ``/webhooks``, named ``zoomlink-connect`` … as in the Django views. Mounted under a
         prefix, the callback's full URL must be ``REDIRECT_URI``."""
@@ -145,13 +143,13 @@ class ZoomRoutes:
             )
         return routes
 
-    def app(self) -> Router:
+    def app(self) -> Any:
         """The routes as one ASGI app, to mount: ``app.mount("/zoom", zoom.app())``."""
         from starlette.routing import Router
 
         return Router(routes=self.routes())
 
-    async def connect(self, request: Request) -> Response:
+    async def connect(self, request: Any) -> Any:
         """Send the signed-in user's browser to Zoom's consent page for a personal connection
         (PKCE, and a state signed for this user that works once within ten minutes)."""
         user_id = await _ask(self._user_id, request)
@@ -161,7 +159,7 @@ class ZoomRoutes:
         url = await self.link.personal_connect_url(user_id, tenant=tenant)
         return _respond(_answers.Answer(302, location=url))
 
-    async def connect_organization(self, request: Request) -> Response:
+    async def connect_organization(self, request: Any) -> Any:
         """Send an organisation owner's or admin's browser to Zoom's consent page for the
         organisation's (admin-managed) connection; a plain member gets a 403 page."""
         actor = await _ask(self._actor, request) if self._actor else None
@@ -174,7 +172,7 @@ class ZoomRoutes:
             return _respond(_answers.forbidden(self.done_url))
         return _respond(_answers.Answer(302, location=url))
 
-    async def callback(self, request: Request) -> Response:
+    async def callback(self, request: Any) -> Any:
         """Zoom's redirect: complete the connect and send the browser to ``done_url``; a
         forged, replayed or expired state gets a readable 400 page."""
         params = dict(request.query_params)
@@ -184,11 +182,10 @@ class ZoomRoutes:
             return _respond(_answers.failed(self.done_url, exc))
         return _respond(_answers.connected(self.done_url))
 
-    async def webhook(self, request: Request) -> Response:
+    async def webhook(self, request: Any) -> Any:
         """Zoom's webhooks (POST), verified with the Secret Token."""
         if self._webhook is None:
             from zoomlink import AsyncWebhookHandler
 
             self._webhook = starlette_endpoint(AsyncWebhookHandler(self.link))
-        response: Response = await self._webhook(request)
-        return response
+        return await self._webhook(request)
