@@ -6,9 +6,11 @@ Django ships no type hints, so requests and responses are ``Any`` here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from html import escape
 from typing import Any, TypeVar
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_POST
@@ -68,6 +70,13 @@ def _host(user_id: str) -> User:
     if user_id not in site.users:
         raise Http404("no such host")
     return site.users[user_id]
+
+
+def _start(request: Any, user: User) -> datetime:
+    try:
+        return parse_start(request.POST.get("start", ""), user)
+    except ValueError as exc:
+        raise BadRequest("not a time this site offers") from exc
 
 
 def _booking(booking_id: str) -> SiteBooking:
@@ -188,8 +197,7 @@ def book(request: Any, host_id: str, event_type_id: str) -> Any:
             pages.booking_page(user, event_type, slots, message="", form=_form(request))
         )
     name, email = request.POST.get("name", ""), request.POST.get("email", "")
-    start = parse_start(request.POST["start"], user)
-    booking = site.new_booking(user, event_type_id, name, email, start)
+    booking = site.new_booking(user, event_type_id, name, email, _start(request, user))
     try:
         get_zoomlink().schedule(site.for_zoomlink(booking))
     except ZoomLinkError as exc:
@@ -232,7 +240,7 @@ def booking_detail(request: Any, booking_id: str) -> Any:
 def reschedule(request: Any, booking_id: str) -> Any:
     """Move the booking (and its meeting) to another free time."""
     booking = _booking(booking_id)
-    moved = site.moved(booking, parse_start(request.POST["start"], site.users[booking.host_id]))
+    moved = site.moved(booking, _start(request, site.users[booking.host_id]))
     try:
         get_zoomlink().reschedule(site.for_zoomlink(moved))
     except ZoomLinkError as exc:

@@ -12,12 +12,20 @@ Zoom with ``ZOOMLINK_*`` variables set (docs/fastapi.md).
 # name dependencies made inside create_app.
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from zoomlink import AsyncZoomLink, Connection, PermissionDeniedError, Slot, ZoomLinkError
+from zoomlink import (
+    AsyncZoomLink,
+    Connection,
+    EventType,
+    PermissionDeniedError,
+    Slot,
+    ZoomLinkError,
+)
 from zoomlink.web import WebSettings
 from zoomlink.web.starlette import ZoomRoutes
 
@@ -78,6 +86,17 @@ def create_app(
         if user is None:
             raise HTTPException(303, headers={"Location": "/"})
         return user
+
+    def event_type_of(event_type_id: str) -> EventType:
+        if event_type_id not in site.event_types:
+            raise HTTPException(404, "no such event type")
+        return site.event_types[event_type_id]
+
+    def start_of(value: str, user: User) -> datetime:
+        try:
+            return parse_start(value, user)
+        except ValueError as exc:
+            raise HTTPException(400, "not a time this site offers") from exc
 
     def booking_of(booking_id: str) -> SiteBooking:
         if booking_id not in site.bookings:
@@ -165,7 +184,7 @@ def create_app(
     @app.get("/book/{host_id}/{event_type_id}", response_class=HTMLResponse)
     async def booking_page(host_id: str, event_type_id: str) -> str:
         user = host(host_id)
-        event_type = site.event_types[event_type_id]
+        event_type = event_type_of(event_type_id)
         try:
             slots = await free_times(user)
         except ZoomLinkError as exc:
@@ -183,13 +202,14 @@ def create_app(
         email: Annotated[str, Form()],
     ) -> Response:
         user = host(host_id)
-        booking = site.new_booking(user, event_type_id, name, email, parse_start(start, user))
+        event_type = event_type_of(event_type_id)
+        booking = site.new_booking(user, event_type_id, name, email, start_of(start, user))
         try:
             await zoom.link.schedule(site.for_zoomlink(booking))
         except ZoomLinkError as exc:
             page = pages.booking_page(
                 user,
-                site.event_types[event_type_id],
+                event_type,
                 await free_times(user),
                 message=refusal(exc),
                 error=True,
@@ -222,7 +242,7 @@ def create_app(
     @app.post("/bookings/{booking_id}/reschedule", response_class=HTMLResponse)
     async def reschedule(booking_id: str, start: Annotated[str, Form()]) -> Response:
         booking = booking_of(booking_id)
-        moved = site.moved(booking, parse_start(start, site.users[booking.host_id]))
+        moved = site.moved(booking, start_of(start, site.users[booking.host_id]))
         try:
             await zoom.link.reschedule(site.for_zoomlink(moved))
         except ZoomLinkError as exc:

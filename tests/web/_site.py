@@ -91,6 +91,17 @@ def whole_path(
     assert "Zoom is connected." in settings.text
     assert "owner@example.com" in settings.text
 
+    # "consult" follows her default conferencing, the site's built-in calls until she picks Zoom;
+    # "intro" is set to Zoom, and can be switched.
+    assert _location(settings, "Consultation") == "builtin"
+    settings = follow(visitor, visitor.post("/settings/default", {"choice": "zoom"}))
+    assert "default conferencing is saved" in settings.text
+    assert _location(settings, "Consultation") == "zoom"
+    settings = follow(visitor, visitor.post("/settings/event-types/intro", {"location": "none"}))
+    assert _location(settings, "Intro call") == "none"
+    settings = follow(visitor, visitor.post("/settings/event-types/intro", {"location": "zoom"}))
+    assert _location(settings, "Intro call") == "zoom"
+
     # The same callback again (a replayed state) is a readable 400 page, not a traceback.
     first_query = fake.approve(visitor.get("/zoom/connect").location, "u_owner")
     assert visitor.get(path_of(first_query)).status == 303
@@ -160,3 +171,18 @@ def whole_path(
     settings = visitor.get("/settings")
     assert not re.search(r"<td>max</td><td>yes</td>", settings.text)
     assert re.search(r"<td>max</td><td>no</td>", settings.text)
+
+
+def _location(settings: Page, event_type: str) -> str:
+    """Where the settings page says bookings of ``event_type`` take place now."""
+    found = re.search(rf"{event_type} \(30 min\)</a> — bookings get: <strong>(\w+)<", settings.text)
+    assert found, settings.text
+    return found.group(1)
+
+
+def refuses_bad_input(visitor: Visitor) -> None:
+    """Unknown hosts and event types are 404 pages; a start that is no time is a 400."""
+    assert visitor.get("/book/olivia/no-such-type").status == 404
+    assert visitor.get("/book/nobody/intro").status == 404
+    form = {"start": "tomorrow", "name": "Carl", "email": "carl@example.net"}
+    assert visitor.post("/book/olivia/intro", form).status == 400

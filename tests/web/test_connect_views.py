@@ -73,7 +73,7 @@ def test_signed_out_visitor_is_sent_to_sign_in(fake: FakeZoom) -> None:
     with TestClient(Starlette(routes=zoom.routes()), base_url=SITE_URL) as client:
         answer = client.get("/connect", follow_redirects=False)
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/login?next=http%3A%2F%2Ftestserver%2Fconnect"
+    assert answer.headers["location"] == "/login?next=%2Fconnect"
 
 
 def test_signed_out_visitor_without_login_url_gets_a_page(starlette: TestClient) -> None:

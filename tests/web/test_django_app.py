@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 
 from examples.booking_site import demo
 from examples.django_app import settings as site_settings
-from tests.web._site import SITE_URL, Page, Webhook, whole_path
+from tests.web._site import SITE_URL, Page, Webhook, refuses_bad_input, whole_path
 from zoomlink.testing import FakeClock, FakeZoom
 
 if not settings.configured:
@@ -112,3 +112,9 @@ def test_a_form_without_the_csrf_token_is_refused() -> None:
     assert refused.status_code == 403
     unsigned = visitor.post_webhook("/zoom/webhooks", b"{}", {})
     assert unsigned.status == 401
+
+
+@pytest.mark.usefixtures("site")
+def test_bad_input_gets_clear_answers() -> None:
+    """Unknown hosts and event types are 404s and a start that is no time a 400, not a 500."""
+    refuses_bad_input(_visitor())

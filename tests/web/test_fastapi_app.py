@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from examples.booking_site import demo
 from examples.fastapi_app import create_app
-from tests.web._site import SITE_URL, Page, Webhook, whole_path
+from tests.web._site import SITE_URL, Page, Webhook, refuses_bad_input, whole_path
 from zoomlink import AsyncZoomLink
 from zoomlink.testing import FakeClock, FakeZoom
 
@@ -79,3 +79,8 @@ def test_whole_path_against_the_fake_zoom(
         )
 
     whole_path(StarletteVisitor(app_client), fake, webhooks, other)
+
+
+def test_bad_input_gets_clear_answers(app_client: TestClient) -> None:
+    """Unknown hosts and event types are 404s and a start that is no time a 400, not a 500."""
+    refuses_bad_input(StarletteVisitor(app_client))

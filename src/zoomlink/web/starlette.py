@@ -49,6 +49,12 @@ async def _ask(lookup: Callable[[Any], T | Awaitable[T]], request: Any) -> T:
     return value
 
 
+def _here(request: Any) -> str:
+    """The request's path and query, for ``next=`` (never another site's address)."""
+    url = request.url
+    return f"{url.path}?{url.query}" if url.query else str(url.path)
+
+
 def _respond(answer: _answers.Answer) -> Any:
     from starlette.responses import HTMLResponse, RedirectResponse
 
@@ -154,7 +160,7 @@ class ZoomRoutes:
         (PKCE, and a state signed for this user that works once within ten minutes)."""
         user_id = await _ask(self._user_id, request)
         if user_id is None:
-            return _respond(_answers.signed_out(self.login_url, str(request.url)))
+            return _respond(_answers.signed_out(self.login_url, _here(request)))
         tenant = await self.tenant(request)
         url = await self.link.personal_connect_url(user_id, tenant=tenant)
         return _respond(_answers.Answer(302, location=url))
@@ -164,7 +170,7 @@ class ZoomRoutes:
         organisation's (admin-managed) connection; a plain member gets a 403 page."""
         actor = await _ask(self._actor, request) if self._actor else None
         if actor is None:
-            return _respond(_answers.signed_out(self.login_url, str(request.url)))
+            return _respond(_answers.signed_out(self.login_url, _here(request)))
         tenant = await self.tenant(request)
         try:
             url = await self.link.organization_connect_url(actor, tenant=tenant)
