@@ -33,7 +33,7 @@ def headless_chromium() -> Iterator[webdriver.Chrome]:
         "--no-sandbox",  # the tests may run as root, where Chromium's sandbox cannot start
         "--disable-dev-shm-usage",
         "--disable-gpu",
-        "--window-size=1000,900",
+        "--window-size=1000,1300",
         "--no-first-run",
         "--disable-extensions",
     ):

@@ -3,6 +3,8 @@ error naming what is missing, and the client built from them."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,18 @@ def test_zoom_url_points_both_endpoints_at_one_base() -> None:
     settings = WebSettings.from_mapping({**BASE, "ZOOM_URL": "http://127.0.0.1:8765"})
     assert settings.endpoints() == Endpoints.single("http://127.0.0.1:8765")
     assert WebSettings.from_mapping(BASE).endpoints() is None
+
+
+def test_frameworks_are_imported_only_when_used() -> None:
+    """zoomlink.web and its Django and Starlette modules import without either framework."""
+    code = (
+        "import sys\n"
+        "for name in ('django', 'starlette', 'fastapi', 'flask'):\n"
+        "    sys.modules[name] = None  # importing it now fails\n"
+        "import zoomlink.web, zoomlink.web.django, zoomlink.web.starlette\n"
+        "zoomlink.web.starlette.ZoomRoutes(user_id=lambda request: None)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
