@@ -25,13 +25,16 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "examples.django_app.settings")
     from django.core.management import execute_from_command_line
 
+    command = ["manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    if "ZOOMLINK_CLIENT_ID" in os.environ:  # Zoom itself, as the variables say
+        execute_from_command_line(command)
+        return
     fake = FakeZoom()
     fake.seed(demo.seed(site_url))
     with fake.serve() as zoom:
-        if "ZOOMLINK_CLIENT_ID" not in os.environ:
-            os.environ.update(demo.environment(site_url, zoom.url))
-            print(f"fake Zoom at {zoom.url}", flush=True)
-        execute_from_command_line(["manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"])
+        os.environ.update(demo.environment(site_url, zoom.url))
+        print(f"fake Zoom at {zoom.url}", flush=True)
+        execute_from_command_line(command)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 The fake Zoom runs in this process on a loopback port, seeded with its demo users and with the
 site's Zoom apps; the site runs on http://127.0.0.1:8000 (``--port`` to change). Open it, sign
-in as Olivia, connect Zoom (the fake's consent page), and book from the booking pages.
+in as Olivia, connect Zoom (the fake's consent page), and book from the booking pages. With
+``ZOOMLINK_CLIENT_ID`` set, the ``ZOOMLINK_*`` variables are used instead, and no fake.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 
 import uvicorn
@@ -24,6 +26,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     port = parser.parse_args().port
     listener = socket.create_server(("127.0.0.1", port))
+    if "ZOOMLINK_CLIENT_ID" in os.environ:  # Zoom itself, as the variables say
+        uvicorn.Server(uvicorn.Config(create_app(), log_level="warning")).run(sockets=[listener])
+        return
     site_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     fake = FakeZoom()
     fake.seed(demo.seed(site_url))

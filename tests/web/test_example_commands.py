@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -28,8 +29,10 @@ def _free_port() -> int:
 def _running(module: str, port: int) -> Iterator[subprocess.Popen[str]]:
     """The example's command, running until the block ends."""
     command = [sys.executable, "-m", module, "--port", str(port)]
+    # Without ZOOMLINK_* variables the examples start their own fake Zoom.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("ZOOMLINK_")}
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
         yield process
