@@ -8,23 +8,18 @@ green by skipping the tests that use it.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
+from tests.scripts import load_script
+
 __all__ = ["DSN_ENV_VAR", "running_postgres"]
 
 DSN_ENV_VAR = "ZOOMLINK_TEST_POSTGRES_DSN"
-
-_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "postgres_server.py"
-# A name of our own in sys.modules, so the script is loaded once and cannot shadow a package.
-_MODULE_NAME = "zoomlink_scripts_postgres_server"
 
 
 class _Server(Protocol):
@@ -34,22 +29,9 @@ class _Server(Protocol):
     def dsn(self) -> str: ...
 
 
-@functools.cache
 def _server_module() -> ModuleType:
-    """scripts/postgres_server.py, imported by path: ``scripts`` is not a package."""
-    spec = importlib.util.spec_from_file_location(_MODULE_NAME, _SCRIPT)
-    if spec is None or spec.loader is None:
-        raise RuntimeError(f"cannot import {_SCRIPT}")
-    module = importlib.util.module_from_spec(spec)
-    # Registered before running it, as a normal import would be (dataclasses and pickle look
-    # modules up there).
-    sys.modules[_MODULE_NAME] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[_MODULE_NAME]
-        raise
-    return module
+    """scripts/postgres_server.py."""
+    return load_script("postgres_server")
 
 
 @contextmanager

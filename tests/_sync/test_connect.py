@@ -377,6 +377,15 @@ def test_connected_users_view_without_any_connection(zoom: Harness) -> None:
     assert rows[0].status is None
 
 
+def test_connected_users_view_shows_an_organisation_zoom_rejected(zoom: Harness) -> None:
+    """When Zoom rejects the organisation's connection for good while the view looks members
+    up, the view shows it as needing reconnection instead of failing."""
+    connect_org(zoom)
+    zoom.fake.revoke_tokens("u_admin")
+    [row] = zoom.link.connected_users([Member("mia", "member@example.com")])
+    assert (row.available, row.via, row.status) == (False, "organization", "needs_reconnect")
+
+
 def test_connected_users_view_shows_disconnected(zoom: Harness) -> None:
     """A member whose personal connection was disconnected is shown as disconnected."""
     connection = connect_personal(zoom, "mia", "u_member")

@@ -35,6 +35,7 @@ from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
     InvalidStateError,
+    NeedsReconnectError,
     StaleRecordError,
     ZoomAPIError,
     ZoomNotFoundError,
@@ -603,6 +604,7 @@ class ZoomLink(Scheduling, Ending):
         With ``check_zoom_accounts``, members served by the organisation's connection are
         looked up in its Zoom account by e-mail (one light Zoom call each).
         """
+        members = list(members)
         organization = self._pair(tenant, "organization", None)
         rows = []
         for member in members:
@@ -610,7 +612,14 @@ class ZoomLink(Scheduling, Ending):
             in_account: bool | None = None
             personal_live = personal is not None and personal[0].disconnected_at is None
             if check_zoom_accounts and organization is not None and not personal_live:
-                in_account = self._in_zoom_account(organization, member)
+                try:
+                    in_account = self._in_zoom_account(organization, member)
+                except NeedsReconnectError:
+                    # Zoom has just rejected the organisation's connection for good, and it
+                    # is marked now: the view shows it as such instead of failing.
+                    return self.connected_users(
+                        members, tenant=tenant, check_zoom_accounts=False
+                    )
             rows.append(_links.connected_user(member, personal, organization, in_account))
         return rows
 

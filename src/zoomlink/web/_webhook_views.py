@@ -1,4 +1,5 @@
-"""Zoom's webhook endpoint in Django, Flask or Starlette (FastAPI) with one line.
+"""Zoom's webhook endpoint in Django, Flask or Starlette (FastAPI) with one line (re-exported
+by :mod:`zoomlink.web`).
 
 Each function wraps a webhook handler in the framework's own kind of view. The frameworks are
 imported when a view is made, so zoomlink does not depend on any of them::
@@ -23,8 +24,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zoomlink._async._webhooks import AsyncWebhookHandler
     from zoomlink._sync._webhooks import WebhookHandler
-
-__all__ = ["django_view", "flask_view", "starlette_endpoint"]
 
 _NAME = "zoomlink_webhook"
 
