@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "zoomlink._locks": 4,
     "zoomlink.stores._async": 4,  # the stores written once, used by the orchestration
     "zoomlink.stores._sync": 4,
+    "zoomlink.stores._postgres_sql": 3,  # statements and rows, shared by the two PostgreSQL twins
     "zoomlink._smtp": 4,
     "zoomlink._caldav": 4,
     "zoomlink": 5,

@@ -235,7 +235,7 @@ def test_without_psycopg_the_module_says_what_to_install(monkeypatch: pytest.Mon
     """Importing zoomlink.stores.postgres without psycopg raises ConfigurationError with the
     pip command."""
     for name in list(sys.modules):
-        if name.startswith(("psycopg", "zoomlink.stores.postgres")) or name.endswith("._postgres"):
+        if name.startswith(("psycopg", "zoomlink.stores.postgres")) or "._postgres" in name:
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(ConfigurationError, match=r'pip install "zoomlink\[postgres\]"'):

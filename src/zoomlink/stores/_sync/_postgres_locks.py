@@ -1,0 +1,141 @@
+# This file is generated from src/zoomlink/stores/_async/_postgres_locks.py by scripts/unasync.py.
+# Do not edit it: edit the async original and run the script.
+"""The PostgreSQL store's named locks: session-level advisory locks held on a pool of their
+own, one session per owner (task or thread) whatever how many locks it holds."""
+
+from __future__ import annotations
+
+import time
+from time import monotonic
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import attrs
+import psycopg
+from psycopg import Connection, sql
+from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from zoomlink._locks import current_owner
+from zoomlink.stores._postgres_sql import (
+    LOCK_KEY,
+    errors,
+    timed_out,
+)
+
+if TYPE_CHECKING:
+    from zoomlink.stores._sync._postgres import PostgresTokenStore
+
+# Waiters poll: first after 5 ms, doubling up to 100 ms.
+LOCK_POLL_FIRST = 0.005
+LOCK_POLL_MAX = 0.1
+
+
+@attrs.define
+class Session:
+    """A lock-pool connection and how many advisory locks its owner holds on it."""
+
+    pool: ConnectionPool[Connection[TupleRow]]
+    conn: Connection[TupleRow]
+    held: int = 0
+
+
+class AdvisoryLock:
+    """One :meth:`PostgresTokenStore.lock` block: a session of the lock pool holds a
+    session-level advisory lock from entry to exit; the owner's other locks share it."""
+
+    def __init__(self, store: PostgresTokenStore, name: str, timeout: float) -> None:
+        self._store = store
+        self._name = name
+        self._timeout = timeout
+        self._key = store._lock_key(name)
+        self._owner = current_owner()
+        self._session: Session | None = None
+
+    def __enter__(self) -> None:
+        deadline = monotonic() + self._timeout
+        session = self._store._sessions.get(self._owner)
+        with errors(f"take lock {self._name!r}"):
+            if session is not None:
+                self._nested(session, deadline)
+            else:
+                self._first(deadline)
+
+    def _nested(self, session: Session, deadline: float) -> None:
+        """Take the lock on the session of the locks the owner already holds."""
+        pause = LOCK_POLL_FIRST
+        while not self._try(session.conn):
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise timed_out(self._name, self._timeout)
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, LOCK_POLL_MAX)
+        session.held += 1
+        self._session = session
+
+    def _first(self, deadline: float) -> None:
+        """Take the owner's first lock on a session of the lock pool."""
+        # Waiters poll with pg_try_advisory_lock and hand their connection back between tries:
+        # a waiter blocked inside PostgreSQL would keep a pooled connection, and enough of them
+        # would starve the holders of the connections they need to finish and let go.
+        pause = LOCK_POLL_FIRST
+        pool = self._store._opened_locks()
+        while True:
+            try:
+                conn = pool.getconn(timeout=max(deadline - monotonic(), 0.001))
+            except PoolTimeout:
+                free = " (no pooled connection free)"
+                raise timed_out(self._name, self._timeout, free) from None
+            try:
+                taken = self._try(conn)
+            except BaseException:
+                pool.putconn(conn)
+                raise
+            if taken:
+                self._session = Session(pool, conn, held=1)
+                self._store._sessions[self._owner] = self._session
+                return
+            pool.putconn(conn)
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise timed_out(self._name, self._timeout)
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, LOCK_POLL_MAX)
+
+    def _try(self, conn: Connection[TupleRow]) -> bool:
+        try:
+            cursor = conn.execute(
+                sql.SQL(LOCK_KEY).format(function=sql.SQL("pg_try_advisory_lock")), [self._key]
+            )
+            row = cursor.fetchone()
+            return row is not None and row[0] is True
+        except BaseException:
+            # Whether the lock was granted is unknown: ending the session releases it for sure
+            # (and every other lock its owner held on it).
+            conn.close()
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        session.held -= 1
+        try:
+            session.conn.execute(
+                sql.SQL(LOCK_KEY).format(function=sql.SQL("pg_advisory_unlock")), [self._key]
+            )
+        except psycopg.Error:
+            # The session broke, and its locks went with it; the pool replaces the connection.
+            session.conn.close()
+        except BaseException:
+            session.conn.close()
+            raise
+        finally:
+            if session.held == 0:
+                del self._store._sessions[self._owner]
+                session.pool.putconn(session.conn)
