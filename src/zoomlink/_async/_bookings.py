@@ -488,7 +488,8 @@ class AsyncBookings:
         quota_taken: bool,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
-        look for it by its marker before trying again: a create is never repeated blindly."""
+        look for it by its marker before trying again: a create is never repeated blindly.
+        After a timeout it is not tried again in this call: Zoom may still be making it."""
         extra = await co_host_settings(
             booking, link, record, store=self._store, resolve_user=self._resolve_user
         )
@@ -514,6 +515,10 @@ class AsyncBookings:
                 if found is not None:
                     logger.info("booking %s: Zoom created the meeting after all", booking.id)
                     return await self._calls.get_meeting(link, found.id), "reconciled"
+                if isinstance(exc, ZoomTransportError) and exc.timeout:
+                    # Zoom may still be making it: a create sent now could make a second.
+                    # The next call looks for it again, once Zoom is surely done.
+                    raise
                 retry += 1
                 pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
                 if pause is None:

@@ -490,7 +490,8 @@ class Bookings:
         quota_taken: bool,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
-        look for it by its marker before trying again: a create is never repeated blindly."""
+        look for it by its marker before trying again: a create is never repeated blindly.
+        After a timeout it is not tried again in this call: Zoom may still be making it."""
         extra = co_host_settings(
             booking, link, record, store=self._store, resolve_user=self._resolve_user
         )
@@ -516,6 +517,10 @@ class Bookings:
                 if found is not None:
                     logger.info("booking %s: Zoom created the meeting after all", booking.id)
                     return self._calls.get_meeting(link, found.id), "reconciled"
+                if isinstance(exc, ZoomTransportError) and exc.timeout:
+                    # Zoom may still be making it: a create sent now could make a second.
+                    # The next call looks for it again, once Zoom is surely done.
+                    raise
                 retry += 1
                 pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
                 if pause is None:
