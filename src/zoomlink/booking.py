@@ -287,7 +287,19 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
 
 
 def _participants(value: Iterable[Participant]) -> tuple[Participant, ...]:
-    return tuple(value)
+    if isinstance(value, (str, bytes, Participant)) or not isinstance(value, Iterable):
+        raise InvalidBookingError(
+            f"participants must be a list of Participants, got {type(value).__name__}",
+            field="clients",
+        )
+    people = tuple(value)
+    for person in people:
+        if not isinstance(person, Participant):
+            raise InvalidBookingError(
+                f"participants must be Participants, got {type(person).__name__}",
+                field="clients",
+            )
+    return people
 
 
 def _recurrence(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -29,6 +29,7 @@ from zoomlink._sync._scheduling import Scheduling
 from zoomlink._sync._tokens import TokenKeeper
 from zoomlink._sync._zoom_events import ZoomEvents
 from zoomlink._core import _connect, _grants, _limits, _links
+from zoomlink._core._arguments import check_arguments
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
     AuthorizationCodeError,
@@ -117,9 +118,13 @@ class ZoomLink(Scheduling, Ending):
             free slots before they are listed again. zoomlink's own changes and the webhook
             handler keep the view fresh in between.
 
+    Every public method checks its arguments before anything is stored or sent: a wrong
+    type, a naive datetime, or text that is blank, over 200 characters or unstorable (a NUL,
+    a lone surrogate) raises :class:`~zoomlink.InvalidInputError` naming the argument.
+
     Raises:
-        ConfigurationError: For no app, two apps of one kind, a store without a keyring, or an
-            unknown policy.
+        ConfigurationError: For no app, two apps of one kind, a store without a keyring, an
+            unknown policy, or a setting of the wrong type.
     """
 
     def __init__(
@@ -144,6 +149,18 @@ class ZoomLink(Scheduling, Ending):
     ) -> None:
         if not apps:
             raise ConfigurationError("ZoomLink needs at least one ZoomApp")
+        for app in apps:
+            if not isinstance(app, ZoomApp):
+                raise ConfigurationError(f"ZoomLink takes ZoomApps, not {type(app).__name__}")
+        if keyring is not None and not isinstance(keyring, Keyring):
+            raise ConfigurationError(f"keyring must be a Keyring, not {type(keyring).__name__}")
+        given: dict[str, object] = {"timeout": timeout, "lock_timeout": lock_timeout}
+        for name, seconds in given.items():
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
+                raise ConfigurationError(f"{name} must be a number of seconds, got {seconds!r}")
+        spans: tuple[object, ...] = (busy_ttl, refresh_margin)
+        if not all(isinstance(span, timedelta) for span in spans):
+            raise ConfigurationError("busy_ttl and refresh_margin must be timedeltas")
         kinds = [app.kind for app in apps]
         for kind in set(kinds):
             if kinds.count(kind) > 1:
@@ -684,3 +701,6 @@ class ZoomLink(Scheduling, Ending):
                     self.store.update_grant(fresh, expected_version=grant.version)
                     rewritten += 1
         return rewritten
+
+
+check_arguments(ZoomLink)

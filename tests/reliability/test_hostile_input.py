@@ -1,0 +1,544 @@
+"""Hostile input on every public call: each public method of ZoomLink and AsyncZoomLink (found
+by introspection, so a new one without a strategy here fails the suite) and each public
+constructor gets wrong types, naive datetimes, huge strings, blank values, unstorable text
+(NUL, lone surrogates), and unknown IDs full of Unicode oddities. Only zoomlink's typed errors
+may come out, and nothing in the store (every SQLite table) or in the fake Zoom (its meetings
+and its journal) may change. OAuth forgeries — a tampered state, a callback replayed, a code
+whose PKCE challenge is not the one zoomlink sent — are refused the same way.
+
+Example counts are small in the default suite; ``ZOOMLINK_RELIABILITY_SCALE`` raises them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import USER_APP
+from tests.reliability._scale import EXAMPLES
+from tests.reliability._world import NOW, World, world
+from zoomlink import (
+    Actor,
+    AsyncZoomLink,
+    AuthorizationCodeError,
+    Booking,
+    Endpoints,
+    EventType,
+    InvalidStateError,
+    Keyring,
+    Member,
+    OtherEvent,
+    Participant,
+    Pkce,
+    RetryPolicy,
+    ZoomApp,
+    ZoomLink,
+    ZoomLinkError,
+)
+from zoomlink.booking import ID_MAX
+from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore
+
+pytestmark = pytest.mark.reliability
+
+HOSTILE = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+START = NOW + timedelta(days=8)
+HOST = Participant(name="Alice", time_zone="UTC", email="alice@example.com", user_id="alice")
+CLIENT = Participant(name="Carol", time_zone="UTC", email="carol@example.net")
+ZOOM = EventType(id="consult", title="Consultation", location="zoom")
+BOOKING = Booking(
+    id="bk-hostile",
+    event_type=ZOOM,
+    host=HOST,
+    clients=(CLIENT,),
+    start=START,
+    end=START + timedelta(minutes=30),
+    title="Consultation",
+    recurrence="FREQ=WEEKLY;COUNT=3",
+)
+
+# -- hostile values ------------------------------------------------------------------------
+
+WRONG_TYPES = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.binary(max_size=8),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.builds(object),
+)
+BAD_TEXT = st.one_of(
+    WRONG_TYPES,
+    st.sampled_from(["", " ", "\t\n"]),
+    st.integers(ID_MAX + 1, 100_000).map(lambda n: "x" * n),  # huge
+    st.text(max_size=5).map(lambda t: f"a{t}\x00"),  # NUL: PostgreSQL cannot store it
+    st.text(max_size=5).map(lambda t: f"a{t}\ud800"),  # a lone surrogate: not UTF-8
+)
+ODDITIES = st.sampled_from(
+    [
+        "e\u0301",
+        "\u202egnp.exe",
+        "👩\u200d💻",
+        "\uff21\uff22\uff23",
+        "İı",
+        "\ufeffbom",
+        "a" * ID_MAX,
+        "'; --",
+    ]
+)
+# Well-formed IDs no one has: a lookup finds nothing and must say so in a typed way.
+UNKNOWN_ID = st.one_of(
+    ODDITIES,
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1).filter(
+        lambda t: bool(t.strip()) and len(t) <= ID_MAX
+    ),
+)
+NAIVE = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1))
+BAD_TIME = st.one_of(NAIVE, WRONG_TYPES, st.text(max_size=20))
+NOT_A_FLAG = st.one_of(st.none(), st.integers(), st.text(max_size=3), st.floats())
+NOT_A_LIST = st.one_of(
+    WRONG_TYPES.filter(lambda v: not isinstance(v, list)),
+    st.text(min_size=1, max_size=5),  # one string is not a list of them
+    st.lists(WRONG_TYPES, min_size=1, max_size=3),  # a list of the wrong things
+)
+
+
+@attrs.frozen
+class Param:
+    """What a parameter gets: hostile values, and a harmless valid one for when another
+    parameter is the hostile one."""
+
+    hostile: st.SearchStrategy[Any]
+    valid: Any
+
+
+def text(valid: str, *, lookup: bool = False) -> Param:
+    """A text parameter; ``lookup`` ones (that only read) get unknown IDs too."""
+    return Param(st.one_of(BAD_TEXT, UNKNOWN_ID) if lookup else BAD_TEXT, valid)
+
+
+def of(kind: type, valid: Any) -> Param:
+    """A parameter that takes a ``kind`` value."""
+    return Param(
+        st.one_of(WRONG_TYPES, st.text(max_size=5)).filter(lambda v: not isinstance(v, kind)), valid
+    )
+
+
+FLAG = Param(NOT_A_FLAG, False)
+WHEN = Param(BAD_TIME, START)
+TENANT = text("default", lookup=True)
+ACTOR = of(Actor, Actor("alice", role="owner"))
+SPAN = Param(st.one_of(WRONG_TYPES, st.timedeltas(max_value=timedelta(0))), timedelta(minutes=30))
+
+# Each public method's parameters. A lookup's IDs may be unknown; a method that would store
+# something for any well-formed ID gets only malformed ones.
+METHODS: dict[str, dict[str, Param]] = {
+    "access_token": {"connection_id": text("", lookup=True)},
+    "apply_webhook_event": {"event": of(OtherEvent, OtherEvent(name="meeting.started"))},
+    "cancel": {"booking": of(Booking, BOOKING), "defer": FLAG},
+    "cancel_occurrence": {"booking": of(Booking, BOOKING), "occurrence": WHEN},
+    "check_conflicts": {
+        "booking": of(Booking, BOOKING),
+        "buffer_before": SPAN,
+        "buffer_after": SPAN,
+        "fresh": FLAG,
+    },
+    "clear_default_conferencing": {"user_id": text("alice", lookup=True), "tenant": TENANT},
+    "complete_connect": {
+        "callback": Param(st.one_of(WRONG_TYPES, st.text(), st.just({"state": "\ud800"})), ""),
+        "user_id": Param(BAD_TEXT.filter(lambda v: v is not None), None),
+    },
+    "connect_server_to_server": {"actor": ACTOR, "tenant": text("default")},
+    "connected_users": {
+        "members": Param(NOT_A_LIST, [Member("alice")]),
+        "tenant": TENANT,
+        "check_zoom_accounts": FLAG,
+    },
+    "connection": {"connection_id": text("", lookup=True)},
+    "connections": {
+        "tenant": TENANT,
+        "user_id": Param(st.one_of(BAD_TEXT.filter(lambda v: v is not None), UNKNOWN_ID), None),
+    },
+    "default_conferencing": {"user_id": text("alice", lookup=True), "tenant": TENANT},
+    "disconnect": {"connection_id": text("", lookup=True), "actor": ACTOR},
+    "find_zoom_data": {"connection_id": text("", lookup=True), "values": Param(NOT_A_LIST, [])},
+    "forget_busy_times": {"zoom_user": text("u_alice")},
+    "free_slots": {
+        "hosts": Param(NOT_A_LIST, ["alice"]),
+        "start": WHEN,
+        "end": Param(BAD_TIME, START + timedelta(days=1)),
+        "duration": SPAN,
+        "step": SPAN,
+        "time_zone": Param(st.one_of(BAD_TEXT, UNKNOWN_ID), "UTC"),
+        "buffer_before": SPAN,
+        "buffer_after": SPAN,
+        "require": Param(st.one_of(WRONG_TYPES, st.text(max_size=5)), "any"),
+        "tenant": TENANT,
+    },
+    "host_zoom_user": {
+        "user_id": text("alice", lookup=True),
+        "tenant": TENANT,
+        "email": Param(BAD_TEXT.filter(lambda v: v is not None), None),
+    },
+    "location": {
+        "event_type": of(EventType, ZOOM),
+        "user_id": text("alice", lookup=True),
+        "tenant": TENANT,
+    },
+    "meeting_record": {"booking_id": text("bk-hostile", lookup=True), "tenant": TENANT},
+    "meeting_writes_left": {
+        "user_id": text("alice", lookup=True),
+        "tenant": TENANT,
+        "email": Param(BAD_TEXT.filter(lambda v: v is not None), None),
+    },
+    "meetings": {
+        "tenant": TENANT,
+        "user_id": Param(st.one_of(BAD_TEXT.filter(lambda v: v is not None), UNKNOWN_ID), None),
+        "booking_id": Param(st.one_of(BAD_TEXT.filter(lambda v: v is not None), UNKNOWN_ID), None),
+        "state": Param(
+            st.one_of(WRONG_TYPES, st.text(max_size=5)).filter(lambda v: v is not None), None
+        ),
+    },
+    "organization_connect_url": {"actor": ACTOR, "tenant": text("default")},
+    "pending_work": {
+        "tenant": Param(st.one_of(BAD_TEXT.filter(lambda v: v is not None), UNKNOWN_ID), None),
+        "state": Param(
+            st.one_of(WRONG_TYPES, st.text(max_size=5)).filter(lambda v: v is not None), None
+        ),
+    },
+    "personal_connect_url": {"user_id": text("alice"), "tenant": text("default")},
+    "purge": {"connection_id": text("", lookup=True), "actor": ACTOR},
+    "release_link": {"zoom_user_id": text("u_alice", lookup=True), "tenant": TENANT},
+    "reschedule": {
+        "booking": of(Booking, BOOKING),
+        "buffer_before": SPAN,
+        "buffer_after": SPAN,
+        "allow_overlap": FLAG,
+        "defer": FLAG,
+    },
+    "reschedule_occurrence": {
+        "booking": of(Booking, BOOKING),
+        "occurrence": WHEN,
+        "start": WHEN,
+        "end": Param(BAD_TIME, START + timedelta(minutes=30)),
+        "buffer_before": SPAN,
+        "buffer_after": SPAN,
+        "allow_overlap": FLAG,
+    },
+    "reseal_tokens": {},
+    "resolve_host": {
+        "user_id": text("alice", lookup=True),
+        "tenant": TENANT,
+        "email": Param(BAD_TEXT.filter(lambda v: v is not None), None),
+    },
+    "run_pending": {"limit": Param(st.one_of(WRONG_TYPES, st.integers(max_value=0)), 10)},
+    "schedule": {
+        "booking": of(Booking, BOOKING),
+        "buffer_before": SPAN,
+        "buffer_after": SPAN,
+        "allow_overlap": FLAG,
+        "defer": FLAG,
+    },
+    "schedule_round_robin": {
+        "booking": of(Booking, BOOKING),
+        "pool": Param(NOT_A_LIST, [HOST]),
+        "buffer_before": SPAN,
+        "buffer_after": SPAN,
+    },
+    "set_default_conferencing": {
+        "user_id": text("alice"),
+        "choice": Param(st.one_of(WRONG_TYPES, st.text(max_size=5)), "zoom"),
+        "tenant": text("default"),
+    },
+    "with_token": {
+        "connection_id": text("", lookup=True),
+        "operation": Param(WRONG_TYPES, len),
+    },
+    "zoom_event_types": {
+        "event_types": Param(NOT_A_LIST, [ZOOM]),
+        "user_id": text("alice", lookup=True),
+        "tenant": TENANT,
+    },
+}
+# Safe to run with every argument valid: reads, or nothing to do.
+HARMLESS = {"reseal_tokens"}
+
+
+def public_methods(cls: type) -> list[str]:
+    """The public methods of ``cls``, found by introspection."""
+    return sorted(
+        name
+        for name, member in inspect.getmembers(cls, callable)
+        if not name.startswith("_") and name not in ("close", "aclose")
+    )
+
+
+def test_every_public_method_has_a_hostile_strategy() -> None:
+    """Every public method of ZoomLink and AsyncZoomLink, and each of its parameters, has
+    hostile values here: a new method or parameter fails this until it gets some."""
+    for cls in (ZoomLink, AsyncZoomLink):
+        assert public_methods(cls) == sorted(METHODS), cls
+        for name in public_methods(cls):
+            parameters = set(inspect.signature(getattr(cls, name)).parameters) - {"self"}
+            assert parameters == set(METHODS[name]), name
+
+
+@st.composite
+def hostile_call(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    """Arguments for ``name``: at least one parameter hostile, the others valid."""
+    params = METHODS[name]
+    if not params:
+        return {}
+    chosen = draw(st.sets(st.sampled_from(sorted(params)), min_size=1))
+    return {p: draw(params[p].hostile) if p in chosen else params[p].valid for p in params}
+
+
+# -- the world the calls meet --------------------------------------------------------------
+
+
+@attrs.define
+class Target:
+    """A connected link on a SQLite store, and its async twin on another."""
+
+    shared: World
+    paths: tuple[Path, Path]
+    asynchronous: AsyncZoomLink
+    loop: asyncio.AbstractEventLoop
+
+
+@pytest.fixture(scope="module")
+def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    """alice connected on both links; a recurring booking scheduled, so its occurrences,
+    record and meeting are there to be left alone."""
+    folder = tmp_path_factory.mktemp("hostile")
+    paths = (folder / "sync.sqlite3", folder / "async.sqlite3")
+    retry = RetryPolicy(attempts=1)
+    with SQLiteTokenStore(paths[0]) as store, world(store, ["alice"], retry=retry) as shared:
+        shared.link.schedule(BOOKING)
+        loop = asyncio.new_event_loop()
+        async_store = AsyncSQLiteTokenStore(paths[1])
+        link = AsyncZoomLink(
+            USER_APP,
+            store=async_store,
+            keyring=Keyring.from_string(shared.keys),
+            endpoints=Endpoints.single(shared.url),
+            clock=shared.fake,
+            retry=retry,
+        )
+
+        async def connect() -> None:
+            url = await link.personal_connect_url("alice")
+            await link.complete_connect(shared.fake.approve(url, "u_alice"), user_id="alice")
+
+        loop.run_until_complete(connect())
+        yield Target(shared, paths, link, loop)
+        loop.run_until_complete(link.aclose())
+        loop.run_until_complete(async_store.aclose())
+        loop.close()
+
+
+def snapshot(target: Target) -> tuple[Any, ...]:
+    """Everything a call must leave alone: every row of both stores, the fake's meetings and
+    journal, the messages sent."""
+    tables = []
+    for path in target.paths:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            tables.append({n: sorted(map(repr, db.execute(f"SELECT * FROM {n}"))) for n in names})
+        db.close()
+    fake = target.shared.fake
+    return (tables, fake.meetings(), len(fake.journal), len(target.shared.sink.sent))
+
+
+def typed_only(call: Callable[[], Any]) -> None:
+    """Run ``call``: it may return or raise a ZoomLinkError, nothing else."""
+    with contextlib.suppress(ZoomLinkError):
+        call()
+
+
+@pytest.mark.parametrize("name", sorted(set(METHODS) - HARMLESS))
+def test_hostile_arguments_get_typed_errors_and_change_nothing(name: str, target: Target) -> None:
+    """Each public method, sync and async, given hostile arguments raises only zoomlink's
+    typed errors and leaves the store and Zoom as they were."""
+    before = snapshot(target)
+
+    @HOSTILE
+    @given(arguments=hostile_call(name))
+    def check(arguments: dict[str, Any]) -> None:
+        typed_only(lambda: getattr(target.shared.link, name)(**arguments))
+        method = getattr(target.asynchronous, name)
+        typed_only(lambda: target.loop.run_until_complete(method(**arguments)))
+        assert snapshot(target) == before
+
+    check()
+
+
+# -- constructors --------------------------------------------------------------------------
+
+NOT_A_CHOICE = st.one_of(WRONG_TYPES, st.text(max_size=5))
+KEYRING = Keyring.ephemeral()
+
+
+def zoom_link(apps: list[Any], **options: Any) -> None:
+    """A ZoomLink, closed again when it came up."""
+    ZoomLink(*apps, **options).close()
+
+
+def sqlite_store(path: Any) -> None:
+    """A SQLite store, closed again when it came up."""
+    SQLiteTokenStore(path).close()
+
+
+CONSTRUCTORS: dict[str, tuple[Callable[..., Any], dict[str, Param]]] = {
+    "ZoomApp": (
+        ZoomApp,
+        {
+            "client_id": text("id"),
+            "client_secret": text("secret"),
+            "redirect_uri": Param(BAD_TEXT, "http://127.0.0.1/cb"),
+            "kind": Param(NOT_A_CHOICE, "user"),
+        },
+    ),
+    "Participant": (
+        Participant,
+        {
+            "name": text("Carol"),
+            "time_zone": Param(st.one_of(BAD_TEXT, UNKNOWN_ID), "UTC"),
+            "email": Param(st.one_of(BAD_TEXT, st.text(max_size=10)), "c@example.net"),
+            "user_id": Param(BAD_TEXT.filter(lambda v: v is not None), None),
+        },
+    ),
+    "EventType": (EventType, {"id": text("consult"), "location": Param(NOT_A_CHOICE, "zoom")}),
+    "Booking": (
+        Booking,
+        {
+            "id": text("bk"),
+            "event_type": of(EventType, ZOOM),
+            "host": of(Participant, HOST),
+            "clients": Param(NOT_A_LIST, (CLIENT,)),
+            "start": WHEN,
+            "end": Param(BAD_TIME, START + timedelta(minutes=30)),
+            "title": text("Consultation"),
+            "recurrence": Param(st.one_of(WRONG_TYPES.filter(bool), st.text(min_size=1)), None),
+        },
+    ),
+    "Actor": (Actor, {"user_id": text("alice"), "role": Param(NOT_A_CHOICE, "member")}),
+    "Member": (
+        Member,
+        {
+            "user_id": text("alice"),
+            "email": Param(st.one_of(st.none(), st.integers(), st.binary()), ""),
+        },
+    ),
+    "Keyring.from_string": (
+        Keyring.from_string,
+        {"spec": Param(st.one_of(BAD_TEXT, st.text(), st.text().map(lambda t: f"k1:{t}")), "")},
+    ),
+    "RetryPolicy": (
+        RetryPolicy,
+        {"attempts": Param(st.one_of(WRONG_TYPES, st.integers(max_value=0)), 1)},
+    ),
+    "SQLiteTokenStore": (
+        sqlite_store,
+        {
+            "path": Param(
+                st.one_of(WRONG_TYPES, st.sampled_from(["/nonexistent/x.db", "a\x00"])), ""
+            )
+        },
+    ),
+    "ZoomLink": (
+        zoom_link,
+        {
+            "apps": Param(st.lists(WRONG_TYPES, max_size=2), [USER_APP]),
+            "keyring": Param(st.one_of(st.integers(), st.text(max_size=3)), KEYRING),
+            "link_policy": Param(NOT_A_CHOICE, "exclusive"),
+            "timeout": Param(st.one_of(st.text(max_size=3), st.floats(max_value=0)), 10.0),
+            "zoom_plan": Param(NOT_A_CHOICE.filter(lambda v: v is not None), "pro"),
+            "busy_ttl": Param(
+                st.one_of(st.integers(), st.timedeltas(max_value=-timedelta(seconds=1))),
+                timedelta(0),
+            ),
+        },
+    ),
+}
+
+
+@st.composite
+def hostile_construction(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    """Arguments for the constructor ``name``: at least one hostile, the others valid."""
+    params = CONSTRUCTORS[name][1]
+    chosen = draw(st.sets(st.sampled_from(sorted(params)), min_size=1))
+    return {p: draw(params[p].hostile) if p in chosen else params[p].valid for p in params}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRUCTORS))
+def test_hostile_constructor_arguments_get_typed_errors(name: str) -> None:
+    """Each public constructor given hostile arguments raises only zoomlink's typed errors."""
+    build = CONSTRUCTORS[name][0]
+
+    @HOSTILE
+    @given(arguments=hostile_construction(name))
+    def check(arguments: dict[str, Any]) -> None:
+        typed_only(lambda: build(**arguments))
+
+    check()
+
+
+# -- OAuth forgeries -----------------------------------------------------------------------
+
+
+def with_query(url: str, **changes: str) -> str:
+    """``url`` with some of its query parameters replaced."""
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    return urlunsplit(parts._replace(query=urlencode({**query, **changes})))
+
+
+def test_oauth_forgeries_are_refused_and_change_nothing(target: Target) -> None:
+    """A callback whose state was tampered with, one replayed after it was used, and one
+    whose code Zoom bound to another PKCE challenge are each refused with a typed error, and
+    none of them changes the store or links anything."""
+    shared = target.shared
+    link = shared.link
+    shared.fake.add_user("bob@example.com", account_id="acct_demo", user_id="u_bob")
+    callback = shared.fake.approve(link.personal_connect_url("bob"), "u_bob")
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    flipped = state[:-2] + ("A" if state[-2] != "A" else "B") + state[-1]
+    before = snapshot(target)
+    for forged in (with_query(callback, state=flipped), with_query(callback, state=state + "x")):
+        with pytest.raises(InvalidStateError):
+            link.complete_connect(forged, user_id="bob")
+    assert snapshot(target)[0] == before[0]
+
+    link.complete_connect(callback, user_id="bob")  # the real one
+    before = snapshot(target)
+    with pytest.raises(InvalidStateError) as replayed:
+        link.complete_connect(callback, user_id="bob")
+    assert replayed.value.reason == "reused"
+    assert snapshot(target)[0] == before[0]
+
+    # An attacker's authorize request with its own challenge: Zoom binds the code to it, and
+    # zoomlink's verifier for the state does not match.
+    url = with_query(link.personal_connect_url("alice"), code_challenge=Pkce.new().challenge)
+    mismatched = shared.fake.approve(url, "u_alice")
+    with pytest.raises(AuthorizationCodeError):
+        link.complete_connect(mismatched, user_id="alice")
+    assert [c.zoom_user_id for c in link.connections(user_id="alice")] == ["u_alice"]
