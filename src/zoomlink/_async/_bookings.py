@@ -61,6 +61,8 @@ T = TypeVar("T")
 
 logger = logging.getLogger("zoomlink")
 
+_INVALID_PARAMETER = 300  # Zoom's error code for a request parameter it refuses
+
 Place = Literal["zoom", "builtin", "none"]
 # The outbox's question, asked under the booking lock: is the kept work still wanted?
 Still = Callable[[], Awaitable[bool]]
@@ -475,6 +477,12 @@ class AsyncBookings:
                 safe=True,
             )
         except ZoomNotFoundError:
+            return "already_gone"
+        except ZoomValidationError as exc:
+            # Zoom answers an occurrence it no longer has (deleted by a request whose answer
+            # was lost) with 400 code 300 "Invalid parameter: occurrence_id" (zoom-api.md).
+            if occurrence_id is None or exc.code != _INVALID_PARAMETER:
+                raise
             return "already_gone"
         return "deleted"
 
