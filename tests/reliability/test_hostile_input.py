@@ -22,15 +22,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import attrs
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import USER_APP
+from tests.conftest import USER_APP, unique_prefix
 from tests.reliability._scale import EXAMPLES, SCALE
 from tests.reliability._world import NOW, World, world
 from zoomlink import (
     Actor,
+    AsyncTokenStore,
     AsyncZoomLink,
     AuthorizationCodeError,
     Booking,
@@ -43,6 +45,7 @@ from zoomlink import (
     Participant,
     Pkce,
     RetryPolicy,
+    TokenStore,
     ZoomApp,
     ZoomLink,
     ZoomLinkError,
@@ -317,30 +320,90 @@ def hostile_call(draw: st.DrawFn, name: str) -> dict[str, Any]:
 # -- the world the calls meet --------------------------------------------------------------
 
 
+Rows = Callable[[], dict[str, list[str]]]
+"""Reads every row of a store's tables, by table."""
+
+
 @attrs.define
 class Target:
-    """A connected link on a SQLite store, and its async twin on another."""
+    """A connected link, its async twin on a store of its own, and how to read both stores."""
 
     shared: World
-    paths: tuple[Path, Path]
+    rows: Rows
     asynchronous: AsyncZoomLink
     loop: asyncio.AbstractEventLoop
 
 
-@pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+def sqlite_rows(*paths: Path) -> Rows:
+    """Every row of the SQLite files at ``paths``."""
+
+    def rows() -> dict[str, list[str]]:
+        tables = {}
+        for path in paths:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                names = db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                for (name,) in names.fetchall():
+                    found = map(repr, db.execute(f"SELECT * FROM {name}"))
+                    tables[f"{path.name}:{name}"] = sorted(found)
+            db.close()
+        return tables
+
+    return rows
+
+
+def postgres_rows(dsn: str, *prefixes: str) -> Rows:
+    """Every row of the PostgreSQL tables whose names start with one of ``prefixes``."""
+
+    def rows() -> dict[str, list[str]]:
+        tables = {}
+        with psycopg.connect(dsn) as db:
+            for prefix in prefixes:
+                names = db.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_name LIKE %s",
+                    (prefix + "%",),
+                ).fetchall()
+                for (name,) in names:
+                    found = map(repr, db.execute(f'SELECT * FROM "{name}"').fetchall())
+                    tables[str(name)] = sorted(found)
+        return tables
+
+    return rows
+
+
+@contextlib.contextmanager
+def stores(
+    kind: str, request: pytest.FixtureRequest, folder: Path
+) -> Iterator[tuple[TokenStore, AsyncTokenStore, Rows]]:
+    """A sync and an async store of ``kind``, and how to read them."""
+    if kind == "sqlite":
+        paths = (folder / "sync.sqlite3", folder / "async.sqlite3")
+        with SQLiteTokenStore(paths[0]) as store:
+            yield store, AsyncSQLiteTokenStore(paths[1]), sqlite_rows(*paths)
+        return
+    from zoomlink.stores.postgres import AsyncPostgresTokenStore, PostgresTokenStore
+
+    dsn, prefixes = request.getfixturevalue("postgres_dsn"), (unique_prefix(), unique_prefix())
+    with PostgresTokenStore(dsn, table_prefix=prefixes[0]) as store:
+        twin = AsyncPostgresTokenStore(dsn, table_prefix=prefixes[1])
+        yield store, twin, postgres_rows(dsn, *prefixes)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
     """alice connected on both links; a recurring booking scheduled, so its occurrences,
     record and meeting are there to be left alone."""
-    folder = tmp_path_factory.mktemp("hostile")
-    paths = (folder / "sync.sqlite3", folder / "async.sqlite3")
     retry = RetryPolicy(attempts=1)
-    with SQLiteTokenStore(paths[0]) as store, world(store, ["alice"], retry=retry) as shared:
+    with (
+        stores(request.param, request, tmp_path_factory.mktemp("hostile")) as (store, twin, rows),
+        world(store, ["alice"], retry=retry) as shared,
+    ):
         shared.link.schedule(BOOKING)
         loop = asyncio.new_event_loop()
-        async_store = AsyncSQLiteTokenStore(paths[1])
         link = AsyncZoomLink(
             USER_APP,
-            store=async_store,
+            store=twin,
             keyring=Keyring.from_string(shared.keys),
             endpoints=Endpoints.single(shared.url),
             clock=shared.fake,
@@ -352,23 +415,22 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
             await link.complete_connect(shared.fake.approve(url, "u_alice"), user_id="alice")
 
         loop.run_until_complete(connect())
-        yield Target(shared, paths, link, loop)
+        yield Target(shared, rows, link, loop)
         loop.run_until_complete(link.aclose())
-        loop.run_until_complete(async_store.aclose())
+        loop.run_until_complete(twin.aclose())
         loop.close()
 
 
-def snapshot(target: Target) -> tuple[Any, ...]:
-    """Everything a call must leave alone: every row of both stores, the fake's meetings and
-    journal, the messages sent."""
-    tables = []
-    for path in target.paths:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-            tables.append({n: sorted(map(repr, db.execute(f"SELECT * FROM {n}"))) for n in names})
-        db.close()
+def in_zoom(target: Target) -> tuple[Any, ...]:
+    """What a call must leave alone in Zoom and the sink: the fake's meetings and journal, the
+    messages sent."""
     fake = target.shared.fake
-    return (tables, fake.meetings(), len(fake.journal), len(target.shared.sink.sent))
+    return (fake.meetings(), len(fake.journal), len(target.shared.sink.sent))
+
+
+def snapshot(target: Target) -> tuple[Any, ...]:
+    """Everything a call must leave alone: every row of both stores, and Zoom."""
+    return (target.rows(), in_zoom(target))
 
 
 def typed_only(call: Callable[[], Any]) -> None:
@@ -381,7 +443,7 @@ def typed_only(call: Callable[[], Any]) -> None:
 def test_hostile_arguments_get_typed_errors_and_change_nothing(name: str, target: Target) -> None:
     """Each public method, sync and async, given hostile arguments raises only zoomlink's
     typed errors and leaves the store and Zoom as they were."""
-    before = snapshot(target)
+    rows, zoom = target.rows(), in_zoom(target)
 
     @HOSTILE
     @given(arguments=hostile_call(name))
@@ -389,9 +451,10 @@ def test_hostile_arguments_get_typed_errors_and_change_nothing(name: str, target
         typed_only(lambda: getattr(target.shared.link, name)(**arguments))
         method = getattr(target.asynchronous, name)
         typed_only(lambda: target.loop.run_until_complete(method(**arguments)))
-        assert snapshot(target) == before
+        assert in_zoom(target) == zoom
 
     check()
+    assert target.rows() == rows  # read once per method: every example left the store alone
 
 
 # -- constructors --------------------------------------------------------------------------
