@@ -472,6 +472,13 @@ def sqlite_store(path: Any) -> None:
     SQLiteTokenStore(path).close()
 
 
+def postgres_store(conninfo: Any, **options: Any) -> None:
+    """A PostgreSQL store (not connected yet), closed again when it came up."""
+    from zoomlink.stores.postgres import PostgresTokenStore
+
+    PostgresTokenStore(conninfo, **options).close()
+
+
 CONSTRUCTORS: dict[str, tuple[Callable[..., Any], dict[str, Param]]] = {
     "ZoomApp": (
         ZoomApp,
@@ -536,6 +543,14 @@ CONSTRUCTORS: dict[str, tuple[Callable[..., Any], dict[str, Param]]] = {
             "path": Param(
                 st.one_of(WRONG_TYPES, st.sampled_from(["/nonexistent/x.db", "a\x00"])), ""
             )
+        },
+    ),
+    "PostgresTokenStore": (
+        postgres_store,
+        {
+            "conninfo": Param(st.one_of(WRONG_TYPES, st.just("x\x00")), ""),
+            "table_prefix": Param(st.one_of(WRONG_TYPES, st.text(max_size=40)), "t_"),
+            "max_size": Param(st.one_of(WRONG_TYPES, st.integers(max_value=1)), 4),
         },
     ),
     "ZoomLink": (
