@@ -27,7 +27,7 @@ from zoomlink._async._scheduling import AsyncScheduling
 from zoomlink._async._tokens import AsyncTokenKeeper
 from zoomlink._async._zoom_events import AsyncZoomEvents
 from zoomlink._core import _connect, _grants, _limits, _links
-from zoomlink._core._arguments import check_arguments
+from zoomlink._core._arguments import check_arguments, check_settings
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
     AuthorizationCodeError,
@@ -147,18 +147,12 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
     ) -> None:
         if not apps:
             raise ConfigurationError("AsyncZoomLink needs at least one ZoomApp")
-        for app in apps:
-            if not isinstance(app, ZoomApp):
-                raise ConfigurationError(f"AsyncZoomLink takes ZoomApps, not {type(app).__name__}")
-        if keyring is not None and not isinstance(keyring, Keyring):
-            raise ConfigurationError(f"keyring must be a Keyring, not {type(keyring).__name__}")
-        given: dict[str, object] = {"timeout": timeout, "lock_timeout": lock_timeout}
-        for name, seconds in given.items():
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
-                raise ConfigurationError(f"{name} must be a number of seconds, got {seconds!r}")
-        spans: tuple[object, ...] = (busy_ttl, refresh_margin)
-        if not all(isinstance(span, timedelta) for span in spans):
-            raise ConfigurationError("busy_ttl and refresh_margin must be timedeltas")
+        check_settings(
+            apps,
+            keyring=keyring,
+            seconds={"timeout": timeout, "lock_timeout": lock_timeout},
+            spans={"busy_ttl": busy_ttl, "refresh_margin": refresh_margin},
+        )
         kinds = [app.kind for app in apps]
         for kind in set(kinds):
             if kinds.count(kind) > 1:

@@ -24,8 +24,9 @@ from zoomlink.booking import (
     MeetingState,
     Participant,
 )
-from zoomlink.errors import InvalidInputError
-from zoomlink.models import Actor, Member
+from zoomlink.errors import ConfigurationError, InvalidInputError
+from zoomlink.keyring import Keyring
+from zoomlink.models import Actor, Member, ZoomApp
 from zoomlink.outbox import WorkState
 from zoomlink.webhooks import WebhookEvent
 
@@ -186,6 +187,27 @@ def _checked(function: Callable[..., Any]) -> Callable[..., Any]:
         return function(*args, **kwargs)
 
     return checked
+
+
+def check_settings(
+    apps: Iterable[object],
+    *,
+    keyring: object,
+    seconds: Mapping[str, object],
+    spans: Mapping[str, object],
+) -> None:
+    """Refuse ZoomLink settings of the wrong type with a :class:`ConfigurationError`."""
+    for app in apps:
+        if not isinstance(app, ZoomApp):
+            raise ConfigurationError(f"ZoomLink takes ZoomApps, not {type(app).__name__}")
+    if keyring is not None and not isinstance(keyring, Keyring):
+        raise ConfigurationError(f"keyring must be a Keyring, not {type(keyring).__name__}")
+    for name, value in seconds.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigurationError(f"{name} must be a number of seconds, got {value!r}")
+    for name, value in spans.items():
+        if not isinstance(value, timedelta):
+            raise ConfigurationError(f"{name} must be a timedelta, got {type(value).__name__}")
 
 
 def check_arguments(cls: type) -> None:
