@@ -37,15 +37,22 @@ class World:
 
 @contextmanager
 def world(
-    store: TokenStore, user_ids: list[str], *, retry: RetryPolicy, **options: Any
+    store: TokenStore,
+    user_ids: list[str],
+    *,
+    retry: RetryPolicy,
+    per_second_limits: bool = True,
+    **options: Any,
 ) -> Iterator[World]:
-    """A World on ``store`` with each of ``user_ids`` connected; ``options`` go to ZoomLink."""
+    """A World on ``store`` with each of ``user_ids`` connected; ``options`` go to ZoomLink.
+    Without ``per_second_limits`` the fake answers 429 only when told to."""
     fake = FakeZoom(
         clock=FakeClock(NOW),
         webhook_secret=WEBHOOK_SECRET,
         webhook_callback=lambda headers, body: None,  # kept in fake.webhook_deliveries
     )
     fake.seed(FakeZoom.default_seed())
+    fake.configure(per_second_limits=per_second_limits)
     keys = f"k1:{Keyring.generate_key()}"
     sink = MemoryNotificationSink()
     with fake.serve() as server:

@@ -407,11 +407,12 @@ def test_bookings_under_fault_end_exactly_as_the_app_holds_them(
     started = time.monotonic()
     with (
         SQLiteTokenStore(tmp_path / "zoomlink.sqlite3") as store,
-        world(store, HOSTS, retry=RETRY, timeout=TIMEOUT, zoom_plan=None) as shared,
-    ):
         # Zoom's own per-second limits are off: the soak's 429s are the injected ones; and
         # zoomlink's pacing (on real time) is off, so a long Retry-After fails only its call.
-        shared.fake.configure(per_second_limits=False)
+        world(
+            store, HOSTS, retry=RETRY, per_second_limits=False, timeout=TIMEOUT, zoom_plan=None
+        ) as shared,
+    ):
         soak = Soak(shared, random.Random(20261207))
         for number in range(SOAK_OPERATIONS):
             soak.retry()
