@@ -117,7 +117,14 @@ FLAG = Param(NOT_A_FLAG, False)
 WHEN = Param(BAD_TIME, START)
 TENANT = text("default", lookup=True)
 ACTOR = of(Actor, Actor("alice", role="owner"))
-SPAN = Param(st.one_of(WRONG_TYPES, st.timedeltas(max_value=timedelta(0))), timedelta(minutes=30))
+# Negative, not whole minutes, or longer than a day: no buffer, duration or step (0 is a buffer).
+BAD_SPAN = st.one_of(
+    WRONG_TYPES,
+    st.timedeltas(max_value=-timedelta(microseconds=1)),
+    st.timedeltas(min_value=timedelta(days=1, minutes=1)),
+    st.integers(1, 59).map(lambda seconds: timedelta(minutes=5, seconds=seconds)),
+)
+SPAN = Param(BAD_SPAN, timedelta(minutes=30))
 
 
 @st.composite
