@@ -167,8 +167,13 @@ def live(run: Run) -> None:
     run.objects.append(link.find_zoom_data(alice.id))
     attempt(run, link.schedule, booking(8, "alice"))  # no connection any more
     attempt(run, link.access_token, alice.id)
+    fake.inject("*", status=503, times=4)
+    attempt(run, link.schedule, booking(10, "bob"), defer=True)  # kept for later
+    fake.clear_faults()
+    waiting = link.pending_work()
+    assert waiting, "a piece of kept work is there to be shown"
     run.objects += link.connections(user_id="alice") + link.connections(user_id="bob")
-    run.objects += link.pending_work() + list(link.store.find_grants())
+    run.objects += waiting + list(link.store.find_grants())
     run.objects += [link, link.store, link.api, USER_APP, link.keyring]
     run.allowed += link.meetings()
 
