@@ -98,6 +98,16 @@ def test_oauth_error_bodies_become_oauth_errors() -> None:
     assert (error.error, error.reason, error.status) == ("invalid_grant", "Invalid Token!", 400)
 
 
+@pytest.mark.parametrize("body", ['{"code":504,"message":"Gateway Timeout."}', "Bad Gateway"])
+def test_a_failing_token_endpoint_is_a_server_error(body: str) -> None:
+    """A 5xx from the token endpoint without an OAuth error body is a ZoomServerError (Zoom
+    down: retried, deferred), not a ZoomOAuthError that reads as a refusal."""
+    response = ZoomResponse(status=504, headers={}, body=body.encode())
+    error = error_from_response(TOKEN_REQUEST, response, NOW)
+    assert type(error) is ZoomServerError
+    assert error.status == 504
+
+
 def test_authorize_page_error_shape_is_read() -> None:
     """The authorize page's {"errorCode","errorMessage"} body yields its code and message."""
     response = ZoomResponse(

@@ -134,9 +134,14 @@ def check_time_zone(name: object, field: str = "time_zone") -> str:
         raise _fail(field, f"must be an IANA time zone name, got {name!r}")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _fail(field, f"{name!r} is not a known IANA time zone") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        raise _fail(field, f"{name[:60]!r} is not a known IANA time zone") from None
     return name
+
+
+def _kind(attribute: attrs.Attribute[Any], value: object, kind: type) -> None:
+    if not isinstance(value, kind):
+        raise _fail(attribute.name, f"must be a {kind.__name__}, got {type(value).__name__}")
 
 
 def _time_zone(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -287,7 +292,19 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
 
 
 def _participants(value: Iterable[Participant]) -> tuple[Participant, ...]:
-    return tuple(value)
+    if isinstance(value, (str, bytes, Participant)) or not isinstance(value, Iterable):
+        raise InvalidBookingError(
+            f"participants must be a list of Participants, got {type(value).__name__}",
+            field="clients",
+        )
+    people = tuple(value)
+    for person in people:
+        if not isinstance(person, Participant):
+            raise InvalidBookingError(
+                f"participants must be Participants, got {type(person).__name__}",
+                field="clients",
+            )
+    return people
 
 
 def _recurrence(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -329,8 +346,8 @@ class Booking:
     """
 
     id: str = attrs.field(validator=_text(ID_MAX))
-    event_type: EventType
-    host: Participant
+    event_type: EventType = attrs.field(validator=lambda i, a, v: _kind(a, v, EventType))
+    host: Participant = attrs.field(validator=lambda i, a, v: _kind(a, v, Participant))
     clients: tuple[Participant, ...] = attrs.field(converter=_participants)
     start: datetime = attrs.field(validator=_aware)
     end: datetime = attrs.field(validator=_aware)

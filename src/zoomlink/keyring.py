@@ -91,6 +91,8 @@ class Keyring:
         Raises:
             KeyringError: For an empty or malformed string (the message never echoes a key).
         """
+        if not isinstance(spec, str):
+            raise KeyringError(f"a keyring is read from a string, not {type(spec).__name__}")
         pairs: list[tuple[str, str]] = []
         for index, item in enumerate(part.strip() for part in spec.split(",")):
             key_id, sep, key = item.partition(":")

@@ -97,6 +97,13 @@ ZoomPlan = Literal["free", "pro", "business"]
 """A Zoom account plan, which sets the account's per-second rate limits."""
 
 
+def _at_least_one(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(
+            f"{attribute.name} must be a whole number of 1 or more, got {value!r}"
+        )
+
+
 def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigurationError(f"{attribute.name} must be a non-negative number, got {value!r}")
@@ -118,7 +125,7 @@ class RetryPolicy:
         max_wait: The longest ``Retry-After`` zoomlink waits out; a longer one raises.
     """
 
-    attempts: int = attrs.field(default=4, validator=attrs.validators.ge(1))
+    attempts: int = attrs.field(default=4, validator=_at_least_one)
     backoff: float = attrs.field(default=0.5, validator=_non_negative)
     max_backoff: float = attrs.field(default=8.0, validator=_non_negative)
     max_wait: float = attrs.field(default=30.0, validator=_non_negative)
@@ -129,6 +136,10 @@ class RetryPolicy:
 
 
 def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str):
+        raise ConfigurationError(
+            f"ZoomApp.{attribute.name} must be a string, got {type(value).__name__}"
+        )
     if not value or not value.strip():
         raise ConfigurationError(f"ZoomApp.{attribute.name} must not be empty")
 
@@ -155,6 +166,11 @@ class ZoomApp:
     webhook_secret: str = attrs.field(default="", repr=False)
 
     def __attrs_post_init__(self) -> None:
+        for name in ("redirect_uri", "kind", "webhook_secret"):
+            if not isinstance(getattr(self, name), str):
+                raise ConfigurationError(f"ZoomApp.{name} must be a string")
+        if self.account_id is not None and not isinstance(self.account_id, str):
+            raise ConfigurationError("ZoomApp.account_id must be a string")
         if self.kind not in ("user", "account", "s2s"):
             raise ConfigurationError(
                 f"ZoomApp.kind must be user, account or s2s, not {self.kind!r}"
@@ -402,6 +418,11 @@ def _not_blank(instance: object, attribute: attrs.Attribute[str], value: object)
         raise InvalidInputError(f"{attribute.name} must be a non-empty string, got {value!r}")
 
 
+def _string(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{attribute.name} must be a string, got {type(value).__name__}")
+
+
 def _one_of(*allowed: str) -> Any:
     def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         if value not in allowed:
@@ -440,7 +461,7 @@ class Member:
     """
 
     user_id: str = attrs.field(validator=_not_blank)
-    email: str = ""
+    email: str = attrs.field(default="", validator=_string)
 
 
 @attrs.frozen(kw_only=True)

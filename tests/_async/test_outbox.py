@@ -214,9 +214,10 @@ async def test_without_defer_the_failure_is_raised_and_nothing_is_kept(zoom: Har
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("limit", [0, -1, True, 2.5, "10"])
+@pytest.mark.parametrize("limit", [0, -1, True, 2.5, "10", 2**63])
 async def test_run_pending_refuses_a_bad_limit(zoom: Harness, limit: object) -> None:
-    """run_pending's limit must be a positive int; anything else is a typed error."""
+    """run_pending's limit must be a whole number from 1 to 1,000,000; anything else (even
+    one too large for the store's integers) is a typed error."""
     with pytest.raises(InvalidInputError, match="limit"):
         await zoom.link.run_pending(limit=limit)  # type: ignore[arg-type]
 

@@ -98,6 +98,25 @@ def test_rescheduling_one_occurrence_touches_only_it(zoom: Harness) -> None:
     assert "this one occurrence only" in messages[0].text
 
 
+def test_an_occurrence_cancel_whose_answer_was_lost_is_finished_by_the_retry(
+    zoom: Harness,
+) -> None:
+    """Zoom deleted the occurrence but the answer was lost: the retried DELETE meets Zoom's
+    400 "Invalid parameter: occurrence_id", which counts as gone, and everyone is told once."""
+    ready(zoom)
+    zoom.link.schedule(booking(recurrence=WEEKLY))
+    sent = len(zoom.sink.sent)
+    zoom.fake.inject("meetings.delete", drop="after")
+    outcome = zoom.link.cancel_occurrence(booking(recurrence=WEEKLY), TUESDAYS[3])
+    assert outcome.action == "already_gone"
+    assert [e.status for e in zoom.fake.calls("meetings.delete")] == [204, 400]
+    [meeting] = zoom_meetings(zoom)
+    assert len(meeting["occurrences"]) == 3
+    assert outcome.record is not None
+    assert [o.state for o in outcome.record.occurrences][-1] == "cancelled"
+    assert [n.kind for n in zoom.sink.sent[sent:]] == ["meeting_cancelled"] * 2
+
+
 def test_cancelling_one_occurrence_keeps_the_series(zoom: Harness) -> None:
     """Cancelling one Tuesday deletes that occurrence only; repeating it sends nothing more."""
     ready(zoom)

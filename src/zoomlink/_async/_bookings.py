@@ -61,6 +61,8 @@ T = TypeVar("T")
 
 logger = logging.getLogger("zoomlink")
 
+_INVALID_PARAMETER = 300  # Zoom's error code for a request parameter it refuses
+
 Place = Literal["zoom", "builtin", "none"]
 # The outbox's question, asked under the booking lock: is the kept work still wanted?
 Still = Callable[[], Awaitable[bool]]
@@ -489,6 +491,12 @@ class AsyncBookings:
             )
         except ZoomNotFoundError:
             return "already_gone"
+        except ZoomValidationError as exc:
+            # Zoom answers an occurrence it no longer has (deleted by a request whose answer
+            # was lost) with 400 code 300 "Invalid parameter: occurrence_id" (zoom-api.md).
+            if occurrence_id is None or exc.code != _INVALID_PARAMETER:
+                raise
+            return "already_gone"
         return "deleted"
 
     async def _make_meeting(
@@ -501,7 +509,8 @@ class AsyncBookings:
         quota_taken: bool,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
-        look for it by its marker before trying again: a create is never repeated blindly."""
+        look for it by its marker before trying again: a create is never repeated blindly.
+        After a timeout it is not tried again in this call: Zoom may still be making it."""
         extra = await co_host_settings(
             booking, link, record, store=self._store, resolve_user=self._resolve_user
         )
@@ -527,6 +536,10 @@ class AsyncBookings:
                 if found is not None:
                     logger.info("booking %s: Zoom created the meeting after all", booking.id)
                     return await self._calls.get_meeting(link, found.id), "reconciled"
+                if isinstance(exc, ZoomTransportError) and exc.timeout:
+                    # Zoom may still be making it: a create sent now could make a second.
+                    # The next call looks for it again, once Zoom is surely done.
+                    raise
                 retry += 1
                 pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
                 if pause is None:

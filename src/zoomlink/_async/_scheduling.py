@@ -39,6 +39,8 @@ _MINUTE = timedelta(minutes=1)
 _DAY = timedelta(days=1)
 # Free slots are searched over at most this long a window, so one call stays bounded.
 SLOT_WINDOW_MAX = timedelta(days=62)
+# The most pieces of work one run_pending pass takes (a store counts in 64-bit integers).
+RUN_LIMIT_MAX = 1_000_000
 
 
 class AsyncScheduling:
@@ -171,10 +173,12 @@ class AsyncScheduling:
         piece of work is done once, under its booking's lock.
 
         Raises:
-            InvalidInputError: ``limit`` is not a positive number.
+            InvalidInputError: ``limit`` is not a whole number from 1 to 1,000,000.
         """
-        if type(limit) is not int or limit < 1:  # bool is an int, and no limit
-            raise InvalidInputError(f"limit must be a positive int, got {limit!r}")
+        if type(limit) is not int or not 1 <= limit <= RUN_LIMIT_MAX:  # bool is an int
+            raise InvalidInputError(
+                f"limit must be a whole number from 1 to {RUN_LIMIT_MAX:,}, got {limit!r}"
+            )
         return await self._outbox.run(limit)
 
     async def pending_work(

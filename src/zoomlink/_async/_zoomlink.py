@@ -27,6 +27,7 @@ from zoomlink._async._scheduling import AsyncScheduling
 from zoomlink._async._tokens import AsyncTokenKeeper
 from zoomlink._async._zoom_events import AsyncZoomEvents
 from zoomlink._core import _connect, _grants, _limits, _links
+from zoomlink._core._arguments import check_arguments, check_settings
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
     AuthorizationCodeError,
@@ -119,9 +120,13 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             when it issued the tokens (``api_url``, e.g. ``https://api-eu.zoom.us``). Off by
             default: Zoom says the global ``https://api.zoom.us`` serves every region.
 
+    Every public method checks its arguments before anything is stored or sent: a wrong
+    type, a naive datetime, or text that is blank, over 200 characters or unstorable (a NUL,
+    a lone surrogate) raises :class:`~zoomlink.InvalidInputError` naming the argument.
+
     Raises:
-        ConfigurationError: For no app, two apps of one kind, a store without a keyring, or an
-            unknown policy.
+        ConfigurationError: For no app, two apps of one kind, a store without a keyring, an
+            unknown policy, or a setting of the wrong type.
     """
 
     def __init__(
@@ -147,6 +152,12 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
     ) -> None:
         if not apps:
             raise ConfigurationError("AsyncZoomLink needs at least one ZoomApp")
+        check_settings(
+            apps,
+            keyring=keyring,
+            seconds={"timeout": timeout, "lock_timeout": lock_timeout},
+            spans={"busy_ttl": busy_ttl, "refresh_margin": refresh_margin},
+        )
         kinds = [app.kind for app in apps]
         for kind in set(kinds):
             if kinds.count(kind) > 1:
@@ -696,3 +707,6 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
                     await self.store.update_grant(fresh, expected_version=grant.version)
                     rewritten += 1
         return rewritten
+
+
+check_arguments(AsyncZoomLink)

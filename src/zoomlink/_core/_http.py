@@ -205,6 +205,9 @@ def error_from_response(
         return ZoomRateLimitError(
             message, limit=kind, retry_at=retry_at, category=category, **context
         )
+    if status >= 500 and body.oauth_error is None:
+        # Zoom failed, on its OAuth host as anywhere: "not now", not a refusal of the grant.
+        return ZoomServerError(message, **context)
     if body.oauth_error is not None or request.route.startswith("oauth."):
         return ZoomOAuthError(
             message,

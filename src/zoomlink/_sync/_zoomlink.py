@@ -29,6 +29,7 @@ from zoomlink._sync._scheduling import Scheduling
 from zoomlink._sync._tokens import TokenKeeper
 from zoomlink._sync._zoom_events import ZoomEvents
 from zoomlink._core import _connect, _grants, _limits, _links
+from zoomlink._core._arguments import check_arguments, check_settings
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
     AuthorizationCodeError,
@@ -121,9 +122,13 @@ class ZoomLink(Scheduling, Ending):
             when it issued the tokens (``api_url``, e.g. ``https://api-eu.zoom.us``). Off by
             default: Zoom says the global ``https://api.zoom.us`` serves every region.
 
+    Every public method checks its arguments before anything is stored or sent: a wrong
+    type, a naive datetime, or text that is blank, over 200 characters or unstorable (a NUL,
+    a lone surrogate) raises :class:`~zoomlink.InvalidInputError` naming the argument.
+
     Raises:
-        ConfigurationError: For no app, two apps of one kind, a store without a keyring, or an
-            unknown policy.
+        ConfigurationError: For no app, two apps of one kind, a store without a keyring, an
+            unknown policy, or a setting of the wrong type.
     """
 
     def __init__(
@@ -149,6 +154,12 @@ class ZoomLink(Scheduling, Ending):
     ) -> None:
         if not apps:
             raise ConfigurationError("ZoomLink needs at least one ZoomApp")
+        check_settings(
+            apps,
+            keyring=keyring,
+            seconds={"timeout": timeout, "lock_timeout": lock_timeout},
+            spans={"busy_ttl": busy_ttl, "refresh_margin": refresh_margin},
+        )
         kinds = [app.kind for app in apps]
         for kind in set(kinds):
             if kinds.count(kind) > 1:
@@ -698,3 +709,6 @@ class ZoomLink(Scheduling, Ending):
                     self.store.update_grant(fresh, expected_version=grant.version)
                     rewritten += 1
         return rewritten
+
+
+check_arguments(ZoomLink)

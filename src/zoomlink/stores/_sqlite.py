@@ -103,7 +103,11 @@ _INHERITED: list[sqlite3.Connection] = []
 
 
 def _checked_path(path: str | os.PathLike[str]) -> str:
-    text = os.fspath(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigurationError(f"SQLiteTokenStore needs a file path, got {type(path).__name__}")
+    text: object = os.fspath(path)
+    if not isinstance(text, str) or "\x00" in text:
+        raise ConfigurationError(f"SQLiteTokenStore needs a file path, not {text!r}")
     if text == ":memory:" or text.startswith("file:"):
         raise ConfigurationError(
             f"SQLiteTokenStore needs a file path, not {text!r}; "

@@ -82,6 +82,15 @@ class AsyncPostgresTokenStore:
         max_size: int = 10,
         table_prefix: str = "zoomlink_",
     ) -> None:
+        if not isinstance(conninfo, str):
+            raise ConfigurationError(
+                f"conninfo must be a PostgreSQL connection string, not {type(conninfo).__name__}"
+            )
+        sizes: tuple[object, ...] = (min_size, max_size)
+        if not all(type(size) is int for size in sizes):  # bool is an int
+            raise ConfigurationError("min_size and max_size must be whole numbers")
+        if not isinstance(table_prefix, str):
+            raise ConfigurationError(f"table_prefix must be a string, got {table_prefix!r}")
         if max_size < 2:
             raise ConfigurationError(
                 f"max_size must be at least 2 (a held lock keeps a connection), got {max_size}"
