@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+from collections.abc import Sequence
 
 import uvicorn
 
@@ -20,11 +21,12 @@ from ..booking_site import demo
 from . import create_app
 
 
-def main() -> None:
-    """Start the fake Zoom and serve the site until Ctrl-C."""
+def main(argv: Sequence[str] | None = None) -> None:
+    """Start the fake Zoom and serve the site until Ctrl-C (``argv``: the command's
+    arguments, ``sys.argv``'s by default)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
-    port = parser.parse_args().port
+    port = parser.parse_args(argv).port
     listener = socket.create_server(("127.0.0.1", port))
     if "ZOOMLINK_CLIENT_ID" in os.environ:  # Zoom itself, as the variables say
         uvicorn.Server(uvicorn.Config(create_app(), log_level="warning")).run(sockets=[listener])

@@ -14,7 +14,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="zoomlink", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="run the booking story against the embedded fake Zoom")
+    demo = commands.add_parser("demo", help="run the booking story against the embedded fake Zoom")
+    demo.add_argument(
+        "--web",
+        action="store_true",
+        help="serve the FastAPI example site against the fake Zoom on 127.0.0.1 instead",
+    )
+    demo.add_argument("--port", type=int, default=8000, help="the site's port (with --web)")
     worker = commands.add_parser(
         "worker", help="finish the pending Zoom work that defer=True calls kept for later"
     )
@@ -35,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zoomlink._worker import run_worker
 
         return run_worker(args, sys.stdout)
+    if args.web:
+        from zoomlink._demo_web import serve_demo_site
+
+        return serve_demo_site(args.port, sys.stdout)
     from zoomlink._demo import run_demo
 
     return run_demo(sys.stdout)

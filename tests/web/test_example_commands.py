@@ -26,9 +26,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _running(module: str, port: int) -> Iterator[subprocess.Popen[str]]:
+def _running(module: str, port: int, *args: str) -> Iterator[subprocess.Popen[str]]:
     """The example's command, running until the block ends."""
-    command = [sys.executable, "-m", module, "--port", str(port)]
+    command = [sys.executable, "-m", module, *args, "--port", str(port)]
     # Without ZOOMLINK_* variables the examples start their own fake Zoom.
     env = {name: value for name, value in os.environ.items() if not name.startswith("ZOOMLINK_")}
     process = subprocess.Popen(
@@ -68,6 +68,33 @@ def test_fastapi_example_serves_and_connects_to_its_fake_zoom() -> None:
             to_zoom = browser.get("/zoom/connect")
         assert to_zoom.status_code == 302
         assert to_zoom.headers["location"].startswith(f"{zoom_url}/oauth/authorize?")
+
+
+def test_zoomlink_demo_web_serves_the_fastapi_example() -> None:
+    """``zoomlink demo --web`` run from the checkout serves the FastAPI example against its
+    own fake Zoom and prints both URLs."""
+    port = _free_port()
+    with _running("zoomlink", port, "demo", "--web") as process:
+        site = f"http://127.0.0.1:{port}"
+        assert "Olivia" in _wait_for(f"{site}/", process).text
+        assert process.stdout is not None
+        printed = [process.stdout.readline().strip() for _ in range(2)]
+    assert printed[0].startswith("fake Zoom at http://127.0.0.1:")
+    assert printed[1] == f"the site at {site}"
+
+
+def test_zoomlink_demo_web_says_where_it_runs(tmp_path: Path) -> None:
+    """Outside a source checkout, ``zoomlink demo --web`` exits 2 and says where to run it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "zoomlink", "demo", "--web"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "run it from the checkout's root folder" in result.stdout
 
 
 def test_django_example_serves_its_pages() -> None:
