@@ -65,6 +65,12 @@ class Harness:
         self.delivered += len(deliveries)
         return [await handler.handle(d.headers, d.body) for d in deliveries]
 
+    async def aclose(self) -> None:
+        """Close the link and every HTTP client a test made for it."""
+        await self.link.aclose()
+        for client in self.clients:
+            await client.aclose()
+
     def new_link(self, **options: object) -> AsyncZoomLink:
         """Another AsyncZoomLink on the same store, fake and sink (another worker)."""
         settings: dict[str, object] = {
@@ -127,10 +133,8 @@ async def zoom(
         with fake.serve() as server:
             harness = Harness(store, sink, fake, Endpoints.single(server.url), None)
             yield harness
-            await harness.link.aclose()
+            await harness.aclose()
         return
     harness = Harness(store, sink, fake, Endpoints(), httpx.MockTransport(fake))
     yield harness
-    await harness.link.aclose()
-    for client in harness.clients:
-        await client.aclose()
+    await harness.aclose()

@@ -66,6 +66,12 @@ class Harness:
         self.delivered += len(deliveries)
         return [handler.handle(d.headers, d.body) for d in deliveries]
 
+    def close(self) -> None:
+        """Close the link and every HTTP client a test made for it."""
+        self.link.close()
+        for client in self.clients:
+            client.close()
+
     def new_link(self, **options: object) -> ZoomLink:
         """Another ZoomLink on the same store, fake and sink (another worker)."""
         settings: dict[str, object] = {
@@ -128,10 +134,8 @@ def zoom(
         with fake.serve() as server:
             harness = Harness(store, sink, fake, Endpoints.single(server.url), None)
             yield harness
-            harness.link.close()
+            harness.close()
         return
     harness = Harness(store, sink, fake, Endpoints(), httpx.MockTransport(fake))
     yield harness
-    harness.link.close()
-    for client in harness.clients:
-        client.close()
+    harness.close()

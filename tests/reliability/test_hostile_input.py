@@ -193,6 +193,7 @@ METHODS: dict[str, dict[str, Param]] = {
         "choice": Param(not_one_of("zoom", "builtin"), "zoom"),
         "tenant": text("default"),
     },
+    "start_url": {"booking": of(Booking, BOOKING)},
     "with_token": {
         "connection_id": text("", lookup=True),
         "operation": Param(WRONG_TYPES, len),

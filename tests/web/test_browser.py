@@ -18,9 +18,9 @@ import httpx
 import pytest
 import uvicorn
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 from examples.booking_site import demo
@@ -78,6 +78,20 @@ def chrome() -> Iterator[webdriver.Chrome]:
         yield browser
 
 
+def _gone(element: WebElement) -> bool:
+    """Whether ``element`` left the document (its page was replaced). Chromium sometimes says so
+    with a plain WebDriverException instead of a stale-element one, mid-navigation."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
+
+
 class Person:
     """Someone clicking through the site, with a screenshot after each step."""
 
@@ -94,7 +108,7 @@ class Person:
         """Click something that loads a page, and wait until the new page is there."""
         old = self.chrome.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.chrome, 10).until(staleness_of(old))
+        WebDriverWait(self.chrome, 10).until(lambda _: _gone(old))
 
     def click(self, css: str) -> None:
         self._navigate(self.chrome.find_element(By.CSS_SELECTOR, css))
