@@ -7,12 +7,15 @@ figures themselves are for people, never asserted: only that each is there, as a
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +112,41 @@ def test_report_holds_each_benchmarks_figures(quick_report: tuple[str, str], scr
         float(value.replace(",", ""))
         assert verdict in ("-", "ok", "MISSED")
         assert (target == "-") == (verdict == "-"), rows
+
+
+def _runner(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """benchmarks/run.py as a module (it imports its neighbours, as a script does)."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("zoomlink_bench_run", RUNNER)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_report_marks_missed_targets_and_failed_scripts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A figure off its target is marked MISSED and counted; a script that failed is named."""
+    run = _runner(monkeypatch)
+    figure = sys.modules["_support"].Figure
+    figures = [
+        figure("kept up", 0.9, "x", ">= 0.7", (0.8, 1.0)),
+        figure("fell behind", 0.5, "x", ">= 0.7", (0.4, 0.6)),
+        figure("for context", 12.5, "ms"),
+    ]
+    outcomes = [
+        run.Outcome("good.py", 0, 1.0, "a table", figures),
+        run.Outcome("broken.py", 1, 0.5, "Traceback", []),
+    ]
+    text = run.report(
+        outcomes, False, datetime.now(timezone.utc), [("CPUs", "2")], [("zoomlink", "0")]
+    )
+    assert "Targets missed: 1 (good.py: fell behind)" in text
+    assert "Scripts failed: 1 (broken.py)" in text
+    assert "FAILED (exit 1)" in _sections(text)["broken.py"]
+    rows = _figure_rows(_sections(text)["good.py"])
+    assert [(row[0], row[3], row[5]) for row in rows] == [
+        ("kept up", "0.8 to 1", "ok"),
+        ("fell behind", "0.4 to 0.6", "MISSED"),
+        ("for context", "-", "-"),
+    ]
