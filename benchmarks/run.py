@@ -7,13 +7,15 @@ PostgreSQL server), and for each script its figures with their spread and target
 the table the script printed. One PostgreSQL server serves every script:
 ``ZOOMLINK_TEST_POSTGRES_DSN`` when set, else one started by ``scripts/postgres_server.py``.
 
-    python benchmarks/run.py [--out PATH] [--quick]
+    python benchmarks/run.py [--out PATH] [--quick] [--note TEXT]
 
 Without ``--quick`` the report goes to ``benchmarks/REPORT.md`` (the committed one). With
 ``--quick`` every script runs its tiny sizes, whose figures mean nothing, so the report goes to
-a temporary file (or ``--out``) and never over the committed one. Warning options given to
-Python (``python -W error benchmarks/run.py``) are passed on to every script. Exits 1 when a
-script failed; the report says which and shows its output.
+a temporary file (or ``--out``) and never over the committed one. ``--note`` adds a line to the
+report's header (what else the machine was doing, say); a note that the machine was loaded is
+added by itself when the load average is at or above the CPU count as the run begins. Warning
+options given to Python (``python -W error benchmarks/run.py``) are passed on to every script.
+Exits 1 when a script failed; the report says which and shows its output.
 """
 
 from __future__ import annotations
@@ -109,6 +111,14 @@ def _load() -> str:
     return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
+def loaded() -> bool:
+    """Whether the machine is busy with other work: more runnable tasks than CPUs."""
+    try:
+        return os.getloadavg()[0] >= (os.cpu_count() or 1)
+    except OSError:
+        return False
+
+
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -181,6 +191,7 @@ def report(
     started: datetime,
     machine: list[tuple[str, str]],
     versions: list[tuple[str, str]],
+    notes: Sequence[str] = (),
 ) -> str:
     lines = ["# zoomlink benchmark report", ""]
     if quick:
@@ -188,6 +199,7 @@ def report(
             "**Quick mode: tiny sizes, to prove the benchmarks run; the figures mean nothing.**",
             "",
         ]
+    lines += [f"**{note}**\n" for note in notes]
     lines += [
         f"Run on {started:%Y-%m-%d %H:%M} UTC with `python benchmarks/run.py"
         f"{' --quick' if quick else ''}`. Every figure is a ratio or count measured side by "
@@ -241,8 +253,12 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
     )
+    parser.add_argument(
+        "--note", action="append", default=[], help="a line for the report's header (repeatable)"
+    )
     arguments = parser.parse_args()
     out: Path | None = arguments.out
+    notes: list[str] = arguments.note
     quick: bool = arguments.quick
     if quick and (out is None or out.resolve() == REPORT):
         # Meaningless quick figures never replace the committed report.
@@ -250,12 +266,19 @@ def main() -> None:
     out = out or REPORT
     started = datetime.now(timezone.utc)
     load_before = _load()
+    if loaded():
+        notes.append(
+            "The machine was loaded by other work when the run began (a load average at or "
+            "above its CPU count): times are slower and noisier than on an idle machine; the "
+            "ratios of runs made side by side suffer less."
+        )
     with tempfile.TemporaryDirectory() as folder, postgres(Path(folder)) as dsn:
         env = {**os.environ, **({DSN_ENV: dsn} if dsn else {})}
         outcomes = [run_script(script, quick, env, Path(folder)) for script in scripts()]
         versions = version_rows(dsn)
     machine = machine_rows(load_before, _load())
-    out.write_text(report(outcomes, quick, started, machine, versions), encoding="utf-8")
+    text = report(outcomes, quick, started, machine, versions, notes)
+    out.write_text(text, encoding="utf-8")
     print(f"report written to {out}")
     failed = [outcome for outcome in outcomes if outcome.returncode != 0]
     for outcome in failed:

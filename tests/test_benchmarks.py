@@ -126,7 +126,8 @@ def _runner(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_report_marks_missed_targets_and_failed_scripts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A figure off its target is marked MISSED and counted; a script that failed is named."""
+    """A figure off its target is marked MISSED and counted; a script that failed is named; a
+    note heads the report."""
     run = _runner(monkeypatch)
     figure = sys.modules["_support"].Figure
     figures = [
@@ -139,8 +140,14 @@ def test_report_marks_missed_targets_and_failed_scripts(monkeypatch: pytest.Monk
         run.Outcome("broken.py", 1, 0.5, "Traceback", []),
     ]
     text = run.report(
-        outcomes, False, datetime.now(timezone.utc), [("CPUs", "2")], [("zoomlink", "0")]
+        outcomes,
+        False,
+        datetime.now(timezone.utc),
+        [("CPUs", "2")],
+        [("zoomlink", "0")],
+        ["Other work shared the machine."],
     )
+    assert "\n**Other work shared the machine.**\n" in text.split("\n## ", 1)[0]
     assert "Targets missed: 1 (good.py: fell behind)" in text
     assert "Scripts failed: 1 (broken.py)" in text
     assert "FAILED (exit 1)" in _sections(text)["broken.py"]
