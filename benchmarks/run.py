@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import platform
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -257,6 +258,8 @@ def main() -> None:
         "--note", action="append", default=[], help="a line for the report's header (repeatable)"
     )
     arguments = parser.parse_args()
+    # Stopped with SIGTERM: unwind, so the running script and the PostgreSQL server end too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     out: Path | None = arguments.out
     notes: list[str] = arguments.note
     quick: bool = arguments.quick
