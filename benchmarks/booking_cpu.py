@@ -53,6 +53,9 @@ from zoomlink import Booking, BookingOutcome, ZoomLink
 from zoomlink.testing import FakeClock, FakeZoom
 
 PER_HOST = 40  # a host's bookings in a round, twice over (zoomlink and raw) under 100 a day
+# A host's meetings, every round's kept (by zoomlink and raw), stay within one page of Zoom's
+# list: a replayed list then never carries a next_page_token, which Zoom ties to its listing.
+PAGE = 280
 PACKAGE = f"{Path('zoomlink')}/"
 FAKE = f"{Path('zoomlink', 'testing')}/"
 TOP = 10
@@ -160,7 +163,8 @@ def main() -> None:
     if arguments.quick:
         print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
     bookings: int = arguments.bookings
-    bench = Bench(math.ceil(bookings / PER_HOST))
+    kept = bookings * (arguments.rounds + 2) * 2  # the meetings of every round, and the profile's
+    bench = Bench(max(math.ceil(bookings / PER_HOST), math.ceil(kept / PAGE)))
     try:
         rounds = [bench.round(run, bookings) for run in range(arguments.rounds + 1)][1:]
         top, fake_share = top_zoomlink(bench.profile(arguments.rounds + 1, bookings), bookings)
