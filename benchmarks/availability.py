@@ -33,18 +33,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import random
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
 import httpx
+from _support import Figure, add_json_option, write_figures
 
 from zoomlink import AsyncZoomLink, Booking, EventType, Participant, ZoomApp, ZoomLink
 from zoomlink.calendars import AsyncMemoryCalendarBackend, MemoryCalendarBackend
@@ -125,6 +127,23 @@ def _add_host(fake: FakeZoom, user_id: str, zoom_user: str, time_zone: str) -> P
         email=f"{zoom_user}@example.com",
         user_id=user_id,
     )
+
+
+@contextlib.contextmanager
+def in_process_link(fake: FakeZoom, busy_ttl: timedelta = TTL) -> Iterator[ZoomLink]:
+    """A ZoomLink on the fake in process: pacing off, the fake's clock, a memory calendar."""
+    with (
+        httpx.Client(transport=httpx.MockTransport(fake)) as http,
+        ZoomLink(
+            APP,
+            http_client=http,
+            clock=fake.clock,
+            zoom_plan=None,
+            busy_ttl=busy_ttl,
+            calendar=MemoryCalendarBackend(),
+        ) as link,
+    ):
+        yield link
 
 
 def _zoom_user(fake: FakeZoom, host: Participant) -> str:
@@ -222,16 +241,7 @@ def conflict_check(queries: int, meetings: int = BIG_MEETINGS) -> ConflictFigure
     host = _add_host(fake, "alice", "u_busy", "Europe/Berlin")
     bodies = _big_calendar(rng, meetings)
     seed_s, _ = _timed(lambda: _add_meetings(fake, "u_busy", bodies))
-    with (
-        httpx.Client(transport=httpx.MockTransport(fake)) as http,
-        ZoomLink(
-            APP,
-            http_client=http,
-            clock=fake.clock,
-            zoom_plan=None,
-            calendar=MemoryCalendarBackend(),
-        ) as link,
-    ):
+    with in_process_link(fake) as link:
         _connect(link, fake, [host])
         windows = []
         for _ in range(queries):
@@ -356,16 +366,7 @@ def free_slots_week(repeats: int, hosts: int = SLOT_HOSTS) -> SlotFigures:
     rng = random.Random(SEED + 1)  # noqa: S311 - repeatable figures, not secrets
     fake = _fake()
     people = _busy_hosts(fake, rng, hosts, "host")
-    with (
-        httpx.Client(transport=httpx.MockTransport(fake)) as http,
-        ZoomLink(
-            APP,
-            http_client=http,
-            clock=fake.clock,
-            zoom_plan=None,
-            calendar=MemoryCalendarBackend(),
-        ) as link,
-    ):
+    with in_process_link(fake) as link:
         _connect(link, fake, people)
 
         def week(require: str = "any") -> list[Any]:
@@ -467,17 +468,7 @@ def page_views(ttl: timedelta, views: int) -> ViewFigures:
     """``views`` booking-page views through ZoomLink with ``busy_ttl=ttl``."""
     fake, hosts = _views_setup()
     who, when = _view_plan(views)
-    with (
-        httpx.Client(transport=httpx.MockTransport(fake)) as http,
-        ZoomLink(
-            APP,
-            http_client=http,
-            clock=fake.clock,
-            zoom_plan=None,
-            busy_ttl=ttl,
-            calendar=MemoryCalendarBackend(),
-        ) as link,
-    ):
+    with in_process_link(fake, busy_ttl=ttl) as link:
         _connect(link, fake, hosts)
         fake.clock.set(NOW)
         since = len(fake.journal)
@@ -539,6 +530,7 @@ def _arguments() -> argparse.Namespace:
         "--repeats", type=int, default=15, help="warm free-slot calls; the median counts (15)"
     )
     parser.add_argument("--views", type=int, default=1000, help="booking-page views (1000)")
+    add_json_option(parser)
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
     )
@@ -647,22 +639,68 @@ def main() -> None:
     if arguments.quick:
         print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
     started = time.perf_counter()
-    _print_conflicts(conflict_check(arguments.queries, arguments.meetings))
+    conflicts = conflict_check(arguments.queries, arguments.meetings)
+    _print_conflicts(conflicts)
     print()
-    _print_slots(free_slots_week(arguments.repeats, arguments.hosts))
+    slots = free_slots_week(arguments.repeats, arguments.hosts)
+    _print_slots(slots)
     print()
     views: int = arguments.views
-    _print_views(
-        [
-            ("ZoomLink", page_views(TTL, views), page_views(timedelta(0), views)),
-            (
-                "AsyncZoomLink",
-                asyncio.run(page_views_async(TTL, views)),
-                asyncio.run(page_views_async(timedelta(0), views)),
+    rows = [
+        ("ZoomLink", page_views(TTL, views), page_views(timedelta(0), views)),
+        (
+            "AsyncZoomLink",
+            asyncio.run(page_views_async(TTL, views)),
+            asyncio.run(page_views_async(timedelta(0), views)),
+        ),
+    ]
+    _print_views(rows)
+    print(f"\n(whole run {time.perf_counter() - started:.1f} s)")
+    write_figures(arguments.json, _figures(conflicts, slots, rows))
+
+
+def _figures(
+    conflicts: ConflictFigures,
+    slots: SlotFigures,
+    views: Sequence[tuple[str, ViewFigures, ViewFigures]],
+) -> list[Figure]:
+    index_median, index_p95 = conflicts.index_us
+    meetings = f"{conflicts.meetings:,} meetings"
+    figures = [
+        Figure(
+            f"IntervalIndex.overlapping on {meetings}, median (p95 as spread top)",
+            index_median,
+            "µs",
+            f"< {TARGET_QUERY_US:g}",
+            (index_median, index_p95),
+        ),
+        Figure(
+            f"linear scan / index on {meetings}, medians", conflicts.naive_us[0] / index_median, "x"
+        ),
+        Figure(f"ZoomLink.check_conflicts on {meetings}, median", conflicts.call_us[0], "µs"),
+        Figure(
+            f"free slots, {slots.hosts} hosts over a week, warm median",
+            statistics.median(slots.warm_ms),
+            "ms",
+            f"< {TARGET_SLOTS_MS:g}",
+            (min(slots.warm_ms), max(slots.warm_ms)),
+        ),
+    ]
+    for label, cached, uncached in views:
+        figures += [
+            Figure(
+                f"{label}: meeting lists per host per TTL window, most",
+                cached.lists_per_host_window,
+                "count",
+                f"<= {TARGET_LISTS}",
+            ),
+            Figure(
+                f"{label}: Zoom calls for {cached.views:,} views, busy_ttl=60s / busy_ttl=0",
+                sum(cached.calls.values()) / max(1, sum(uncached.calls.values())),
+                "x",
             ),
         ]
-    )
-    print(f"\n(whole run {time.perf_counter() - started:.1f} s)")
+    return figures
 
 
 if __name__ == "__main__":

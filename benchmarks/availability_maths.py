@@ -26,6 +26,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from _support import Figure, add_json_option, write_figures
+
 from zoomlink._core._intervals import IntervalIndex, free_mask, merge, slot_starts
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -134,6 +136,7 @@ def week_runs(repeats: int, hosts: int = HOSTS) -> tuple[list[float], int, int]:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeats", type=int, default=9, help="runs of the week search (9)")
+    add_json_option(parser)
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
     )
@@ -152,6 +155,7 @@ def main() -> None:
     if arguments.quick:
         print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
     repeats: int = arguments.repeats
+    figures: list[Figure] = []
     print(f"One conflict query against {arguments.meetings:,} meetings (µs per call)")
     print(
         f"  {'query':<12} {'index median':>13} {'index p95':>10} {'scan median':>12}"
@@ -164,6 +168,16 @@ def main() -> None:
             f"  {name:<12} {median:>13.2f} {_p95(indexed):>10.2f} {scan_median:>12.0f}"
             f" {_p95(scanned):>10.0f} {scan_median / median:>8.0f}x  {verdict}"
         )
+        figures += [
+            Figure(
+                f"{name} on {arguments.meetings:,} meetings, median",
+                median,
+                "µs",
+                f"< {TARGET_QUERY_US:g}",
+                (min(indexed), max(indexed)),
+            ),
+            Figure(f"{name}: linear scan / index, medians", scan_median / median, "x"),
+        ]
 
     runs, grid, found = week_runs(repeats, arguments.hosts)
     median = statistics.median(runs)
@@ -177,6 +191,16 @@ def main() -> None:
         f"  target < {TARGET_WEEK_MS:.0f} ms"
     )
     print(f"  {median:>10.2f} {min(runs):>8.2f} {grid:>6} {found:>17}  {verdict}")
+    figures.append(
+        Figure(
+            f"free slots, {arguments.hosts} hosts over a week, median",
+            median,
+            "ms",
+            f"< {TARGET_WEEK_MS:g}",
+            (min(runs), max(runs)),
+        )
+    )
+    write_figures(arguments.json, figures)
 
 
 if __name__ == "__main__":

@@ -1,29 +1,33 @@
-"""What a booking costs through zoomlink: requests to Zoom per step, and schedules per second.
+"""What a booking costs through zoomlink: requests to Zoom per step, and each step's rate
+next to the very same requests sent without zoomlink.
 
 Two figures, printed side by side and never asserted:
 
-1. Requests per step on a warm connection, counted in the fake's journal (in process, through
-   ``httpx.MockTransport``), for ZoomLink and AsyncZoomLink alike. A connection is warm once
-   its token is fresh. Before a ``schedule`` sends its create, it checks the host's busy time,
-   and the host's Zoom meetings are listed at most once per ``busy_ttl`` (60 s by default) and
-   kept up to date with zoomlink's own writes in between. So two figures are reported for
-   ``schedule``: the first booking of a host in a TTL window (the listing, one page here, plus
-   the create) and every booking after it in the window: a *warm schedule*, whose target is
-   one request. ``reschedule`` (to other times) and ``cancel`` target one request each.
-2. Schedule throughput against the fake served on a loopback socket, next to raw httpx sending
-   the same ``POST /v2/users/me/meetings`` requests with the same tokens, for the same Zoom
-   users and the same number of bookings, one after another (sync, and sequential awaits for
-   async). zoomlink runs with ``zoom_plan=None`` (no pacing) on its memory store, and the
-   fake with its per-second limits off. Zoom allows 100 meeting creates per Zoom user per UTC
-   day, so the bookings are spread over enough Zoom users, one host's bookings follow each other
+1. Requests per step, counted in the fake's journal (in process, through
+   ``httpx.MockTransport``), for ZoomLink and AsyncZoomLink alike. Warm: the token is fresh.
+   Before a ``schedule`` sends its create, it checks the host's busy time, and the host's Zoom
+   meetings are listed at most once per ``busy_ttl`` (60 s by default) and kept up to date
+   with zoomlink's own writes in between. So ``schedule`` has two warm figures: the first
+   booking of a host in a TTL window (the listing, one page here, plus the create) and every
+   booking after it in the window, a *warm schedule*, whose target is one request;
+   ``reschedule`` (to other times) and ``cancel`` target one request each. Cold: two hours
+   later, the token has expired (its refresh at Zoom's OAuth endpoint counts) and the busy
+   view is out of its window; shown for context.
+2. Schedule, reschedule and cancel over the fake served on a loopback socket, one booking
+   after another (sync, and sequential awaits for async), zoomlink with ``zoom_plan=None`` (no
+   pacing) on its memory store and the fake with its per-second limits off. zoomlink's HTTP
+   client records every Zoom request it sends (an httpx request hook); right after each step
+   raw httpx sends those very requests again (same method, URL, body and token, aimed at
+   meetings of its own), and so does zoomus when it is installed (sync only; "zoomus: not
+   installed" otherwise). The figure is zoomlink's rate over the baseline's, the median of
+   the runs side by side with the lowest and highest. Target: zoomlink keeps at least 0.7x
+   raw httpx's rate. Zoom allows 100 meeting creates and updates per Zoom user per UTC day,
+   so the bookings are spread over enough Zoom users, one host's bookings follow each other
    without overlapping, every run books days of its own, and the fake's clock moves on a day
-   before every timed run (tokens are refreshed before the timing starts). zoomlink's figure
-   includes listing each host's meetings once per run, as its first booking in a TTL window
-   does. Target: zoomlink keeps at least 0.7x the raw rate. Each figure is the best of a few
-   runs (5 by default), zoomlink and raw taking turns to go first; the median of the
-   side-by-side ratios is printed too, as a check on noise.
+   before every run (tokens are refreshed before the timing starts). The first run warms up
+   and is not counted.
 
-    python benchmarks/bookings.py [--bookings N] [--repeats R] [--quick]
+    python benchmarks/bookings.py [--bookings N] [--repeats R] [--quick] [--json PATH]
 
 ``--quick`` runs tiny sizes in a few seconds, to prove the benchmark still runs (the test suite
 does); its figures mean nothing.
@@ -33,15 +37,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import math
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
+import attrs
 import httpx
+from _replay import (
+    Replay,
+    Sent,
+    ZoomusReplay,
+    async_record_into,
+    record_into,
+    replay_async,
+    replay_sync,
+    zoomus_meetings,
+)
+from _support import Figure, add_json_option, median_spread, write_figures
 
 from zoomlink import (
     AsyncZoomLink,
@@ -106,30 +120,46 @@ def _api_requests(fake: FakeZoom, route: str | None = None) -> int:
     )
 
 
-# -- 1. requests per step on a warm connection ---------------------------------------------
+# -- 1. requests per step, warm and cold ------------------------------------------------------
 
 Steps = list[tuple[str, int, str]]  # (step, requests, outcome action)
 
-# The steps, each with its target in requests; None: shown for context, no target.
+# The steps, each with its target in requests; None: shown for context, no target. A cold
+# step comes after an hour and more without zoomlink: the token has expired (one refresh at
+# Zoom's OAuth endpoint, counted) and the host's busy view is out of its TTL window.
 STEPS: tuple[tuple[str, int | None], ...] = (
     ("schedule, host's first in a TTL window", None),
     ("schedule, view warm", TARGET_REQUESTS),
     ("reschedule", TARGET_REQUESTS),
     ("cancel", TARGET_REQUESTS),
+    ("schedule, cold (token expired)", None),
+    ("reschedule, cold (token expired)", None),
+    ("cancel, cold (token expired)", None),
 )
+COLD_GAP = timedelta(hours=2)  # longer than a token lives (1 hour) and than busy_ttl
 
 
-def _step_bookings(host: Participant) -> tuple[Booking, Booking, Booking]:
-    """A host's first booking, a second one the same day, and the second moved a day on."""
-    first = _booking("bk_1", host, NOW + timedelta(days=8, hours=5))
-    second = _booking("bk_2", host, NOW + timedelta(days=8, hours=7))
-    return first, second, _booking("bk_2", host, NOW + timedelta(days=9))
+def _step_bookings(host: Participant) -> list[Booking]:
+    """A host's first booking, a second one the same day, the second moved a day on; then a
+    third booking and that one moved a day on."""
+    return [
+        _booking("bk_1", host, NOW + timedelta(days=8, hours=5)),
+        _booking("bk_2", host, NOW + timedelta(days=8, hours=7)),
+        _booking("bk_2", host, NOW + timedelta(days=9)),
+        _booking("bk_3", host, NOW + timedelta(days=10)),
+        _booking("bk_3", host, NOW + timedelta(days=11)),
+    ]
+
+
+def _requests(fake: FakeZoom) -> int:
+    """Every request the fake received, OAuth included (a cold step refreshes its token)."""
+    return len(fake.journal)
 
 
 def sync_requests_per_step() -> Steps:
-    """Requests each of schedule (cold and warm view), reschedule and cancel sends, sync."""
+    """Requests each of schedule, reschedule and cancel sends, warm and cold, sync."""
     fake = _fake()
-    first, second, moved = _step_bookings(_host("alice"))
+    first, second, moved, third, third_moved = _step_bookings(_host("alice"))
     with (
         httpx.Client(transport=httpx.MockTransport(fake)) as http,
         ZoomLink(APP, http_client=http, clock=fake.clock) as link,
@@ -143,18 +173,23 @@ def sync_requests_per_step() -> Steps:
             lambda: link.schedule(second),
             lambda: link.reschedule(moved),
             lambda: link.cancel(moved),
+            lambda: link.schedule(third),
+            lambda: link.reschedule(third_moved),
+            lambda: link.cancel(third_moved),
         ]
         for (name, _), call in zip(STEPS, calls, strict=True):
-            before = _api_requests(fake)
+            if "cold" in name:
+                fake.advance(COLD_GAP)
+            before = _requests(fake)
             outcome = call()
-            steps.append((name, _api_requests(fake) - before, outcome.action))
+            steps.append((name, _requests(fake) - before, outcome.action))
         return steps
 
 
 async def async_requests_per_step() -> Steps:
-    """Requests each of schedule (cold and warm view), reschedule and cancel sends, async."""
+    """Requests each of schedule, reschedule and cancel sends, warm and cold, async."""
     fake = _fake()
-    first, second, moved = _step_bookings(_host("alice"))
+    first, second, moved, third, third_moved = _step_bookings(_host("alice"))
     async with (
         httpx.AsyncClient(transport=httpx.MockTransport(fake)) as http,
         AsyncZoomLink(APP, http_client=http, clock=fake.clock) as link,
@@ -168,15 +203,20 @@ async def async_requests_per_step() -> Steps:
             lambda: link.schedule(second),
             lambda: link.reschedule(moved),
             lambda: link.cancel(moved),
+            lambda: link.schedule(third),
+            lambda: link.reschedule(third_moved),
+            lambda: link.cancel(third_moved),
         ]
         for (name, _), call in zip(STEPS, calls, strict=True):
-            before = _api_requests(fake)
+            if "cold" in name:
+                fake.advance(COLD_GAP)
+            before = _requests(fake)
             outcome = await call()
-            steps.append((name, _api_requests(fake) - before, outcome.action))
+            steps.append((name, _requests(fake) - before, outcome.action))
         return steps
 
 
-# -- 2. schedule throughput over the socket ------------------------------------------------
+# -- 2. each step over the socket, next to the same requests sent without zoomlink --------------
 
 
 def _add_hosts(fake: FakeZoom, count: int) -> list[tuple[str, str]]:
@@ -191,62 +231,71 @@ def _add_hosts(fake: FakeZoom, count: int) -> list[tuple[str, str]]:
     return hosts
 
 
-# Each run books days of its own: a host's bookings of one run fill at most DAILY_CREATES
-# half hours (50 hours), and the runs before it left their meetings in Zoom.
+# Each run books days of its own: a host's bookings of one run fill at most PER_USER half
+# hours, moved a day on by the reschedules.
 DAYS_PER_RUN = 3
+# A Zoom user's creates and updates in one run (a create and an update per booking, by
+# zoomlink, raw httpx and zoomus: six writes) stay within DAILY_CREATES; the fake's clock
+# moves on a day before every run, for fresh quotas.
+PER_USER = DAILY_CREATES // 6
+OPERATIONS = ("schedule", "reschedule", "cancel")
 
 
-def _batch(label: str, hosts: list[Participant], bookings: int, run: int) -> list[Booking]:
-    """``bookings`` new bookings, round robin over ``hosts``, one after another for each host,
-    on days no other run uses, all well in the future of the fake's clock."""
+def _users(bookings: int) -> int:
+    return math.ceil(bookings / PER_USER)
+
+
+def _round(people: list[Participant], bookings: int, run: int) -> tuple[list[Booking], ...]:
+    """``bookings`` new bookings, round robin over ``people``, one after another for each
+    host, on days no other run uses; and the same bookings moved a day on."""
     first = NOW + timedelta(days=30 + DAYS_PER_RUN * run)
-    return [
+    batch = [
         _booking(
-            f"{label}-{index}", hosts[index % len(hosts)], first + LENGTH * (index // len(hosts))
+            f"r{run}-{index}", people[index % len(people)], first + LENGTH * (index // len(people))
         )
         for index in range(bookings)
     ]
+    moved = [
+        attrs.evolve(b, start=b.start + timedelta(days=1), end=b.end + timedelta(days=1))
+        for b in batch
+    ]
+    return batch, moved
 
 
-def _raw_body(booking: Booking) -> dict[str, Any]:
-    """What zoomlink sends for ``booking``: UTC start, minutes, host zone, marked agenda."""
-    start = booking.start.astimezone(timezone.utc)
-    return {
-        "topic": booking.title,
-        "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "duration": booking.duration_minutes,
-        "timezone": booking.host.time_zone,
-        "agenda": f"Booking ref {booking.id}",
-        "type": 2,
-    }
-
-
-def _check(fake: FakeZoom, created_before: int, bookings: int, who: str) -> None:
+def _check(fake: FakeZoom, created_before: int, bookings: int) -> None:
     """Stop, rather than print a meaningless rate, unless every booking made its meeting."""
     created = _api_requests(fake, "meetings.create") - created_before
     if created != bookings:
-        raise SystemExit(f"{who}: {created} meetings created, not {bookings}")
+        raise SystemExit(f"zoomlink: {created} meetings created, not {bookings}")
 
 
-def _next_day(fake: FakeZoom) -> None:
-    """A new UTC day at Zoom (and for zoomlink, which reads the same clock): fresh quotas."""
-    fake.advance(timedelta(days=1))
+@attrs.define
+class Timings:
+    """Seconds of each timed run, by step and by who sent the requests."""
+
+    seconds: dict[tuple[str, str], list[float]] = attrs.field(factory=dict)
+    sent: dict[str, int] = attrs.field(factory=dict)  # Zoom API requests zoomlink sent, by step
+
+    def add(self, step: str, who: str, seconds: float) -> None:
+        self.seconds.setdefault((step, who), []).append(seconds)
+
+    def ratios(self, step: str, baseline: str) -> list[float]:
+        """zoomlink's rate over the baseline's, run by run (side by side)."""
+        pairs = zip(self.seconds[step, "zoomlink"], self.seconds[step, baseline], strict=True)
+        return [theirs / ours for ours, theirs in pairs]
 
 
-Rates = tuple[list[float], list[float]]  # bookings/second of each run: zoomlink, raw httpx
-
-
-def sync_throughput(bookings: int, repeats: int) -> Rates:
-    """Bookings/second of ZoomLink.schedule and of raw httpx.Client, run by run."""
+def sync_steps_over_socket(bookings: int, repeats: int) -> Timings:
+    """Each step through ZoomLink, then the same requests through raw httpx and zoomus."""
     fake = _fake()
-    hosts = _add_hosts(fake, math.ceil(bookings / DAILY_CREATES))
+    hosts = _add_hosts(fake, _users(bookings))
     people = [_host(user_id) for user_id, _ in hosts]
-    link_rates: list[float] = []
-    raw_rates: list[float] = []
-    runs = itertools.count()  # every timed run, zoomlink's and raw, books days of its own
+    log: list[Sent] = []
+    timings = Timings()
+    component = zoomus_meetings()
     with (
         fake.serve() as server,
-        httpx.Client() as link_http,
+        httpx.Client(event_hooks={"request": [record_into(log)]}) as link_http,
         httpx.Client() as raw_http,
         ZoomLink(
             APP,
@@ -256,57 +305,59 @@ def sync_throughput(bookings: int, repeats: int) -> Rates:
             zoom_plan=None,
         ) as link,
     ):
-        connections = []
-        for user_id, zoom_user in hosts:
-            url = link.personal_connect_url(user_id)
-            redirect = fake.approve(url, zoom_user)
-            connections.append(link.complete_connect(redirect, user_id=user_id).id)
-        meetings_url = f"{server.url}/v2/users/me/meetings"
-
-        def through_zoomlink(label: str) -> None:
+        connections = [
+            link.complete_connect(
+                fake.approve(link.personal_connect_url(user), zoom_user), user_id=user
+            ).id
+            for user, zoom_user in hosts
+        ]
+        zoomus = None if component is None else ZoomusReplay(component, server.url)
+        for run in range(repeats + 1):  # the first run warms up, untimed
             _next_day(fake)
             for connection_id in connections:  # refresh outside the timing
                 link.access_token(connection_id)
-            batch = _batch(label, people, bookings, next(runs))
-            before = _api_requests(fake, "meetings.create")
-            started = time.perf_counter()
-            for booking in batch:
-                link.schedule(booking)
-            link_rates.append(bookings / (time.perf_counter() - started))
-            _check(fake, before, bookings, "ZoomLink")
+            batch, moved = _round(people, bookings, run)
+            raw, by_zoomus = Replay(), Replay()
+            steps: list[tuple[str, list[Booking], Callable[[Booking], BookingOutcome]]] = [
+                ("schedule", batch, link.schedule),
+                ("reschedule", moved, link.reschedule),
+                ("cancel", moved, link.cancel),
+            ]
+            for step, items, call in steps:
+                log.clear()
+                created = _api_requests(fake, "meetings.create")
+                started = time.perf_counter()
+                outcomes = [call(booking) for booking in items]
+                took = time.perf_counter() - started
+                if step == "schedule":
+                    _check(fake, created, bookings)
+                    raw.created = by_zoomus.created = [int(o.meeting_id or 0) for o in outcomes]
+                sent = list(log)
+                started = time.perf_counter()
+                replay_sync(raw_http, sent, raw)
+                raw_took = time.perf_counter() - started
+                if run == 0:
+                    continue
+                timings.sent[step] = len(sent)
+                timings.add(step, "zoomlink", took)
+                timings.add(step, "raw httpx", raw_took)
+                if zoomus is not None:
+                    started = time.perf_counter()
+                    zoomus.replay(sent, by_zoomus)
+                    timings.add(step, "zoomus", time.perf_counter() - started)
+    return timings
 
-        def raw(label: str) -> None:
-            _next_day(fake)
-            tokens = [link.access_token(connection_id) for connection_id in connections]
-            batch = _batch(label, people, bookings, next(runs))
-            before = _api_requests(fake, "meetings.create")
-            started = time.perf_counter()
-            for index, booking in enumerate(batch):
-                headers = {"Authorization": f"Bearer {tokens[index % len(tokens)]}"}
-                response = raw_http.post(meetings_url, json=_raw_body(booking), headers=headers)
-                response.raise_for_status()
-                response.json()
-            raw_rates.append(bookings / (time.perf_counter() - started))
-            _check(fake, before, bookings, "raw httpx.Client")
 
-        for run in range(repeats):  # alternate which goes first, so neither always warms up
-            order = (through_zoomlink, raw) if run % 2 == 0 else (raw, through_zoomlink)
-            for measure in order:
-                measure(f"{measure.__name__}-{run}")
-    return link_rates, raw_rates
-
-
-async def async_throughput(bookings: int, repeats: int) -> Rates:
-    """Bookings/second of AsyncZoomLink.schedule and of raw httpx.AsyncClient, run by run."""
+async def async_steps_over_socket(bookings: int, repeats: int) -> Timings:
+    """Each step through AsyncZoomLink, then the same requests through raw httpx.AsyncClient."""
     fake = _fake()
-    hosts = _add_hosts(fake, math.ceil(bookings / DAILY_CREATES))
+    hosts = _add_hosts(fake, _users(bookings))
     people = [_host(user_id) for user_id, _ in hosts]
-    link_rates: list[float] = []
-    raw_rates: list[float] = []
-    runs = itertools.count()  # every timed run, zoomlink's and raw, books days of its own
+    log: list[Sent] = []
+    timings = Timings()
     with fake.serve() as server:
         async with (
-            httpx.AsyncClient() as link_http,
+            httpx.AsyncClient(event_hooks={"request": [async_record_into(log)]}) as link_http,
             httpx.AsyncClient() as raw_http,
             AsyncZoomLink(
                 APP,
@@ -317,46 +368,46 @@ async def async_throughput(bookings: int, repeats: int) -> Rates:
             ) as link,
         ):
             connections = []
-            for user_id, zoom_user in hosts:
-                url = await link.personal_connect_url(user_id)
-                redirect = fake.approve(url, zoom_user)
-                connection = await link.complete_connect(redirect, user_id=user_id)
+            for user, zoom_user in hosts:
+                url = await link.personal_connect_url(user)
+                connection = await link.complete_connect(fake.approve(url, zoom_user), user_id=user)
                 connections.append(connection.id)
-            meetings_url = f"{server.url}/v2/users/me/meetings"
-
-            async def through_zoomlink(label: str) -> None:
+            for run in range(repeats + 1):  # the first run warms up, untimed
                 _next_day(fake)
                 for connection_id in connections:  # refresh outside the timing
                     await link.access_token(connection_id)
-                batch = _batch(label, people, bookings, next(runs))
-                before = _api_requests(fake, "meetings.create")
-                started = time.perf_counter()
-                for booking in batch:
-                    await link.schedule(booking)
-                link_rates.append(bookings / (time.perf_counter() - started))
-                _check(fake, before, bookings, "AsyncZoomLink")
+                batch, moved = _round(people, bookings, run)
+                raw = Replay()
+                steps: list[
+                    tuple[str, list[Booking], Callable[[Booking], Awaitable[BookingOutcome]]]
+                ] = [
+                    ("schedule", batch, link.schedule),
+                    ("reschedule", moved, link.reschedule),
+                    ("cancel", moved, link.cancel),
+                ]
+                for step, items, call in steps:
+                    log.clear()
+                    created = _api_requests(fake, "meetings.create")
+                    started = time.perf_counter()
+                    outcomes = [await call(booking) for booking in items]
+                    took = time.perf_counter() - started
+                    if step == "schedule":
+                        _check(fake, created, bookings)
+                        raw.created = [int(o.meeting_id or 0) for o in outcomes]
+                    sent = list(log)
+                    started = time.perf_counter()
+                    await replay_async(raw_http, sent, raw)
+                    raw_took = time.perf_counter() - started
+                    if run:
+                        timings.sent[step] = len(sent)
+                        timings.add(step, "zoomlink", took)
+                        timings.add(step, "raw httpx", raw_took)
+    return timings
 
-            async def raw(label: str) -> None:
-                _next_day(fake)
-                tokens = [await link.access_token(connection_id) for connection_id in connections]
-                batch = _batch(label, people, bookings, next(runs))
-                before = _api_requests(fake, "meetings.create")
-                started = time.perf_counter()
-                for index, booking in enumerate(batch):
-                    headers = {"Authorization": f"Bearer {tokens[index % len(tokens)]}"}
-                    response = await raw_http.post(
-                        meetings_url, json=_raw_body(booking), headers=headers
-                    )
-                    response.raise_for_status()
-                    response.json()
-                raw_rates.append(bookings / (time.perf_counter() - started))
-                _check(fake, before, bookings, "raw httpx.AsyncClient")
 
-            for run in range(repeats):  # alternate which goes first
-                order = (through_zoomlink, raw) if run % 2 == 0 else (raw, through_zoomlink)
-                for measure in order:
-                    await measure(f"{measure.__name__}-{run}")
-    return link_rates, raw_rates
+def _next_day(fake: FakeZoom) -> None:
+    """A new UTC day at Zoom (and for zoomlink, which reads the same clock): fresh quotas."""
+    fake.advance(timedelta(days=1))
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -368,8 +419,9 @@ def _arguments() -> argparse.Namespace:
         "--bookings", type=int, default=300, help="bookings per timed run (default 300)"
     )
     parser.add_argument(
-        "--repeats", type=int, default=5, help="timed runs per figure; the best counts (5)"
+        "--repeats", type=int, default=5, help="timed runs per figure; the median counts (5)"
     )
+    add_json_option(parser)
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
     )
@@ -381,57 +433,84 @@ def _arguments() -> argparse.Namespace:
     return arguments
 
 
-def _print_steps(sync_steps: Steps, async_steps: Steps) -> None:
-    print("Zoom API requests per step on a warm connection (token fresh)")
+def _print_steps(sync_steps: Steps, async_steps: Steps) -> list[Figure]:
+    print("Requests to Zoom per step (OAuth included), warm: token fresh; cold: token expired")
     print(f"  {'step':<40} {'ZoomLink':>14} {'AsyncZoomLink':>14} {'target':>7}")
+    figures = []
     for (step, target), sync_step, async_step in zip(STEPS, sync_steps, async_steps, strict=True):
         cells = [f"{count} ({action})" for _, count, action in (sync_step, async_step)]
         target_cell = "-" if target is None else str(target)
         print(f"  {step:<40} {cells[0]:>14} {cells[1]:>14} {target_cell:>7}")
+        for label, (_, count, _) in (("ZoomLink", sync_step), ("AsyncZoomLink", async_step)):
+            figures.append(
+                Figure(
+                    f"{label}: {step}, requests",
+                    count,
+                    "requests",
+                    None if target is None else f"<= {target}",
+                )
+            )
     print(
         "  (a schedule lists the host's Zoom meetings once per busy_ttl window; "
         "the bookings after it in the window are warm schedules)"
     )
+    return figures
+
+
+def _print_steps_over_socket(label: str, bookings: int, timings: Timings) -> list[Figure]:
+    """One table of a mode (sync or async): each step's rate next to each baseline's."""
+    baselines = sorted({who for _, who in timings.seconds} - {"zoomlink"})
+    print(
+        f"  {label:<6} {'step':<11} {'requests':>8} {'zoomlink ms':>12} "
+        + " ".join(f"{'zoomlink / ' + who:>22}" for who in baselines)
+        + f"  target >= {TARGET_RATIO:.2f}x"
+    )
+    figures = []
+    for step in OPERATIONS:
+        milliseconds = 1000 * statistics.median(timings.seconds[step, "zoomlink"]) / bookings
+        cells = []
+        verdict = ""
+        for who in baselines:
+            ratio, spread = median_spread(timings.ratios(step, who))
+            cells.append(f"{ratio:>8.2f}x ({spread[0]:.2f}-{spread[1]:.2f})")
+            target = f">= {TARGET_RATIO:g}" if who == "raw httpx" else None
+            figure = Figure(f"{label}: {step}, zoomlink / {who} rate", ratio, "x", target, spread)
+            figures.append(figure)
+            if target is not None:
+                verdict = "ok" if figure.met() else "BELOW TARGET"
+        figures.append(Figure(f"{label}: {step}, zoomlink per booking", milliseconds, "ms"))
+        print(
+            f"  {'':<6} {step:<11} {timings.sent[step]:>8} {milliseconds:>12.2f} "
+            + " ".join(f"{cell:>22}" for cell in cells)
+            + f"  {verdict}"
+        )
+    return figures
 
 
 def main() -> None:
-    """Print requests per step, then schedule throughput next to raw httpx."""
+    """Print requests per step, then each step's rate next to the same requests without it."""
     arguments = _arguments()
     bookings: int = arguments.bookings
     repeats: int = arguments.repeats
     if arguments.quick:
         print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
 
-    _print_steps(sync_requests_per_step(), asyncio.run(async_requests_per_step()))
-
-    users = math.ceil(bookings / DAILY_CREATES)
-    rows = [
-        ("sync", *sync_throughput(bookings, repeats)),
-        ("async", *asyncio.run(async_throughput(bookings, repeats))),
-    ]
+    figures = _print_steps(sync_requests_per_step(), asyncio.run(async_requests_per_step()))
     print()
     print(
-        f"Schedule throughput over the loopback socket fake: {bookings} bookings over "
-        f"{users} Zoom user(s), one after another, best of {repeats} runs each"
+        f"Each step over the loopback socket fake, {bookings} bookings over "
+        f"{_users(bookings)} Zoom user(s), one after another; next to it the very requests "
+        f"zoomlink sent, sent again without it (median of {repeats} runs side by side, "
+        "lowest-highest in brackets)"
     )
-    print(
-        f"  {'':<6} {'zoomlink':>14} {'raw httpx':>14} {'ms: zl / raw':>16}"
-        f" {'zoomlink/raw':>13} {'run by run':>11}  target >= {TARGET_RATIO:.2f}x"
+    figures += _print_steps_over_socket("sync", bookings, sync_steps_over_socket(bookings, repeats))
+    figures += _print_steps_over_socket(
+        "async", bookings, asyncio.run(async_steps_over_socket(bookings, repeats))
     )
-    for label, link_rates, raw_rates in rows:
-        link_rate, raw_rate = max(link_rates), max(raw_rates)
-        ratio = link_rate / raw_rate
-        paired = statistics.median(a / b for a, b in zip(link_rates, raw_rates, strict=True))
-        milliseconds = f"{1000 / link_rate:.2f} / {1000 / raw_rate:.2f}"
-        verdict = "ok" if ratio >= TARGET_RATIO else "BELOW TARGET"
-        print(
-            f"  {label:<6} {link_rate:>10.0f} b/s {raw_rate:>10.0f} b/s {milliseconds:>16}"
-            f" {ratio:>12.2f}x {paired:>10.2f}x  {verdict}"
-        )
-    print(
-        "  (zoomlink/raw compares the best runs; run by run is the median ratio of runs made "
-        "side by side)"
-    )
+    if zoomus_meetings() is None:
+        print("  zoomus: not installed (its column is left out)")
+    print("  (zoomus is synchronous, so it is a baseline of the sync steps only)")
+    write_figures(arguments.json, figures)
 
 
 if __name__ == "__main__":

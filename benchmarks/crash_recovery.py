@@ -39,7 +39,7 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
-from _support import APP, postgres
+from _support import APP, Figure, add_json_option, postgres, write_figures
 
 from zoomlink import (
     Booking,
@@ -214,6 +214,17 @@ def _row(label: str, waits: list[float]) -> str:
     return f"  {label:<42} {median * 1000:>9.0f} ms {worst * 1000:>9.0f} ms  {verdict}"
 
 
+def _figure(name: str, waits: list[float]) -> Figure:
+    milliseconds = [wait * 1000 for wait in waits]
+    return Figure(
+        name,
+        max(milliseconds),
+        "ms",
+        f"< {TARGET_S * 1000:g}",
+        (min(milliseconds), max(milliseconds)),
+    )
+
+
 def main() -> None:
     """Print the time each store's locks hold others up after their holder was killed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -221,6 +232,7 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
     )
+    add_json_option(parser)
     arguments = parser.parse_args()
     if arguments.kills < 1:
         parser.error("--kills must be at least 1")
@@ -234,13 +246,21 @@ def main() -> None:
             specs.append(("PostgreSQL", ("postgres", dsn, f"crash_{uuid.uuid4().hex[:8]}_")))
         print(f"Time until others proceed after a holder is SIGKILLed ({kills} kills each)")
         print(f"  {'':<42} {'median':>12} {'worst':>12}  target < {TARGET_S * 1000:.0f} ms")
+        figures: list[Figure] = []
         for label, spec in specs:
-            print(_row(f"{label}: lock alone", lock_after_kill(spec, kills)))
+            locks = lock_after_kill(spec, kills)
+            print(_row(f"{label}: lock alone", locks))
             waits, meetings = schedule_after_kill(spec, kills)
             print(_row(f"{label}: schedule, kill to retry done", waits))
             print(f"  {'  meetings made, one per booking':<42} {meetings:>12} {kills:>12}")
             if meetings != kills:  # a correctness failure, not a figure: the run fails
                 raise SystemExit(f"{label}: {meetings} meetings for {kills} bookings")
+            figures += [
+                _figure(f"{label}: lock alone, kill to next holder, worst", locks),
+                _figure(f"{label}: schedule, kill to retry done, worst", waits),
+                Figure(f"{label}: meetings per booking", meetings / kills, "count", "== 1"),
+            ]
+        write_figures(arguments.json, figures)
 
 
 if __name__ == "__main__":

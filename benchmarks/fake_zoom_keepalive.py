@@ -19,6 +19,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from _support import Figure, add_json_option, write_figures
 
 from zoomlink import Endpoints, Pkce, ZoomAPI, ZoomApp
 from zoomlink.testing import FakeZoom, _server
@@ -80,6 +81,7 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
     )
+    add_json_option(parser)
     arguments = parser.parse_args()
     if arguments.requests < 1:
         parser.error("REQUESTS must be at least 1")
@@ -94,6 +96,9 @@ def main() -> None:
     print(f"GET /v2/users/me, {requests} requests over one keep-alive connection")
     for label, rate in rows:
         print(f"  {label:<38} {rate:10.0f} req/s  {1000 / rate:8.2f} ms/request")
+    figures = [Figure(f"{label}, rate", rate, "requests/s") for label, rate in rows]
+    figures.append(Figure("Nagle disabled / enabled, rates", rows[0][1] / rows[1][1], "x"))
+    write_figures(arguments.json, figures)
 
 
 if __name__ == "__main__":

@@ -1,23 +1,30 @@
-"""A fleet of workers on one Zoom account: how close they get to Zoom's ceiling, and 429s.
+"""A fleet on one Zoom account at Zoom's ceiling: how close it gets to the limits, and 429s.
 
-Zoom's per-second limits are per account, shared by every worker and app. Here 4 worker
-processes each schedule 50 bookings at once (``asyncio.gather`` on ``AsyncZoomLink``) for the
-hosts of one Business account (60 medium requests a second: creates and lists), sharing one
-store, against the fake Zoom on a loopback socket with its per-second limits on. Printed side
-by side, never asserted:
+Zoom's per-second limits are per account, shared by every worker and app. Here 1,000 bookings
+for 100 hosts of one Business account (60 medium requests a second: creates and lists) are
+scheduled all at once (``asyncio.gather`` on ``AsyncZoomLink``), by one process and then split
+over 4 worker processes sharing one store, against the fake Zoom on a loopback socket with its
+per-second limits on and 50 ms of latency on every request (``fake.latency``), on SQLite and on
+PostgreSQL. Printed side by side, never asserted:
 
 * pacing on (``zoom_plan="business"``): the send slots come from the store, so the fleet
   paces as one. Target: 0 x 429, and a wall time within 10 % of the least the limits allow;
-* pacing off (``zoom_plan=None``): each request goes at once and the 429s are waited out.
+* pacing off (``zoom_plan=None``): each request goes at once. A booking whose create meets
+  a 429 fails with ``ZoomRateLimitError`` (here zoomlink does not send the create again): such
+  bookings are counted as refused, in both modes, and so are bookings that waited longer
+  than ``lock_timeout`` (30 s) for their locks (``LockTimeoutError``).
 
 The least time the limits allow: a burst of 60 leaves at once, then 60 more every second, so
-the last of N medium requests leaves (N - 1) // 60 seconds after the first. The bookings go to
-20 hosts of the account (a host's bookings are made one at a time, under its host lock). Wall
-time runs from the moment every worker is ready (connected, tokens fresh) until the last
-booking has its meeting. The PostgreSQL server is ``ZOOMLINK_TEST_POSTGRES_DSN`` when set,
-else one started by ``scripts/postgres_server.py`` (left out when none can be had).
+the last of N medium requests leaves (N - 1) // 60 seconds after the first, and is answered
+one latency later. A host's bookings are made one at a time, under its host lock, so the
+busiest host's requests one latency after another are a floor too (it matters only for tiny
+runs). Wall time
+runs from the moment every worker is ready (connected, tokens fresh) until the last booking
+has its meeting. The PostgreSQL server is ``ZOOMLINK_TEST_POSTGRES_DSN`` when set, else one
+started by ``scripts/postgres_server.py`` (left out when none can be had).
 
-    python benchmarks/fleet_pacing.py [--workers N] [--bookings B] [--quick]
+    python benchmarks/fleet_pacing.py [--workers N] [--bookings B] [--hosts H]
+                                      [--latency S] [--quick] [--json PATH]
 
 ``--quick`` runs tiny sizes in a few seconds, to prove the benchmark still runs (the test suite
 does); its figures mean nothing.
@@ -32,12 +39,13 @@ import multiprocessing
 import tempfile
 import time
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import attrs
-from _support import APP, postgres
+from _support import APP, Figure, add_json_option, postgres, write_figures
 
 from zoomlink import (
     AsyncZoomLink,
@@ -45,16 +53,20 @@ from zoomlink import (
     Endpoints,
     EventType,
     Keyring,
+    LockTimeoutError,
     Participant,
     ZoomLink,
     ZoomPlan,
+    ZoomRateLimitError,
 )
 from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore
 from zoomlink.stores.postgres import AsyncPostgresTokenStore, PostgresTokenStore
 from zoomlink.testing import FakeClock, FakeZoom
 
 ACCOUNT = "acct_fleet"
-HOSTS = 20
+HOSTS = 100
+BOOKINGS = 1000
+LATENCY = 0.05  # seconds the fake waits before answering each request
 MEDIUM_PER_SECOND = 60  # Zoom's Business plan
 CONSULT = EventType(id="consult", title="Consultation", location="zoom")
 CLIENT = Participant(name="Carol", time_zone="America/New_York", email="carol@example.net")
@@ -154,10 +166,32 @@ async def _book(
         await asyncio.to_thread(start.wait, 60)
         began = time.time()
         bookings = [plan.booking(label, number, n) for n in range(plan.bookings)]
-        outcomes = await asyncio.gather(*(link.schedule(booking) for booking in bookings))
+        outcomes = await asyncio.gather(
+            *(link.schedule(booking) for booking in bookings), return_exceptions=True
+        )
         ended = time.time()
-    made = sum(1 for outcome in outcomes if outcome.meeting_id is not None)
-    return {"began": began, "ended": ended, "made": made}
+    # A create that meets a 429 is not sent again (it may have been made): the booking fails
+    # with ZoomRateLimitError. A booking that waits longer than lock_timeout for its lock
+    # fails with LockTimeoutError. Both are counted; any other failure stops the run.
+    refused = sum(1 for outcome in outcomes if isinstance(outcome, ZoomRateLimitError))
+    timed_out = sum(1 for outcome in outcomes if isinstance(outcome, LockTimeoutError))
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(
+            outcome, (ZoomRateLimitError, LockTimeoutError)
+        ):
+            raise outcome
+    made = sum(
+        1
+        for outcome in outcomes
+        if not isinstance(outcome, BaseException) and outcome.meeting_id is not None
+    )
+    return {
+        "began": began,
+        "ended": ended,
+        "made": made,
+        "refused": refused,
+        "timed_out": timed_out,
+    }
 
 
 # -- one run -------------------------------------------------------------------------------------
@@ -170,14 +204,18 @@ class Figures:
     medium: int
     too_many: int
     made: int
+    refused: int
+    timed_out: int
 
 
-def run(spec: StoreSpec, plan: Plan, zoom_plan: ZoomPlan | None, label: str) -> Figures:
+def run(
+    spec: StoreSpec, plan: Plan, zoom_plan: ZoomPlan | None, label: str, latency: float
+) -> Figures:
     """One fleet run against a fresh fake Zoom; the wall time, the least allowed, and counts."""
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     fake = FakeZoom(clock=FakeClock(now, frozen=False))
     fake.seed(FakeZoom.default_seed())  # the apps
-    fake.configure(per_second_limits=True)
+    fake.configure(per_second_limits=False)  # on once the hosts are connected
     fake.add_account(ACCOUNT, plan="business")
     for host in range(plan.hosts):
         fake.add_user(
@@ -199,6 +237,10 @@ def run(spec: StoreSpec, plan: Plan, zoom_plan: ZoomPlan | None, label: str) -> 
         for host in range(plan.hosts):
             url = link.personal_connect_url(f"host{host}")
             link.complete_connect(fake.approve(url, f"u_host{host}"), user_id=f"host{host}")
+        # From here on: the hosts connected without either (100 connects in a burst would
+        # meet the limits before zoomlink knows their account, and the setup is not measured).
+        fake.configure(per_second_limits=True)
+        fake.latency = latency
         before = len(fake.journal)
         start = SPAWN.Barrier(plan.workers)
         outputs = [Path(folder) / f"w{n}.json" for n in range(plan.workers)]
@@ -224,73 +266,125 @@ def run(spec: StoreSpec, plan: Plan, zoom_plan: ZoomPlan | None, label: str) -> 
                     process.join()
         reports = [json.loads(path.read_text(encoding="utf-8")) for path in outputs]
     entries = fake.journal[before:]
-    medium = sum(
-        1 for e in entries if e.route in ("meetings.create", "meetings.list") and e.status != 429
-    )
+    answered = [
+        e for e in entries if e.route in ("meetings.create", "meetings.list") and e.status != 429
+    ]
+    medium = len(answered)
+    # A host's requests go one after another (its host lock): the busiest host's chain of
+    # latencies is a floor too, when it is longer than what the rate limit allows.
+    chain = max(Counter(e.user_id for e in answered).values(), default=0) * latency
     made = sum(report["made"] for report in reports)
-    if made != plan.workers * plan.bookings:
+    refused = sum(report["refused"] for report in reports)
+    timed_out = sum(report["timed_out"] for report in reports)
+    if made + refused + timed_out != plan.workers * plan.bookings:
         raise SystemExit(f"{made} meetings for {plan.workers * plan.bookings} bookings")
     return Figures(
         seconds=max(r["ended"] for r in reports) - min(r["began"] for r in reports),
-        least=float((medium - 1) // MEDIUM_PER_SECOND),
+        least=max(float((medium - 1) // MEDIUM_PER_SECOND) + latency, chain),
         medium=medium,
         too_many=sum(1 for e in entries if e.status == 429),
         made=made,
+        refused=refused,
+        timed_out=timed_out,
     )
 
 
 # -- output --------------------------------------------------------------------------------------
 
 
-def main() -> None:
-    """Print each store's fleet run with pacing on and off, next to the least time allowed."""
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--workers", type=int, default=4, help="worker processes (4)")
-    parser.add_argument("--bookings", type=int, default=50, help="bookings per worker (50)")
+    parser.add_argument("--workers", type=int, default=4, help="processes of the fleet run (4)")
+    parser.add_argument("--bookings", type=int, default=BOOKINGS, help="bookings in all (1000)")
+    parser.add_argument("--hosts", type=int, default=HOSTS, help="hosts booked (100)")
+    parser.add_argument(
+        "--latency", type=float, default=LATENCY, help="seconds per request at the fake (0.05)"
+    )
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: proves it runs, figures mean nothing"
     )
+    add_json_option(parser)
     arguments = parser.parse_args()
-    if arguments.workers < 1 or arguments.bookings < 1:
-        parser.error("--workers and --bookings must be at least 1")
-    workers, bookings = (2, 6) if arguments.quick else (arguments.workers, arguments.bookings)
+    if arguments.quick:
+        arguments.workers, arguments.bookings, arguments.hosts = 2, 12, 2
+    if min(arguments.workers, arguments.bookings, arguments.hosts) < 1 or arguments.latency < 0:
+        parser.error("--workers, --bookings and --hosts must be at least 1, --latency >= 0")
+    if arguments.bookings % arguments.workers:
+        parser.error("--bookings must split evenly over --workers")
+    return arguments
+
+
+def _figures(name: str, figures: Figures, ratio: float | None, paced: bool) -> list[Figure]:
+    rows = [
+        Figure(f"{name}: 429 responses", figures.too_many, "count", "== 0" if paced else None),
+        Figure(
+            f"{name}: bookings refused by a 429",
+            figures.refused,
+            "count",
+            "== 0" if paced else None,
+        ),
+        Figure(
+            f"{name}: bookings failed on a lock timeout",
+            figures.timed_out,
+            "count",
+            "== 0" if paced else None,
+        ),
+        Figure(f"{name}: wall time", figures.seconds, "s"),
+    ]
+    if ratio is not None:  # fewer requests than one burst allow no wait, and no ratio
+        target = f"<= {TARGET:g}" if paced else None
+        rows.insert(0, Figure(f"{name}: wall / least allowed", ratio, "x", target))
+    return rows
+
+
+def main() -> None:
+    """Print each store's fleet runs with pacing on and off, next to the least time allowed."""
+    arguments = _arguments()
     if arguments.quick:
         print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
     first = datetime.now(timezone.utc).replace(second=0, microsecond=0) + timedelta(days=3)
-    # A team's account: no host near Zoom's 100 meeting creates a day.
-    plan = Plan(workers, bookings, hosts=2 if arguments.quick else HOSTS, first=first)
-
+    total: int = arguments.bookings
+    fleets = sorted({1, arguments.workers})
+    out: list[Figure] = []
     with tempfile.TemporaryDirectory() as folder, postgres(Path(folder)) as dsn:
         stores = ["SQLite"] + (["PostgreSQL"] if dsn is not None else [])
         print(
-            f"{workers} workers x {bookings} concurrent bookings on one Business account "
-            f"({plan.hosts} hosts), against the socket fake with its limits on"
+            f"{total} bookings at once for {arguments.hosts} hosts of one Business account, "
+            f"{arguments.latency * 1000:.0f} ms per request, against the socket fake with its "
+            "limits on"
         )
         print(
-            f"  {'':<28} {'wall s':>8} {'least s':>8} {'ratio':>7} {'medium':>7} {'429s':>6}"
-            f"  target: 0 x 429, ratio <= {TARGET:.2f}"
+            f"  {'':<40} {'wall s':>8} {'least s':>8} {'ratio':>7} {'medium':>7} {'429s':>6}"
+            f" {'refused':>8} {'lock t/o':>8}  target: 0 x 429, ratio <= {TARGET:.2f}"
         )
         for label in stores:
-            for pacing, zoom_plan in PACING:
-                tag = f"{label.lower()}-{pacing.replace(' ', '-')}"
-                # A store of its own for each run: no run sees another's bookings.
-                spec: StoreSpec = (
-                    ("sqlite", f"{folder}/{tag}.db")
-                    if label == "SQLite"
-                    else ("postgres", str(dsn), f"fleet_{uuid.uuid4().hex[:8]}_")
-                )
-                figures = run(spec, plan, zoom_plan, tag)
-                # Fewer requests than one burst: the limits allow no wait, and no ratio.
-                ratio = figures.seconds / figures.least if figures.least else None
-                verdict = ""
-                if zoom_plan is not None:
-                    ok = figures.too_many == 0 and (ratio is None or ratio <= TARGET)
-                    verdict = "ok" if ok else "MISSED"
-                shown = "-" if ratio is None else f"{ratio:.2f}"
-                print(
-                    f"  {label + ', ' + pacing:<28} {figures.seconds:>8.2f} {figures.least:>8.2f}"
-                    f" {shown:>7} {figures.medium:>7} {figures.too_many:>6}  {verdict}"
-                )
+            for workers in fleets:
+                plan = Plan(workers, total // workers, hosts=arguments.hosts, first=first)
+                for pacing, zoom_plan in PACING:
+                    tag = f"{label.lower()}-{workers}-{pacing.replace(' ', '-')}"
+                    # A store of its own for each run: no run sees another's bookings.
+                    spec: StoreSpec = (
+                        ("sqlite", f"{folder}/{tag}.db")
+                        if label == "SQLite"
+                        else ("postgres", str(dsn), f"fleet_{uuid.uuid4().hex[:8]}_")
+                    )
+                    figures = run(spec, plan, zoom_plan, tag, arguments.latency)
+                    ratio = figures.seconds / figures.least if figures.least > 0 else None
+                    verdict = ""
+                    if zoom_plan is not None:
+                        ok = figures.too_many == figures.refused == figures.timed_out == 0 and (
+                            ratio is None or ratio <= TARGET
+                        )
+                        verdict = "ok" if ok else "MISSED"
+                    shown = "-" if ratio is None else f"{ratio:.2f}"
+                    name = f"{label}, {workers} process{'es' if workers > 1 else ''}, {pacing}"
+                    print(
+                        f"  {name:<40} {figures.seconds:>8.2f} {figures.least:>8.2f}"
+                        f" {shown:>7} {figures.medium:>7} {figures.too_many:>6}"
+                        f" {figures.refused:>8} {figures.timed_out:>8}  {verdict}"
+                    )
+                    out += _figures(name, figures, ratio, zoom_plan is not None)
+    write_figures(arguments.json, out)
 
 
 if __name__ == "__main__":
