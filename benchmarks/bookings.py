@@ -20,12 +20,12 @@ Two figures, printed side by side and never asserted:
    raw httpx sends those very requests again (same method, URL, body and token, aimed at
    meetings of its own), and so does zoomus when it is installed (sync only; "zoomus: not
    installed" otherwise). The figure is zoomlink's rate over the baseline's, the median of
-   the runs side by side with the lowest and highest. Target: zoomlink keeps at least 0.7x
-   raw httpx's rate. Zoom allows 100 meeting creates and updates per Zoom user per UTC day,
-   so the bookings are spread over enough Zoom users, one host's bookings follow each other
-   without overlapping, every run books days of its own, and the fake's clock moves on a day
-   before every run (tokens are refreshed before the timing starts). The first run warms up
-   and is not counted.
+   the runs side by side with the lowest and highest. Targets: zoomlink keeps at least 0.9x
+   raw httpx's rate, and is at least as fast as zoomus. Zoom allows 100 meeting creates and
+   updates per Zoom user per UTC day, so the bookings are spread over enough Zoom users, one
+   host's bookings follow each other without overlapping, every run books days of its own, and
+   the fake's clock moves on a day before every run (tokens are refreshed before the timing
+   starts). The first run warms up and is not counted.
 
     python benchmarks/bookings.py [--bookings N] [--repeats R] [--quick] [--json PATH]
 
@@ -80,7 +80,8 @@ CLIENT = Participant(name="Carol Client", time_zone="America/New_York", email="c
 DAILY_CREATES = 100  # Zoom's meeting creates/updates per Zoom user per UTC day
 TARGET_REQUESTS = 1
 LENGTH = timedelta(minutes=30)  # of every booking
-TARGET_RATIO = 0.7
+TARGET_RATIO = 0.9  # of raw httpx's rate
+TARGET_PEER = 1.0  # of zoomus's rate: ahead of the most used Python Zoom client
 
 
 def _fake() -> FakeZoom:
@@ -463,7 +464,7 @@ def _print_steps_over_socket(label: str, bookings: int, timings: Timings) -> lis
     print(
         f"  {label:<6} {'step':<11} {'requests':>8} {'zoomlink ms':>12} "
         + " ".join(f"{'zoomlink / ' + who:>22}" for who in baselines)
-        + f"  target >= {TARGET_RATIO:.2f}x"
+        + f"  target >= {TARGET_RATIO:.2f}x raw, >= {TARGET_PEER:.2f}x zoomus"
     )
     figures = []
     for step in OPERATIONS:
@@ -473,11 +474,14 @@ def _print_steps_over_socket(label: str, bookings: int, timings: Timings) -> lis
         for who in baselines:
             ratio, spread = median_spread(timings.ratios(step, who))
             cells.append(f"{ratio:>8.2f}x ({spread[0]:.2f}-{spread[1]:.2f})")
-            target = f">= {TARGET_RATIO:g}" if who == "raw httpx" else None
-            figure = Figure(f"{label}: {step}, zoomlink / {who} rate", ratio, "x", target, spread)
+            least = TARGET_RATIO if who == "raw httpx" else TARGET_PEER
+            figure = Figure(
+                f"{label}: {step}, zoomlink / {who} rate", ratio, "x", f">= {least:g}", spread
+            )
             figures.append(figure)
-            if target is not None:
-                verdict = "ok" if figure.met() else "BELOW TARGET"
+            if not figure.met():
+                verdict = "BELOW TARGET"
+        verdict = verdict or "ok"
         figures.append(Figure(f"{label}: {step}, zoomlink per booking", milliseconds, "ms"))
         print(
             f"  {'':<6} {step:<11} {timings.sent[step]:>8} {milliseconds:>12.2f} "
