@@ -77,6 +77,7 @@ def _run_typecheck(session: nox.Session, python: str) -> None:
         "examples",
         "benchmarks",
         "noxfile.py",
+        "conftest.py",
     )
 
 
