@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
@@ -246,10 +247,12 @@ class AsyncSQLiteTokenStore:
 
     async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, as
-        :meth:`SQLiteTokenStore.pace` does: the seconds to wait."""
-        return await asyncio.to_thread(
-            partial(self._store.pace, name, rate=rate, window=window, pause=pause)
+        :meth:`SQLiteTokenStore.pace` does: the seconds to wait, counted from the slot
+        rather than from the moment the worker thread hands the answer back."""
+        slot = await asyncio.to_thread(
+            partial(self._store._pace_until, name, rate=rate, window=window, pause=pause)
         )
+        return max(0.0, slot - time.time())
 
     async def erase_deleted(self) -> None:
         """Empty the write-ahead log, as :meth:`SQLiteTokenStore.erase_deleted` explains."""

@@ -539,13 +539,24 @@ class SQLiteTokenStore:
         machine shares it), committed without waiting for the disk: a pace lost to a power cut
         only lets the next second's requests out a little early.
         """
+        return max(0.0, self._pace_until(name, rate=rate, window=window, pause=pause) - time.time())
+
+    def _pace_until(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        """Take the next send slot of ``name``, as :meth:`pace` does: the slot itself, a
+        :func:`time.time` value.
+
+        The wait is counted from the slot, not from this call's return: the commit, and the
+        hop back to an event loop, must not make the request later than its slot, or requests
+        reach Zoom closer together than their slots allow.
+        """
         with self._connection("take a send slot", write=True, durable=False) as conn:
             row = conn.execute(
                 "SELECT state FROM zoomlink_paces WHERE name = ?", (name,)
             ).fetchone()
+            now = time.time()
             state, delay = _limits.next_slot(
                 _limits.PaceState.parse(None if row is None else row[0]),
-                time.time(),
+                now,
                 rate=rate,
                 window=window,
                 pause=pause,
@@ -555,7 +566,7 @@ class SQLiteTokenStore:
                 " ON CONFLICT (name) DO UPDATE SET state = excluded.state",
                 (name, state.text()),
             )
-        return delay
+        return now + delay
 
     # -- erasing --------------------------------------------------------------------------
 

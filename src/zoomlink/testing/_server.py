@@ -24,6 +24,10 @@ _log = logging.getLogger("zoomlink.testing")
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # Zoom's front end takes a burst of new connections; socketserver's default queue of 5
+    # makes the kernel drop the handshakes beyond it, and each such client waits a second
+    # for its retransmit, a stall no real Zoom client sees.
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(self, address: tuple[str, int], app: App) -> None:
         self.app = app
