@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from tests._async.conftest import Harness
-from tests._async.test_bookings import booking, ready
+from tests._async.test_bookings import NOW, booking, ready
 from tests._async.test_connect import ADMIN, connect_org, connect_personal
 from tests._async.test_disconnect import BEN, LATER, Crash, FlakyCalendar, zoom_values
 from tests.conftest import ADMIN_APP, USER_APP
@@ -162,6 +162,20 @@ async def test_an_uninstall_older_than_a_reconnect_is_ignored(zoom: Harness) -> 
     [connection] = await zoom.link.connections(user_id="alice")
     assert connection.status == "active"
     assert action_required(zoom) == []
+
+
+@pytest.mark.asyncio
+async def test_an_uninstall_in_the_millisecond_of_its_connect_is_applied(zoom: Harness) -> None:
+    """An uninstall stamped in the very millisecond of the connect it ends still purges it:
+    Zoom stamps whole milliseconds, zoomlink finer, and the connect is not later."""
+    zoom.fake.clock.set(NOW + timedelta(microseconds=123_456))
+    await connect_personal(zoom, "alice", "u_member")
+    zoom.fake.uninstall("u_member", USER_APP.client_id)
+    answers = await zoom.deliver_webhooks()
+    assert statuses(answers) == ["processed"]
+    [connection] = await zoom.link.connections(user_id="alice")
+    assert connection.status == "needs_reconnect"
+    assert len(action_required(zoom)) == 1
 
 
 @pytest.mark.asyncio

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from tests._sync.conftest import Harness
-from tests._sync.test_bookings import booking, ready
+from tests._sync.test_bookings import NOW, booking, ready
 from tests._sync.test_connect import ADMIN, connect_org, connect_personal
 from tests._sync.test_disconnect import BEN, LATER, Crash, FlakyCalendar, zoom_values
 from tests.conftest import ADMIN_APP, USER_APP
@@ -158,6 +158,19 @@ def test_an_uninstall_older_than_a_reconnect_is_ignored(zoom: Harness) -> None:
     [connection] = zoom.link.connections(user_id="alice")
     assert connection.status == "active"
     assert action_required(zoom) == []
+
+
+def test_an_uninstall_in_the_millisecond_of_its_connect_is_applied(zoom: Harness) -> None:
+    """An uninstall stamped in the very millisecond of the connect it ends still purges it:
+    Zoom stamps whole milliseconds, zoomlink finer, and the connect is not later."""
+    zoom.fake.clock.set(NOW + timedelta(microseconds=123_456))
+    connect_personal(zoom, "alice", "u_member")
+    zoom.fake.uninstall("u_member", USER_APP.client_id)
+    answers = zoom.deliver_webhooks()
+    assert statuses(answers) == ["processed"]
+    [connection] = zoom.link.connections(user_id="alice")
+    assert connection.status == "needs_reconnect"
+    assert len(action_required(zoom)) == 1
 
 
 def test_organization_uninstall_ends_it_for_every_member(zoom: Harness) -> None:

@@ -123,7 +123,7 @@ class AsyncZoomEvents:
                 if link.purge == "done":
                     return None
                 return await self._purger.purge(link, "disconnected")
-            if link.created_at > event.deauthorized_at:
+            if _links.connected_after(link, event.deauthorized_at):
                 return None  # connected again after this uninstall
             grant = await self._store.get_grant(link.grant_id)
             # A call that hit the dead tokens first told the owner already (one incident), and

@@ -41,6 +41,14 @@ def uninstalled(link: Link) -> bool:
     return link.uninstalled_at is not None and link.disconnected_at is None
 
 
+def connected_after(link: Link, moment: datetime) -> bool:
+    """Whether ``link`` was connected after ``moment``, a time Zoom stamped in whole
+    milliseconds (an uninstall's): the link's finer time is cut to its millisecond first, so a
+    connect in the same millisecond does not count as later."""
+    created = link.created_at
+    return created.replace(microsecond=created.microsecond // 1000 * 1000) > moment
+
+
 def describe(link: Link, grant: Grant | None) -> Connection:
     """The host-facing view of a link and its grant (a link without a grant is disconnected,
     unless the app was uninstalled: then it needs reconnecting)."""

@@ -125,7 +125,7 @@ class ZoomEvents:
                 if link.purge == "done":
                     return None
                 return self._purger.purge(link, "disconnected")
-            if link.created_at > event.deauthorized_at:
+            if _links.connected_after(link, event.deauthorized_at):
                 return None  # connected again after this uninstall
             grant = self._store.get_grant(link.grant_id)
             # A call that hit the dead tokens first told the owner already (one incident), and
