@@ -133,14 +133,14 @@ def settings(
         )
         rows = "".join(
             f"<tr><td>{escape(row.user_id)}</td><td>{'yes' if row.available else 'no'}</td>"
-            f"<td>{escape(row.via or '')}</td><td>{escape(row.status or '')}</td>"
+            f"<td>{escape(row.via or '')}</td><td>{_STATUS_WORDS[row.status] if row.status else ''}</td>"
             f"<td class='muted'>{escape(row.detail)}</td></tr>\n"
             for row in connected_users
         )
         body += (
             f'<section id="organization"><h2>Organisation Zoom</h2>\n{org}'
             "<table><tr><th>Member</th><th>Zoom available</th><th>Via</th><th>Status</th>"
-            f"<th></th></tr>\n{rows}</table></section>\n"
+            f"<th>Details</th></tr>\n{rows}</table></section>\n"
         )
     kinds = ""
     for event_type, where in event_types:
@@ -158,6 +158,14 @@ def settings(
         )
     body += f'<section id="event-types"><h2>Event types</h2>\n{kinds}</section>\n'
     return layout("Settings", body, user=user, message=message, error=error)
+
+
+# A connection's status as the members table shows it (ConnectedUser.status is a code).
+_STATUS_WORDS: dict[ConnectionStatus, str] = {
+    "active": "active",
+    "needs_reconnect": "needs reconnecting",
+    "disconnected": "disconnected",
+}
 
 
 def _slot_choices(slots: Sequence[Slot], chosen: datetime | None = None) -> str:

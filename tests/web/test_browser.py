@@ -221,4 +221,7 @@ def test_a_person_books_through_the_fastapi_app_in_chromium(
     zoom_section = person.chrome.find_element(By.ID, "zoom").text
     assert "owner@example.com" not in zoom_section
     assert "needs reconnecting. Reconnect Zoom" in zoom_section
+    members = person.chrome.find_element(By.ID, "organization").text
+    assert "Status Details" in members  # every column of the members table is named
+    assert "olivia no personal needs reconnecting" in members  # words, not status codes
     person.shot("uninstalled-in-zoom")
