@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
-from zoomlink import ConferencingChoice, ConnectedUser, Connection, EventType, MeetingRecord, Slot
+from zoomlink import (
+    ConferencingChoice,
+    ConnectedUser,
+    Connection,
+    ConnectionStatus,
+    EventType,
+    MeetingRecord,
+    Slot,
+)
 
 from .data import LOCATIONS, SiteBooking, User
 
@@ -133,7 +141,8 @@ def settings(
         )
         rows = "".join(
             f"<tr><td>{escape(row.user_id)}</td><td>{'yes' if row.available else 'no'}</td>"
-            f"<td>{escape(row.via or '')}</td><td>{_STATUS_WORDS[row.status] if row.status else ''}</td>"
+            f"<td>{escape(row.via or '')}</td>"
+            f"<td>{_STATUS_WORDS[row.status] if row.status else ''}</td>"
             f"<td class='muted'>{escape(row.detail)}</td></tr>\n"
             for row in connected_users
         )
