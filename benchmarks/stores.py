@@ -110,14 +110,15 @@ def _counting_psycopg() -> Iterator[None]:
 
 def _traced(store: SQLiteTokenStore) -> SQLiteTokenStore:
     """Count every statement of every connection the SQLite store opens from now on."""
-    connect = store._connect
+    pool = store._pool
+    connect = pool._connect
 
     def traced_connect() -> sqlite3.Connection:
         connection = connect()
         connection.set_trace_callback(lambda _statement: SQL.update(["SQLite"]))
         return connection
 
-    store._connect = traced_connect  # type: ignore[method-assign]
+    pool._connect = traced_connect  # type: ignore[method-assign]
     return store
 
 

@@ -21,6 +21,7 @@ SRC = ROOT / "src" / "zoomlink"
 LAYERS: dict[str, int] = {
     "zoomlink.errors": 0,
     "zoomlink.models": 1,
+    "zoomlink._models": 1,  # the modules behind zoomlink.models, one idea each
     "zoomlink.booking": 1,
     "zoomlink.invites": 1,
     "zoomlink.availability": 1,

@@ -13,7 +13,8 @@ from functools import partial
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
 from zoomlink.outbox import PendingWork, WorkState
-from zoomlink.stores._sqlite import SQLiteTokenStore, _waits
+from zoomlink.stores._file_locks import lock_waits
+from zoomlink.stores._sqlite import SQLiteTokenStore
 
 
 class AsyncSQLiteTokenStore:
@@ -199,7 +200,7 @@ class AsyncSQLiteTokenStore:
 
     @asynccontextmanager
     async def _hold(self, name: str, timeout: float) -> AsyncIterator[None]:
-        waits = _waits(name, timeout)
+        waits = lock_waits(name, timeout)
         # Polling: the holder may be another process, which no asyncio.Event can hear. A try
         # is an open and a non-blocking flock of a local file, so it runs on the event loop:
         # nothing is left running on a thread when the waiting task is cancelled.

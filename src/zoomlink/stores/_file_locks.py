@@ -10,8 +10,9 @@ descriptor of its holder closes, which process death does, and never before.
   digest of the lock name: names carry booking and host ids, and any length.
 * A ``flock`` belongs to an open file description, so every acquisition opens the file itself:
   threads and coroutines of one process exclude each other exactly as processes do.
-* Waiters poll with ``LOCK_NB`` (the caller sleeps between tries), so a timeout is exact and an
-  event loop never blocks: a try is an ``open`` and a ``flock`` of a local file, microseconds.
+* Waiters poll with ``LOCK_NB`` (the caller sleeps between tries, as ``lock_waits`` spaces
+  them), so a timeout is exact and an event loop never blocks: a try is an ``open`` and a
+  ``flock`` of a local file, microseconds.
 * The holder removes the file before it lets go, so the folder holds only locks in use. A
   waiter that opened the file just before it was removed can win a lock on a file nobody can
   find any more; it checks after locking that the path still names its file, and else tries
@@ -26,18 +27,23 @@ import hashlib
 import logging
 import os
 import sys
+import time
+from collections.abc import Iterator
 
-from zoomlink.errors import ConfigurationError, StoreError
+from zoomlink.errors import ConfigurationError, LockTimeoutError, StoreError
 
 if sys.platform != "win32":
     import fcntl
 
-__all__ = ["FileLocks"]
+__all__ = ["FileLocks", "lock_waits"]
 
 logger = logging.getLogger("zoomlink.stores")
 
 # A waiter that keeps landing on files removed under it gives up this try and polls again.
 _RACES_PER_TRY = 3
+# Lock polling starts fast (a held token refresh ends quickly) and backs off.
+_FIRST_POLL = 0.005
+_LAST_POLL = 0.05
 
 
 class FileLocks:
@@ -125,3 +131,19 @@ def _still_named(descriptor: int, path: str) -> bool:
         return False
     held = os.fstat(descriptor)
     return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _timed_out(name: str, timeout: float) -> LockTimeoutError:
+    return LockTimeoutError(
+        f"lock {name!r} was not granted within {timeout:g} s", name=name, timeout=timeout
+    )
+
+
+def lock_waits(name: str, timeout: float) -> Iterator[float]:
+    """The sleeps between lock attempts, backing off; LockTimeoutError once time is up."""
+    deadline = time.monotonic() + timeout
+    delay = _FIRST_POLL
+    while (remaining := deadline - time.monotonic()) > 0:
+        yield min(delay, remaining)
+        delay = min(2 * delay, _LAST_POLL)
+    raise _timed_out(name, timeout)

@@ -17,6 +17,10 @@ How it stays safe for many threads and several processes on one machine:
   frees a lock the moment its holder dies, however it dies, and never overtakes a live one.
   Every acquisition opens its own file, so threads and coroutines of one process exclude each
   other as other processes do.
+
+This module holds the store's operations. Beside it: the connections and their pool
+(:mod:`._sqlite_connections`), the tables and their version (:mod:`._sqlite_schema`), and the
+statements and row conversions (:mod:`._sqlite_rows`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import (
@@ -39,17 +42,14 @@ from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
     DuplicateRecordError,
-    LockTimeoutError,
     StaleRecordError,
     StoreError,
 )
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
 from zoomlink.outbox import PendingWork, WorkState
-from zoomlink.stores._file_locks import FileLocks
+from zoomlink.stores._file_locks import FileLocks, lock_waits
+from zoomlink.stores._sqlite_connections import ConnectionPool, checked_path
 from zoomlink.stores._sqlite_rows import (
-    _ADDED_COLUMNS,
-    _CREATE_SCHEMA_TABLE,
-    _CREATE_TABLES,
     _FILL_QUOTA,
     _FORGET_QUOTAS,
     _INSERT_GRANT,
@@ -80,72 +80,11 @@ from zoomlink.stores._sqlite_rows import (
     _time_text,
     _work,
 )
+from zoomlink.stores._sqlite_schema import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTokenStore"]
 
 logger = logging.getLogger("zoomlink.stores")
-
-SCHEMA_VERSION = 1
-"""The version of the tables this code writes; recorded in ``zoomlink_schema``."""
-
-# How long a statement waits for another connection's write before failing: writes are short,
-# so reaching this means something is badly stuck.
-_BUSY_TIMEOUT = 10.0
-# Lock polling starts fast (a held token refresh ends quickly) and backs off.
-_FIRST_POLL = 0.005
-_LAST_POLL = 0.05
-# Idle connections kept per store object; more are closed when returned.
-_MAX_IDLE = 8
-
-# Connections a forked child inherited: never used or closed there (SQLite forbids carrying a
-# connection across fork), only kept from being garbage-collected, which would close them.
-_INHERITED: list[sqlite3.Connection] = []
-
-
-def _checked_path(path: str | os.PathLike[str]) -> str:
-    if not isinstance(path, (str, os.PathLike)):
-        raise ConfigurationError(f"SQLiteTokenStore needs a file path, got {type(path).__name__}")
-    text: object = os.fspath(path)
-    if not isinstance(text, str) or "\x00" in text:
-        raise ConfigurationError(f"SQLiteTokenStore needs a file path, not {text!r}")
-    if text == ":memory:" or text.startswith("file:"):
-        raise ConfigurationError(
-            f"SQLiteTokenStore needs a file path, not {text!r}; "
-            "use MemoryTokenStore for a store in memory"
-        )
-    absolute = os.path.abspath(text)
-    if os.path.isdir(absolute):
-        raise ConfigurationError(f"SQLite database path {absolute!r} is a directory")
-    directory = os.path.dirname(absolute)
-    if not os.path.isdir(directory):
-        raise ConfigurationError(
-            f"the directory of the SQLite database {absolute!r} does not exist; create it first"
-        )
-    return absolute
-
-
-def _durable_again(conn: sqlite3.Connection) -> None:
-    """Back to committing with the disk (refresh tokens are one-use: see _connect)."""
-    try:
-        conn.execute("PRAGMA synchronous = FULL")
-    except sqlite3.Error:
-        conn.close()  # never handed out again with the weaker setting
-
-
-def _timed_out(name: str, timeout: float) -> LockTimeoutError:
-    return LockTimeoutError(
-        f"lock {name!r} was not granted within {timeout:g} s", name=name, timeout=timeout
-    )
-
-
-def _waits(name: str, timeout: float) -> Iterator[float]:
-    """The sleeps between lock attempts, backing off; LockTimeoutError once time is up."""
-    deadline = time.monotonic() + timeout
-    delay = _FIRST_POLL
-    while (remaining := deadline - time.monotonic()) > 0:
-        yield min(delay, remaining)
-        delay = min(2 * delay, _LAST_POLL)
-    raise _timed_out(name, timeout)
 
 
 class SQLiteTokenStore:
@@ -172,13 +111,9 @@ class SQLiteTokenStore:
                 "SQLiteTokenStore needs SQLite 3.35 or newer (for RETURNING); "
                 f"this Python has {sqlite3.sqlite_version}"
             )
-        self._path = _checked_path(path)
+        self._path = checked_path(path)
         self._locks = FileLocks(self._path)
-        self._guard = threading.Lock()
-        self._idle: list[sqlite3.Connection] = []
-        self._pid = os.getpid()
-        self._schema_ready = False
-        self._closed = False
+        self._pool = ConnectionPool(self._path, owner=repr(self))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(path={self._path!r})"
@@ -202,7 +137,7 @@ class SQLiteTokenStore:
 
     def get_grant(self, grant_id: str) -> Grant | None:
         """The grant with this id, or ``None``."""
-        with self._connection("read a grant") as conn:
+        with self._pool.connection("read a grant") as conn:
             row = conn.execute(_SELECT_GRANTS + " WHERE id = ?", (grant_id,)).fetchone()
         return None if row is None else _grant(row)
 
@@ -219,7 +154,7 @@ class SQLiteTokenStore:
             "zoom_user_id": zoom_user_id,
             "zoom_account_id": zoom_account_id,
         }
-        with self._connection("find grants") as conn:
+        with self._pool.connection("find grants") as conn:
             rows = conn.execute(
                 _SELECT_GRANTS + _matching(filters) + _ORDER_GRANTS, filters
             ).fetchall()
@@ -239,7 +174,7 @@ class SQLiteTokenStore:
 
     def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
-        with self._connection("remove a grant") as conn:
+        with self._pool.connection("remove a grant") as conn:
             removed = conn.execute("DELETE FROM zoomlink_grants WHERE id = ?", (grant_id,))
             return removed.rowcount == 1
 
@@ -247,7 +182,7 @@ class SQLiteTokenStore:
 
     def get_link(self, link_id: str) -> Link | None:
         """The link with this id, or ``None``."""
-        with self._connection("read a link") as conn:
+        with self._pool.connection("read a link") as conn:
             row = conn.execute(_SELECT_LINKS + " WHERE id = ?", (link_id,)).fetchone()
         return None if row is None else _link(row)
 
@@ -261,7 +196,7 @@ class SQLiteTokenStore:
     ) -> list[Link]:
         """Links matching every given filter, oldest first."""
         filters = {"tenant": tenant, "kind": kind, "owner_id": owner_id, "grant_id": grant_id}
-        with self._connection("find links") as conn:
+        with self._pool.connection("find links") as conn:
             rows = conn.execute(
                 _SELECT_LINKS + _matching(filters) + _ORDER_LINKS, filters
             ).fetchall()
@@ -269,12 +204,12 @@ class SQLiteTokenStore:
 
     def put_link(self, link: Link) -> None:
         """Insert the link, or replace the one with the same id."""
-        with self._connection("store a link") as conn:
+        with self._pool.connection("store a link") as conn:
             conn.execute(_UPSERT_LINK, _row(link, _columns.LINK_COLUMNS))
 
     def remove_link(self, link_id: str) -> bool:
         """Delete a link; whether it existed."""
-        with self._connection("remove a link") as conn:
+        with self._pool.connection("remove a link") as conn:
             removed = conn.execute("DELETE FROM zoomlink_links WHERE id = ?", (link_id,))
             return removed.rowcount == 1
 
@@ -282,7 +217,7 @@ class SQLiteTokenStore:
 
     def add_attempt(self, attempt: ConnectAttempt) -> None:
         """Remember a connect in flight, forgetting those that expired before it began."""
-        with self._connection("add a connect attempt", write=True) as conn:
+        with self._pool.connection("add a connect attempt", write=True) as conn:
             conn.execute(
                 "DELETE FROM zoomlink_attempts WHERE expires_at < ?",
                 (_time_text(attempt.created_at),),
@@ -292,7 +227,7 @@ class SQLiteTokenStore:
     def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
         # DELETE … RETURNING is one statement: of concurrent takers only one gets the row.
-        with self._connection("take a connect attempt") as conn:
+        with self._pool.connection("take a connect attempt") as conn:
             rows = conn.execute(_TAKE_ATTEMPT, (attempt_id,)).fetchall()
         return _attempt(rows[0]) if rows else None
 
@@ -300,7 +235,7 @@ class SQLiteTokenStore:
 
     def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
         """The meeting record with this id, or ``None``."""
-        with self._connection("read a meeting record") as conn:
+        with self._pool.connection("read a meeting record") as conn:
             row = conn.execute(_SELECT_RECORDS + " WHERE id = ?", (record_id,)).fetchone()
         return None if row is None else _record(row)
 
@@ -323,7 +258,7 @@ class SQLiteTokenStore:
             "connection_id": connection_id,
             "meeting_id": meeting_id,
         }
-        with self._connection("find meeting records") as conn:
+        with self._pool.connection("find meeting records") as conn:
             rows = conn.execute(
                 _SELECT_RECORDS + _matching(filters) + _ORDER_RECORDS, filters
             ).fetchall()
@@ -348,7 +283,7 @@ class SQLiteTokenStore:
 
     def remove_meeting_record(self, record_id: str) -> bool:
         """Delete a meeting record; whether it existed."""
-        with self._connection("remove a meeting record") as conn:
+        with self._pool.connection("remove a meeting record") as conn:
             removed = conn.execute("DELETE FROM zoomlink_meetings WHERE id = ?", (record_id,))
             return removed.rowcount == 1
 
@@ -356,7 +291,7 @@ class SQLiteTokenStore:
 
     def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
         """An app user's stored preference (such as their default conferencing), or ``None``."""
-        with self._connection("read a preference") as conn:
+        with self._pool.connection("read a preference") as conn:
             row = conn.execute(
                 "SELECT value FROM zoomlink_preferences"
                 " WHERE tenant = ? AND user_id = ? AND name = ?",
@@ -366,12 +301,12 @@ class SQLiteTokenStore:
 
     def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
         """Store an app user's preference, replacing any earlier value."""
-        with self._connection("store a preference") as conn:
+        with self._pool.connection("store a preference") as conn:
             conn.execute(_SET_PREFERENCE, (tenant, user_id, name, value))
 
     def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
         """Forget an app user's preference; whether it was set."""
-        with self._connection("remove a preference") as conn:
+        with self._pool.connection("remove a preference") as conn:
             removed = conn.execute(
                 "DELETE FROM zoomlink_preferences WHERE tenant = ? AND user_id = ? AND name = ?",
                 (tenant, user_id, name),
@@ -389,20 +324,20 @@ class SQLiteTokenStore:
         """
         if limit < 1:
             return None
-        with self._connection("count a quota use", write=True) as conn:
+        with self._pool.connection("count a quota use", write=True) as conn:
             conn.execute(_FORGET_QUOTAS, (_time_text(expires_at - _columns.QUOTA_GRACE),))
             rows = conn.execute(_TAKE_QUOTA, _quota_params(name, limit, expires_at)).fetchall()
         return int(rows[0][0]) if rows else None
 
     def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
         """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
-        with self._connection("fill a quota", write=True) as conn:
+        with self._pool.connection("fill a quota", write=True) as conn:
             conn.execute(_FORGET_QUOTAS, (_time_text(expires_at - _columns.QUOTA_GRACE),))
             conn.execute(_FILL_QUOTA, _quota_params(name, limit, expires_at))
 
     def quota_used(self, name: str) -> int:
         """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
-        with self._connection("read a quota") as conn:
+        with self._pool.connection("read a quota") as conn:
             row = conn.execute(
                 "SELECT used FROM zoomlink_quotas WHERE name = ?", (name,)
             ).fetchone()
@@ -414,7 +349,7 @@ class SQLiteTokenStore:
         self, kind: str, statement: str, record: Grant | MeetingRecord, columns: Sequence[str]
     ) -> None:
         """Insert a new record; DuplicateRecordError if its id is taken."""
-        with self._connection(f"add a {kind}") as conn:
+        with self._pool.connection(f"add a {kind}") as conn:
             added = conn.execute(statement, _row(record, columns)).rowcount
         if added != 1:
             raise DuplicateRecordError(f"{kind} {record.id} exists", record_id=record.id)
@@ -431,7 +366,7 @@ class SQLiteTokenStore:
         StaleRecordError."""
         values = [*_row(record, columns)[1:], record.id, expected_version]
         # One statement: the version check and the write cannot be split by another writer.
-        with self._connection(f"update a {kind}") as conn:
+        with self._pool.connection(f"update a {kind}") as conn:
             updated = conn.execute(statement, values).rowcount
         if updated != 1:
             raise StaleRecordError(
@@ -455,7 +390,7 @@ class SQLiteTokenStore:
 
     @contextmanager
     def _hold(self, name: str, timeout: float) -> Iterator[None]:
-        waits = _waits(name, timeout)
+        waits = lock_waits(name, timeout)
         while (held := self._try_lock(name)) is None:
             time.sleep(next(waits))
         try:
@@ -465,7 +400,7 @@ class SQLiteTokenStore:
 
     def _try_lock(self, name: str) -> int | None:
         """Take the lock ``name`` if it is free: its handle for :meth:`_unlock`, else None."""
-        self._check_open()
+        self._pool.check_open()
         return self._locks.try_acquire(name)
 
     def _unlock(self, name: str, held: int) -> None:
@@ -478,7 +413,7 @@ class SQLiteTokenStore:
         """Keep a booking's pending work, replacing what it had; with ``expected_version``
         only that stored version (:class:`~zoomlink.StaleRecordError` otherwise)."""
         values = _row(work, _columns.WORK_COLUMNS)
-        with self._connection("keep pending work") as conn:
+        with self._pool.connection("keep pending work") as conn:
             if expected_version is None:
                 conn.execute(_UPSERT_WORK, values)
                 return
@@ -491,7 +426,7 @@ class SQLiteTokenStore:
 
     def get_work(self, work_id: str) -> PendingWork | None:
         """The pending work with this id, or ``None``."""
-        with self._connection("read pending work") as conn:
+        with self._pool.connection("read pending work") as conn:
             row = conn.execute(_SELECT_WORK + " WHERE id = ?", (work_id,)).fetchone()
         return None if row is None else _work(row)
 
@@ -513,13 +448,13 @@ class SQLiteTokenStore:
         if limit is not None:
             query += " LIMIT :limit"
             params["limit"] = limit
-        with self._connection("find pending work") as conn:
+        with self._pool.connection("find pending work") as conn:
             rows = conn.execute(query, params).fetchall()
         return [_work(row) for row in rows]
 
     def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
         """Forget pending work (only at ``expected_version``, when given); whether it went."""
-        with self._connection("remove pending work") as conn:
+        with self._pool.connection("remove pending work") as conn:
             if expected_version is None:
                 gone = conn.execute("DELETE FROM zoomlink_work WHERE id = ?", (work_id,))
             else:
@@ -549,7 +484,7 @@ class SQLiteTokenStore:
         hop back to an event loop, must not make the request later than its slot, or requests
         reach Zoom closer together than their slots allow.
         """
-        with self._connection("take a send slot", write=True, durable=False) as conn:
+        with self._pool.connection("take a send slot", write=True, durable=False) as conn:
             row = conn.execute(
                 "SELECT state FROM zoomlink_paces WHERE name = ?", (name,)
             ).fetchone()
@@ -581,7 +516,7 @@ class SQLiteTokenStore:
             StoreError: The log could not be emptied (a reader held an old snapshot throughout);
                 the purged values stay in the log until a later checkpoint.
         """
-        with self._connection("empty the write-ahead log") as conn:
+        with self._pool.connection("empty the write-ahead log") as conn:
             busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
             raise StoreError(
@@ -589,163 +524,8 @@ class SQLiteTokenStore:
                 "another connection kept reading an older snapshot"
             )
 
-    # -- connections ----------------------------------------------------------------------
+    # -- closing --------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the store's connections. Using the store afterwards raises StoreError."""
-        self._leave_parent_connections()
-        with self._guard:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
-    @contextmanager
-    def _connection(
-        self, action: str, *, write: bool = False, durable: bool = True
-    ) -> Iterator[sqlite3.Connection]:
-        """A connection for one short operation; ``write`` makes it one ``BEGIN IMMEDIATE``
-        transaction, ``durable=False`` commits it without waiting for the disk. sqlite3 and OS
-        errors become :class:`~zoomlink.StoreError`."""
-        try:
-            conn = self._checkout()
-            try:
-                if not durable:
-                    conn.execute("PRAGMA synchronous = NORMAL")
-                if write:
-                    conn.execute("BEGIN IMMEDIATE")
-                yield conn
-                if write:
-                    conn.execute("COMMIT")
-            except BaseException:
-                self._checkin(conn, rollback=True)
-                raise
-            finally:
-                if not durable:
-                    _durable_again(conn)
-            self._checkin(conn)
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"SQLite could not {action} in {self._path!r}: {exc}") from exc
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StoreError(f"{self!r} is closed")
-
-    def _checkout(self) -> sqlite3.Connection:
-        self._leave_parent_connections()
-        with self._guard:
-            if self._closed:
-                raise StoreError(f"{self!r} is closed")
-            if self._idle:
-                return self._idle.pop()
-        return self._connect()
-
-    def _checkin(self, conn: sqlite3.Connection, *, rollback: bool = False) -> None:
-        if rollback and conn.in_transaction:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                conn.close()
-                return
-        with self._guard:
-            if not self._closed and self._pid == os.getpid() and len(self._idle) < _MAX_IDLE:
-                self._idle.append(conn)
-                return
-        conn.close()
-
-    def _leave_parent_connections(self) -> None:
-        """In a process forked from the one that opened them, set the connections aside."""
-        if self._pid == os.getpid():
-            return
-        # The guard may have been held by a thread that does not exist in this process.
-        self._guard = threading.Lock()
-        _INHERITED.extend(self._idle)
-        self._idle = []
-        self._pid = os.getpid()
-
-    def _connect(self) -> sqlite3.Connection:
-        if not os.path.exists(self._path):
-            # Sealed tokens are still nobody else's business: a new file is private.
-            os.close(os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600))
-        # Autocommit (isolation_level=None): transactions are explicit BEGIN IMMEDIATE. Used by
-        # one thread at a time, never shared, so check_same_thread is not needed.
-        conn = sqlite3.connect(
-            self._path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-        )
-        try:
-            mode = self._switch_to_wal(conn)
-            if mode != "wal":
-                raise ConfigurationError(
-                    f"SQLite could not switch {self._path!r} to WAL mode (got {mode!r})"
-                )
-            # Refresh tokens are one-use: a committed rotation must survive a power cut.
-            conn.execute("PRAGMA synchronous = FULL")
-            # Deleted and overwritten content is zeroed, not left in free space: a purged
-            # token or join URL must not be readable from the file (see erase_deleted).
-            conn.execute("PRAGMA secure_delete = ON")
-            if not self._schema_ready:
-                self._create_schema(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    @staticmethod
-    def _switch_to_wal(conn: sqlite3.Connection) -> str:
-        """Set WAL mode (once per file; a no-op after); the journal mode now in force."""
-        deadline = time.monotonic() + _BUSY_TIMEOUT
-        while True:
-            try:
-                (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                return str(mode)
-            except sqlite3.OperationalError as exc:
-                # While other connections open a new file, SQLite can refuse the switch at
-                # once, without its busy timeout: wait here instead.
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-            time.sleep(_FIRST_POLL)
-
-    def _create_schema(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute(_CREATE_SCHEMA_TABLE)
-            (version,) = conn.execute("SELECT max(version) FROM zoomlink_schema").fetchone()
-            if version is not None and version > SCHEMA_VERSION:
-                raise ConfigurationError(
-                    f"{self._path!r} holds zoomlink tables of version {version}, newer than "
-                    f"this zoomlink's {SCHEMA_VERSION}; upgrade zoomlink"
-                )
-            for statement in _CREATE_TABLES:
-                conn.execute(statement)
-            self._add_columns(conn)
-            if version is None:
-                conn.execute("INSERT INTO zoomlink_schema (version) VALUES (?)", (SCHEMA_VERSION,))
-            # Later versions migrate here, from ``version`` up to SCHEMA_VERSION.
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        self._schema_ready = True
-
-    @staticmethod
-    def _add_columns(conn: sqlite3.Connection) -> None:
-        """Add the columns of ``_ADDED_COLUMNS`` that a table made by an older zoomlink lacks.
-
-        Runs inside the schema set-up's ``BEGIN IMMEDIATE``, so two processes opening one file
-        take turns; a column that another writer added all the same is left as it is.
-        """
-        present: dict[str, set[str]] = {}
-        for table, column, definition in _ADDED_COLUMNS:
-            if table not in present:
-                # table_info rows: (cid, name, type, notnull, dflt_value, pk).
-                rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
-                present[table] = {str(row[1]) for row in rows}
-            if column in present[table]:
-                continue
-            try:
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-            except sqlite3.OperationalError as exc:
-                if "duplicate column name" not in str(exc):
-                    raise
-            present[table].add(column)
+        self._pool.close()

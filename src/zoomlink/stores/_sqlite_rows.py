@@ -1,6 +1,6 @@
-"""The SQLite store's tables and rows: the schema, the statements, and the value objects to and
-from rows. Times are fixed-width ISO-8601 UTC text (text order is time order); tuples of
-strings and a meeting's occurrences are JSON."""
+"""The SQLite store's rows: the statements it runs, and the value objects to and from rows.
+Times are fixed-width ISO-8601 UTC text (text order is time order); tuples of strings and a
+meeting's occurrences are JSON. The tables themselves are in :mod:`._sqlite_schema`."""
 
 from __future__ import annotations
 
@@ -13,80 +13,6 @@ from zoomlink._core import _columns
 from zoomlink.booking import MeetingOccurrence, MeetingRecord
 from zoomlink.models import ConnectAttempt, Grant, Link
 from zoomlink.outbox import PendingWork
-
-_CREATE_SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS zoomlink_schema (version INTEGER NOT NULL)"
-# Times are fixed-width ISO-8601 UTC text, so text order is time order; scopes and calendars
-# are JSON arrays.
-_CREATE_TABLES = (
-    """CREATE TABLE IF NOT EXISTS zoomlink_grants (
-        id TEXT PRIMARY KEY, client_id TEXT NOT NULL, app_kind TEXT NOT NULL,
-        zoom_user_id TEXT NOT NULL, zoom_email TEXT NOT NULL, zoom_account_id TEXT NOT NULL,
-        zoom_role TEXT NOT NULL, scopes TEXT NOT NULL, api_url TEXT, status TEXT NOT NULL,
-        status_reason TEXT NOT NULL, incident_id TEXT, sealed_access_token TEXT,
-        sealed_refresh_token TEXT, expires_at TEXT, created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL, version INTEGER NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS zoomlink_grants_client ON zoomlink_grants (client_id)",
-    "CREATE INDEX IF NOT EXISTS zoomlink_grants_zoom_user ON zoomlink_grants (zoom_user_id)",
-    """CREATE TABLE IF NOT EXISTS zoomlink_links (
-        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, owner_id TEXT,
-        grant_id TEXT NOT NULL, connected_by TEXT NOT NULL, completed_by TEXT,
-        created_at TEXT NOT NULL, disconnected_at TEXT,
-        purge TEXT NOT NULL DEFAULT 'none', uninstalled_at TEXT, incident_id TEXT)""",
-    "CREATE INDEX IF NOT EXISTS zoomlink_links_tenant ON zoomlink_links (tenant, created_at)",
-    "CREATE INDEX IF NOT EXISTS zoomlink_links_grant ON zoomlink_links (grant_id)",
-    # The outbox: a booking's Zoom work kept for later (one row per booking: its record id).
-    """CREATE TABLE IF NOT EXISTS zoomlink_work (
-        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, booking_id TEXT NOT NULL,
-        intent TEXT NOT NULL, booking TEXT NOT NULL, options TEXT NOT NULL, state TEXT NOT NULL,
-        not_before TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,
-        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS zoomlink_work_due ON zoomlink_work (state, not_before)",
-    # state: a send limit's recent slots, in seconds since the epoch (time.time()): PaceState.
-    """CREATE TABLE IF NOT EXISTS zoomlink_paces (name TEXT PRIMARY KEY, state TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS zoomlink_attempts (
-        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, user_id TEXT NOT NULL,
-        client_id TEXT NOT NULL, sealed_verifier TEXT NOT NULL, created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS zoomlink_attempts_expiry ON zoomlink_attempts (expires_at)",
-    # Added within version 1: CREATE … IF NOT EXISTS adds them to older files on first use.
-    """CREATE TABLE IF NOT EXISTS zoomlink_meetings (
-        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, booking_id TEXT NOT NULL,
-        host_id TEXT NOT NULL, event_type_id TEXT NOT NULL, connection_id TEXT NOT NULL,
-        zoom_user TEXT NOT NULL, quota_user TEXT NOT NULL, marker TEXT NOT NULL,
-        state TEXT NOT NULL, meeting_id INTEGER, join_url TEXT NOT NULL, password TEXT NOT NULL,
-        topic TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, timezone TEXT NOT NULL,
-        recreated INTEGER NOT NULL, announced INTEGER NOT NULL, created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL, version INTEGER NOT NULL,
-        recurrence TEXT NOT NULL DEFAULT '', occurrences TEXT NOT NULL DEFAULT '[]',
-        in_zoom TEXT NOT NULL DEFAULT 'as_booked', calendars TEXT NOT NULL DEFAULT '[]')""",
-    "CREATE INDEX IF NOT EXISTS zoomlink_meetings_tenant ON zoomlink_meetings (tenant, start)",
-    "CREATE INDEX IF NOT EXISTS zoomlink_meetings_host ON zoomlink_meetings (host_id, start)",
-    """CREATE INDEX IF NOT EXISTS zoomlink_meetings_connection
-        ON zoomlink_meetings (connection_id)""",
-    """CREATE INDEX IF NOT EXISTS zoomlink_meetings_meeting
-        ON zoomlink_meetings (meeting_id)""",
-    """CREATE TABLE IF NOT EXISTS zoomlink_preferences (
-        tenant TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
-        PRIMARY KEY (tenant, user_id, name))""",
-    """CREATE TABLE IF NOT EXISTS zoomlink_quotas (
-        name TEXT PRIMARY KEY, used INTEGER NOT NULL, expires_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS zoomlink_quotas_expiry ON zoomlink_quotas (expires_at)",
-)
-# Columns added within version 1 to tables that older files already have: (table, column,
-# definition). ALTER TABLE … ADD COLUMN adds each one on first use where it is missing; the
-# defaults give the rows already there their meaning (a one-off meeting: no rule, no
-# occurrences, as booked, on no calendar recorded; a link never purged nor uninstalled). The
-# occurrences are a JSON array of {"occurrence_id", "start", "end", "state"} objects, times in
-# the same fixed-width UTC text as the columns; the calendars a JSON array of app user ids.
-_ADDED_COLUMNS = (
-    ("zoomlink_meetings", "recurrence", "TEXT NOT NULL DEFAULT ''"),
-    ("zoomlink_meetings", "occurrences", "TEXT NOT NULL DEFAULT '[]'"),
-    ("zoomlink_meetings", "in_zoom", "TEXT NOT NULL DEFAULT 'as_booked'"),
-    ("zoomlink_meetings", "calendars", "TEXT NOT NULL DEFAULT '[]'"),
-    ("zoomlink_links", "purge", "TEXT NOT NULL DEFAULT 'none'"),
-    ("zoomlink_links", "uninstalled_at", "TEXT"),
-    ("zoomlink_links", "incident_id", "TEXT"),
-)
 
 
 def _upsert(table: str, columns: Sequence[str]) -> str:
