@@ -2,51 +2,31 @@
 
 from __future__ import annotations
 
-import logging
-import secrets
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import timedelta
 from types import TracebackType
 from typing import TypeVar
 
-import attrs
 import httpx
 
 from zoomlink._async._api import AsyncZoomAPI
-from zoomlink._async._availability import AsyncAvailability
-from zoomlink._async._bookings import AsyncBookings
-from zoomlink._async._calls import AsyncZoomCalls
 from zoomlink._async._ending import AsyncEnding
 from zoomlink._async._http import new_client
-from zoomlink._async._notices import AsyncNotices
 from zoomlink._async._notify import AsyncLoggingNotificationSink
-from zoomlink._async._outbox import AsyncOutbox
-from zoomlink._async._pacer import AsyncPacer
-from zoomlink._async._purge import AsyncPurger
 from zoomlink._async._scheduling import AsyncScheduling
-from zoomlink._async._tokens import AsyncTokenKeeper
-from zoomlink._async._zoom_events import AsyncZoomEvents
-from zoomlink._core import _connect, _grants, _limits, _links
+from zoomlink._async._wiring import wire
+from zoomlink._core import _grants, _limits, _links
 from zoomlink._core._arguments import check_arguments, check_settings
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
-    AuthorizationCodeError,
     ConfigurationError,
-    DuplicateRecordError,
-    InvalidStateError,
     NeedsReconnectError,
-    StaleRecordError,
-    ZoomAPIError,
     ZoomNotFoundError,
-    ZoomOAuthError,
-    ZoomRoleError,
 )
 from zoomlink.keyring import Keyring
 from zoomlink.models import (
     DEFAULT_TENANT,
     Actor,
-    AppKind,
-    ConnectAttempt,
     ConnectedUser,
     Connection,
     ConnectionKind,
@@ -68,12 +48,9 @@ from zoomlink.protocols import (
     AsyncTokenStore,
     Clock,
 )
-from zoomlink.purge import PurgeReason
 from zoomlink.stores._async._memory import AsyncMemoryTokenStore
 
 T = TypeVar("T")
-
-logger = logging.getLogger("zoomlink")
 
 _LINK_POLICIES = ("exclusive", "shared")
 _DISCONNECT_POLICIES = ("organization_admins", "zoom_admin")
@@ -199,75 +176,35 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         self.disconnect_policy: DisconnectPolicy = disconnect_policy
         self.reconnect_url = reconnect_url
         self.lock_timeout = lock_timeout
-        notices = AsyncNotices(store=self.store, sink=self.notifications, clock=self.clock)
-        self._tokens = AsyncTokenKeeper(
-            apis=self.apis,
-            store=self.store,
-            keyring=self.keyring,
-            notices=notices,
-            clock=self.clock,
-            refresh_margin=refresh_margin,
-            lock_timeout=lock_timeout,
-            reconnect_url=reconnect_url,
-            follow_api_url=follow_api_url,
-        )
         if busy_ttl < timedelta(0):
             raise ConfigurationError(f"busy_ttl must be a timedelta of 0 or more, not {busy_ttl!r}")
         self.calendar = calendar
-        retry_policy = retry or RetryPolicy()
-        calls = AsyncZoomCalls(
-            tokens=self._tokens,
-            pacer=AsyncPacer(
-                zoom_plan, self.store, max_wait=retry_policy.max_wait, clock=self.clock
-            ),
-            retry=retry_policy,
-            clock=self.clock,
-        )
-        self._availability = AsyncAvailability(
+        parts = wire(
+            apis=self.apis,
             store=self.store,
-            calls=calls,
-            resolve_user=self._resolve_user,
-            link_for=self._link_by_id,
-            calendar=calendar,
-            clock=self.clock,
-            ttl=busy_ttl,
-            lock_timeout=lock_timeout,
-        )
-        self._bookings = AsyncBookings(
-            store=self.store,
-            tokens=self._tokens,
-            calls=calls,
-            availability=self._availability,
-            resolve_user=self._resolve_user,
+            keyring=self.keyring,
             notifications=self.notifications,
             calendar=calendar,
             clock=self.clock,
-            retry_policy=retry_policy,
-            lock_timeout=lock_timeout,
-        )
-        self._outbox = AsyncOutbox(
-            store=self.store,
-            bookings=self._bookings,
-            notices=notices,
-            clock=self.clock,
-        )
-        self._purger = AsyncPurger(
-            store=self.store,
-            calendar=calendar,
-            availability=self._availability,
-            hold_booking=self._bookings.hold,
-            clock=self.clock,
-        )
-        self._events = AsyncZoomEvents(
-            store=self.store,
-            purger=self._purger,
-            availability=self._availability,
-            hold_booking=self._bookings.hold,
-            notices=notices,
-            clock=self.clock,
-            lock_timeout=lock_timeout,
+            link_policy=link_policy,
             reconnect_url=reconnect_url,
+            zoom_plan=zoom_plan,
+            retry_policy=retry or RetryPolicy(),
+            busy_ttl=busy_ttl,
+            refresh_margin=refresh_margin,
+            lock_timeout=lock_timeout,
+            follow_api_url=follow_api_url,
+            resolve_user=self._resolve_user,
+            link_for=self._link_by_id,
         )
+        self._tokens = parts.tokens
+        self._availability = parts.availability
+        self._bookings = parts.bookings
+        self._outbox = parts.outbox
+        self._purger = parts.purger
+        self._linker = parts.linker
+        self._connector = parts.connector
+        self._events = parts.events
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client_ids={list(self.apis)!r}, store={self.store!r})"
@@ -288,13 +225,6 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         if self._owns_client:
             await self._client.aclose()
 
-    def _app(self, kind: AppKind) -> AsyncZoomAPI:
-        for api in self.apis.values():
-            if api.app.kind == kind:
-                return api
-        wanted = {"user": "user-managed", "account": "admin-managed", "s2s": "Server-to-Server"}
-        raise ConfigurationError(f"this needs a {wanted[kind]} ZoomApp (kind={kind!r})")
-
     # -- connecting ---------------------------------------------------------------------------
 
     async def personal_connect_url(self, user_id: str, *, tenant: str = DEFAULT_TENANT) -> str:
@@ -304,7 +234,8 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         user; Zoom sends the browser back to the app's redirect URL, whose query goes to
         :meth:`complete_connect`.
         """
-        return await self._start("personal", tenant, user_id, self._app("user"))
+        api = self._connector.app("user")
+        return await self._connector.start("personal", tenant, user_id, api)
 
     async def organization_connect_url(self, actor: Actor, *, tenant: str = DEFAULT_TENANT) -> str:
         """The Zoom consent URL that connects the organisation's Zoom account (admin-managed).
@@ -316,22 +247,8 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             PermissionDeniedError: ``actor`` is a plain member; nothing is stored.
         """
         _links.check_org_starter(actor, tenant)
-        return await self._start("organization", tenant, actor.user_id, self._app("account"))
-
-    async def _start(
-        self, kind: ConnectionKind, tenant: str, user_id: str, api: AsyncZoomAPI
-    ) -> str:
-        attempt, pkce = _connect.new_attempt(
-            kind=kind,
-            tenant=tenant,
-            user_id=user_id,
-            app=api.app,
-            keyring=self.keyring,
-            now=self.clock.now(),
-        )
-        await self.store.add_attempt(attempt)
-        state = _connect.encode_state(self.keyring, attempt)
-        return api.authorization_url(state=state, code_challenge=pkce.challenge)
+        api = self._connector.app("account")
+        return await self._connector.start("organization", tenant, actor.user_id, api)
 
     async def complete_connect(
         self, callback: str | Mapping[str, str], *, user_id: str | None = None
@@ -354,66 +271,7 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             OwnershipConflictError: The Zoom user is linked to another app user (exclusive
                 policy).
         """
-        url, params = _connect.parse_callback(callback)
-        attempt = await self._take_attempt(params)
-        denied = _connect.denial(params, attempt.user_id if attempt else None)
-        if denied is not None:
-            raise denied
-        if attempt is None:
-            raise InvalidStateError("the callback carries no state", reason="missing")
-        if attempt.kind == "personal" and user_id is not None and user_id != attempt.user_id:
-            raise InvalidStateError(
-                "this connect link was started by another app user", reason="other_user"
-            )
-        api = self.apis.get(attempt.client_id)
-        if api is None:
-            raise ConfigurationError(
-                f"the connect was started with Zoom app {attempt.client_id}, which this "
-                "ZoomLink was not given"
-            )
-        _connect.check_redirect(url, api.app.redirect_uri)
-        code = _connect.authorization_code(params)
-        try:
-            tokens = await api.exchange_code(
-                code, code_verifier=_connect.open_verifier(self.keyring, attempt)
-            )
-        except ZoomOAuthError as exc:
-            raise AuthorizationCodeError(
-                f"Zoom refused the authorization code ({exc.error}: {exc.reason or exc.message})"
-                "; start connecting again",
-                error=exc.error,
-                reason=exc.reason,
-            ) from exc
-        user = await api.get_user(tokens.access_token)
-        if attempt.kind == "organization":
-            try:
-                _links.check_org_completer(user)
-            except ZoomRoleError:
-                await self._revoke_quietly(api, tokens.access_token)
-                raise
-        grant = _grants.new_grant(api.app, user, tokens, self.keyring, self.clock.now())
-        link = await self._link(
-            attempt.tenant, attempt.kind, attempt.user_id, grant, completed_by=user_id
-        )
-        logger.info("Zoom %s connection %s made in %s", attempt.kind, link.id, attempt.tenant)
-        return _links.describe(link, await self.store.get_grant(link.grant_id))
-
-    async def _take_attempt(self, params: Mapping[str, str]) -> ConnectAttempt | None:
-        state = params.get("state", "")
-        if not state and params.get("error"):
-            return None
-        attempt_id = _connect.decode_state(self.keyring, state, self.clock.now())
-        attempt = await self.store.take_attempt(attempt_id)
-        if attempt is None:
-            raise InvalidStateError(
-                "this connect link was used already (or is unknown); start connecting again",
-                reason="reused",
-            )
-        if self.clock.now() >= attempt.expires_at:
-            raise InvalidStateError(
-                "the connect link has expired; start connecting again", reason="expired"
-            )
-        return attempt
+        return await self._connector.complete(callback, user_id)
 
     async def connect_server_to_server(
         self, actor: Actor, *, tenant: str = DEFAULT_TENANT
@@ -424,118 +282,7 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
             PermissionDeniedError: ``actor`` is a plain member.
             ConfigurationError: No Server-to-Server app was given.
         """
-        _links.check_org_starter(actor, tenant)
-        api = self._app("s2s")
-        tokens = await api.account_token()
-        grant = _grants.new_grant(api.app, None, tokens, self.keyring, self.clock.now())
-        link = await self._link(
-            tenant, "organization", actor.user_id, grant, completed_by=actor.user_id
-        )
-        return _links.describe(link, await self.store.get_grant(link.grant_id))
-
-    async def _link(
-        self,
-        tenant: str,
-        kind: ConnectionKind,
-        user_id: str,
-        grant: Grant,
-        *,
-        completed_by: str | None,
-    ) -> Link:
-        """Store the grant's new tokens, then link it for ``user_id`` (personal) or the tenant
-        (organisation) under the tenant's link lock."""
-        async with self.store.lock(f"links:{tenant}", timeout=self.lock_timeout):
-            await self._finish_purges(tenant, kind, user_id)
-            # Zoom ended the Zoom user's earlier grant when it issued this one, so the new
-            # tokens are stored even if the link is refused: other links to it keep working.
-            await self._store_grant(grant)
-            if kind == "personal":
-                _links.check_personal_link(
-                    self.link_policy,
-                    tenant,
-                    user_id,
-                    grant.zoom_user_id,
-                    await self.store.find_links(grant_id=grant.id),
-                )
-                mine = await self.store.find_links(tenant=tenant, kind="personal", owner_id=user_id)
-            else:
-                mine = await self.store.find_links(tenant=tenant, kind="organization")
-            now = self.clock.now()
-            if mine:
-                link = attrs.evolve(
-                    mine[-1],
-                    grant_id=grant.id,
-                    connected_by=user_id,
-                    completed_by=completed_by,
-                    created_at=now,
-                    disconnected_at=None,
-                    purge="none",
-                    uninstalled_at=None,
-                    incident_id=None,
-                )
-            else:
-                link = Link(
-                    id=secrets.token_urlsafe(12),
-                    tenant=tenant,
-                    kind=kind,
-                    owner_id=user_id if kind == "personal" else None,
-                    grant_id=grant.id,
-                    connected_by=user_id,
-                    completed_by=completed_by,
-                    created_at=now,
-                )
-            await self.store.put_link(link)
-            for stale in mine[:-1]:
-                await self.store.remove_link(stale.id)
-            for old in {item.grant_id for item in mine} - {grant.id}:
-                await self._drop_unused_grant(old, revoke=True)
-        return link
-
-    async def _finish_purges(self, tenant: str, kind: ConnectionKind, user_id: str) -> None:
-        """Finish a purge that failed midway before the same connection is made again, so
-        the new one never revives the old one's Zoom values."""
-        owner = user_id if kind == "personal" else None
-        for link in await self.store.find_links(tenant=tenant, kind=kind, owner_id=owner):
-            if link.purge == "pending":
-                reason: PurgeReason = "uninstalled" if _links.uninstalled(link) else "disconnected"
-                await self._purger.purge(link, reason)
-
-    async def _store_grant(self, grant: Grant) -> None:
-        async with self.store.lock(f"grant:{grant.id}", timeout=self.lock_timeout):
-            for _ in range(5):
-                current = await self.store.get_grant(grant.id)
-                try:
-                    if current is None:
-                        await self.store.add_grant(grant)
-                    else:
-                        await self.store.update_grant(
-                            _grants.reauthorised(current, grant), expected_version=current.version
-                        )
-                    return
-                except (DuplicateRecordError, StaleRecordError):
-                    continue
-            raise StaleRecordError(f"grant {grant.id} kept changing", record_id=grant.id)
-
-    async def _drop_unused_grant(self, grant_id: str, *, revoke: bool) -> None:
-        """Forget a grant no live link uses any more, revoking it at Zoom first if asked."""
-        if _links.live(await self.store.find_links(grant_id=grant_id)):
-            return
-        grant = await self.store.get_grant(grant_id)
-        if grant is None:
-            return
-        if revoke and grant.status == "active" and grant.app_kind != "s2s":
-            api = self.apis.get(grant.client_id)
-            token = _grants.access_token(self.keyring, grant)
-            if api is not None and token is not None:
-                await self._revoke_quietly(api, token)
-        await self.store.remove_grant(grant_id)
-
-    async def _revoke_quietly(self, api: AsyncZoomAPI, token: str) -> None:
-        try:
-            await api.revoke(token)
-        except ZoomAPIError as exc:
-            # Already revoked or expired at Zoom: the grant is gone there either way.
-            logger.info("Zoom did not revoke a token (%s); it is dead already", exc.status)
+        return await self._connector.server_to_server(actor, tenant)
 
     # -- releasing and disconnecting ---------------------------------------------------------------
 
@@ -546,15 +293,7 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         Returns:
             How many links were released.
         """
-        released = 0
-        async with self.store.lock(f"links:{tenant}", timeout=self.lock_timeout):
-            for link in await self.store.find_links(tenant=tenant, kind="personal"):
-                grant = await self.store.get_grant(link.grant_id)
-                if grant is not None and grant.zoom_user_id == zoom_user_id:
-                    await self.store.remove_link(link.id)
-                    await self._drop_unused_grant(link.grant_id, revoke=False)
-                    released += 1
-        return released
+        return await self._linker.release(zoom_user_id, tenant)
 
     # -- looking up -------------------------------------------------------------------------
 

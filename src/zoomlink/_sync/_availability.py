@@ -31,10 +31,11 @@ import attrs
 
 from zoomlink._sync._calls import ZoomCalls
 from zoomlink._core import _bookings, _busy, _intervals
-from zoomlink._core._busy import Window, ZoomBusy
+from zoomlink._core._busy import Guard, Window, ZoomBusy
 from zoomlink._core._intervals import IntervalIndex
+from zoomlink._core._recurrence import ZoomRecurrence
 from zoomlink._locks import KeyedLock
-from zoomlink.availability import Conflict, Slot, SlotRule
+from zoomlink.availability import BookingConflictError, Conflict, Slot, SlotRule
 from zoomlink.booking import Booking, MeetingRecord
 from zoomlink.errors import NeedsReconnectError, NotConnectedError
 from zoomlink.models import Link, ResolvedHost
@@ -335,6 +336,32 @@ class Availability:
             own_booking=booking.id,
             seen=seen,
         )
+
+    def refuse_conflicts(
+        self,
+        booking: Booking,
+        plan: ZoomRecurrence | None,
+        guard: Guard,
+        *,
+        own: MeetingRecord | None,
+        occurrence_id: str | None = None,
+    ) -> None:
+        """Raise :class:`BookingConflictError` if a host is busy; ``occurrence_id`` names the
+        occurrence of ``own``'s series being moved, which must not land on its siblings."""
+        if not guard.check:
+            return
+        windows = _bookings.windows(booking, plan)
+        found = self.conflicts(
+            booking, windows, before=guard.before, after=guard.after, own=own, strict=True
+        )
+        if own is not None and occurrence_id is not None:
+            found += _busy.series_conflicts(
+                own, occurrence_id, windows, before=guard.before, after=guard.after
+            )
+        if found:
+            raise BookingConflictError(
+                _busy.conflict_message(booking.id, found), booking_id=booking.id, conflicts=found
+            )
 
     # -- free slots ----------------------------------------------------------------------------
 

@@ -2,68 +2,41 @@
 # Do not edit it: edit the async original and run the script.
 """Bookings: one Zoom meeting per booking, created, moved and deleted exactly once.
 
-Every step for a booking runs under the store lock ``booking:<record id>``, so concurrent
-retries (several workers, several processes) take turns. A record is written *before* Zoom is
-asked to create a meeting; a crash after Zoom's answer leaves it ``pending``, and the next call
-finds the meeting by the marker at the start of its agenda instead of creating another.
-
-Before a meeting is made or moved, the hosts' busy times are checked under the store lock
-``host:<tenant>:<user id>`` of each host, so two bookings cannot both take the same free time.
+This is the lifecycle each booking goes through (schedule, reschedule, cancel, and one
+occurrence of a recurring booking at a time); it decides, from the booking's record, which
+step is due. The steps against Zoom are :class:`MeetingWrites`', the locks
+:class:`BookingLocks`', the messages and calendars :class:`Announcer`'s.
 """
 
 from __future__ import annotations
 
-import time
-import logging
-from collections.abc import Iterator, Callable
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, Literal, TypeVar
-
-import attrs
+from typing import Literal
 
 from zoomlink._sync._announce import Announcer
-from zoomlink._sync._api import ZoomAPI
 from zoomlink._sync._availability import Availability
+from zoomlink._sync._booking_locks import BookingLocks
 from zoomlink._sync._calls import ZoomCalls
-from zoomlink._sync._co_hosts import ResolveUser, co_host_settings
+from zoomlink._sync._co_hosts import ResolveUser
+from zoomlink._sync._meeting_records import MeetingRecords
+from zoomlink._sync._meeting_writes import MeetingWrites
+from zoomlink._sync._occurrences import Occurrences
 from zoomlink._sync._tokens import TokenKeeper
-from zoomlink._core import _bookings, _busy, _limits, _messages
+from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
 from zoomlink._core._recurrence import ZoomRecurrence
-from zoomlink._locks import KeyedLock
-from zoomlink.availability import BookingConflictError
 from zoomlink.booking import (
     Booking,
-    BookingAction,
     BookingOutcome,
     ConferencingChoice,
     EventType,
-    MeetingOccurrence,
     MeetingRecord,
 )
-from zoomlink.errors import (
-    BookingStateError,
-    DailyLimitError,
-    InvalidBookingError,
-    NotConnectedError,
-    StaleRecordError,
-    ZoomAPIError,
-    ZoomLinkError,
-    ZoomNotFoundError,
-    ZoomRateLimitError,
-    ZoomServerError,
-    ZoomTransportError,
-    ZoomValidationError,
-)
-from zoomlink.models import Link, Meeting, MeetingFields, RetryPolicy
+from zoomlink.errors import BookingStateError
+from zoomlink.models import RetryPolicy
 from zoomlink.protocols import CalendarBackend, NotificationSink, TokenStore, Clock
-
-T = TypeVar("T")
-
-logger = logging.getLogger("zoomlink")
-
-_INVALID_PARAMETER = 300  # Zoom's error code for a request parameter it refuses
 
 Place = Literal["zoom", "builtin", "none"]
 # The outbox's question, asked under the booking lock: is the kept work still wanted?
@@ -88,16 +61,30 @@ class Bookings:
         lock_timeout: float,
     ) -> None:
         self._store = store
-        self._tokens = tokens
         self._calls = calls
         self._availability = availability
-        self._resolve_user = resolve_user
         self._clock = clock
-        self._retry = retry_policy
-        self._lock_timeout = lock_timeout
-        self._local = KeyedLock()
+        self._records = MeetingRecords(store=store, availability=availability)
+        self._locks = BookingLocks(store=store, lock_timeout=lock_timeout)
+        self._writes = MeetingWrites(
+            store=store,
+            tokens=tokens,
+            calls=calls,
+            records=self._records,
+            resolve_user=resolve_user,
+            clock=clock,
+            retry_policy=retry_policy,
+        )
         self._announcer = Announcer(
-            notifications=notifications, calendar=calendar, clock=clock, save=self._save
+            notifications=notifications, calendar=calendar, clock=clock, save=self._records.save
+        )
+        self._occurrences = Occurrences(
+            records=self._records,
+            locks=self._locks,
+            writes=self._writes,
+            availability=availability,
+            announcer=self._announcer,
+            clock=clock,
         )
 
     # -- location ----------------------------------------------------------------------------
@@ -135,43 +122,47 @@ class Bookings:
         place = self.location(booking.event_type, booking.host_id, booking.tenant)
         if place != "zoom":
             return BookingOutcome(booking_id=booking.id, action="none", location=place)
-        self._check_future(booking)
+        self._writes.check_future(booking)
         plan = _bookings.recurrence(booking)
-        with self._lock(booking):
+        with self.hold(booking.tenant, booking.id):
             if still is not None and not still():
                 return _superseded(booking)
-            record = self._record(booking)
+            record = self._records.of(booking)
             if record is not None and record.state == "scheduled":
-                return self._announce(booking, record, "existing", "meeting_scheduled")
+                return self._announcer.announce(
+                    booking, record, "existing", "meeting_scheduled"
+                )
             if record is not None and record.state == "detached":
-                return self._announce(booking, record, "detached", "meeting_scheduled")
-            with self._hosts_lock(booking, guard):
-                self._refuse_conflicts(booking, plan, guard, own=None)
+                return self._announcer.announce(
+                    booking, record, "detached", "meeting_scheduled"
+                )
+            with self._locks.hosts(booking, guard):
+                self._availability.refuse_conflicts(booking, plan, guard, own=None)
                 if record is not None and record.state == "pending":
-                    record, action = self._settle(booking, record, plan)
+                    record, action = self._writes.settle(booking, record, plan)
                 else:
-                    record, action = self._create(booking, plan, previous=record)
-            return self._announce(booking, record, action, "meeting_scheduled")
+                    record, action = self._writes.create(booking, plan, previous=record)
+            return self._announcer.announce(booking, record, action, "meeting_scheduled")
 
     def reschedule(
         self, booking: Booking, guard: Guard, still: Still | None = None
     ) -> BookingOutcome:
         """Move the booking's meeting to the booking's (new) times: one PATCH. A meeting that
         was deleted in Zoom meanwhile is made again, and the outcome says ``recreated``."""
-        self._check_future(booking)
+        self._writes.check_future(booking)
         plan = _bookings.recurrence(booking)
-        with self._lock(booking):
+        with self.hold(booking.tenant, booking.id):
             if still is not None and not still():
                 return _superseded(booking)
-            record = self._record(booking)
+            record = self._records.of(booking)
             if record is None:
                 place = self.location(booking.event_type, booking.host_id, booking.tenant)
                 if place != "zoom":
                     return BookingOutcome(booking_id=booking.id, action="none", location=place)
-                with self._hosts_lock(booking, guard):
-                    self._refuse_conflicts(booking, plan, guard, own=None)
-                    record, action = self._create(booking, plan, previous=None)
-                return self._announce(booking, record, action, "meeting_scheduled")
+                with self._locks.hosts(booking, guard):
+                    self._availability.refuse_conflicts(booking, plan, guard, own=None)
+                    record, action = self._writes.create(booking, plan, previous=None)
+                return self._announcer.announce(booking, record, action, "meeting_scheduled")
             if record.state == "cancelled":
                 raise BookingStateError(
                     f"booking {booking.id!r} was cancelled; schedule it again to give it a "
@@ -183,50 +174,60 @@ class Bookings:
                 return self._move_detached(booking, record, plan, guard)
             in_step = record.in_zoom == "as_booked"
             if record.state == "scheduled" and in_step and _bookings.same_times(booking, record):
-                return self._announce(booking, record, "existing", "meeting_rescheduled")
+                return self._announcer.announce(
+                    booking, record, "existing", "meeting_rescheduled"
+                )
             before = record.occurrences
-            with self._hosts_lock(booking, guard):
-                self._refuse_conflicts(booking, plan, guard, own=record)
+            with self._locks.hosts(booking, guard):
+                self._availability.refuse_conflicts(booking, plan, guard, own=record)
                 action = "existing"
                 if record.state == "pending":
-                    record, action = self._settle(booking, record, plan)
+                    record, action = self._writes.settle(booking, record, plan)
                     if action == "created":  # created at the new times already
-                        return self._announce(booking, record, action, "meeting_scheduled")
+                        return self._announcer.announce(
+                            booking, record, action, "meeting_scheduled"
+                        )
                 # A meeting changed or deleted in Zoom is put back in step with the booking.
                 if not _bookings.same_times(booking, record) or record.in_zoom != "as_booked":
-                    record, action = self._move(booking, record, plan)
+                    record, action = self._writes.move(booking, record, plan)
             kept = {o.occurrence_id for o in record.occurrences}
             dropped = tuple(o for o in before if o.occurrence_id not in kept)
-            return self._announce(
+            return self._announcer.announce(
                 booking, record, action, "meeting_rescheduled", dropped=dropped
             )
 
     def cancel(self, booking: Booking, still: Still | None = None) -> BookingOutcome:
         """Delete the booking's meeting (one DELETE; gone already counts as done), tell
         everyone and take the events off their calendars."""
-        with self._lock(booking):
+        with self.hold(booking.tenant, booking.id):
             if still is not None and not still():
                 return _superseded(booking)
-            record = self._record(booking)
+            record = self._records.of(booking)
             if record is None:
                 return BookingOutcome(booking_id=booking.id, action="none", location="zoom")
             if record.state == "cancelled":
-                return self._announce(booking, record, "none", "meeting_cancelled")
+                return self._announcer.announce(booking, record, "none", "meeting_cancelled")
             if record.state == "detached":  # no Zoom meeting is ours to delete any more
-                record = self._save(_bookings.cancelled(record, self._clock.now()), record)
-                return self._announce(booking, record, "detached", "meeting_cancelled")
-            link = self._link(record)
+                record = self._records.save(
+                    _bookings.cancelled(record, self._clock.now()), record
+                )
+                return self._announcer.announce(
+                    booking, record, "detached", "meeting_cancelled"
+                )
+            link = self._records.link(record)
             meeting_id = record.meeting_id
             if record.state == "pending":
-                found = self._find(link, record)
+                found = self._writes.find(link, record)
                 meeting_id = found.id if found is not None else None
-            action = self._delete(link, meeting_id, None)
-            record = self._save(_bookings.cancelled(record, self._clock.now()), record)
-            return self._announce(booking, record, action, "meeting_cancelled")
+            action = self._writes.delete(link, meeting_id, None)
+            record = self._records.save(
+                _bookings.cancelled(record, self._clock.now()), record
+            )
+            return self._announcer.announce(booking, record, action, "meeting_cancelled")
 
     def record(self, tenant: str, booking_id: str) -> MeetingRecord | None:
         """The booking's meeting record, or ``None``."""
-        return self._store.get_meeting_record(_bookings.record_id(tenant, booking_id))
+        return self._records.get(tenant, booking_id)
 
     def start_url(self, tenant: str, booking_id: str) -> str:
         """A start link for the booking's meeting, fresh from Zoom (one GET)."""
@@ -238,7 +239,7 @@ class Bookings:
                 booking_id=booking_id,
                 state=state,
             )
-        meeting = self._calls.get_meeting(self._link(record), record.meeting_id)
+        meeting = self._calls.get_meeting(self._records.link(record), record.meeting_id)
         return meeting.start_url
 
     def _move_detached(
@@ -247,18 +248,18 @@ class Bookings:
         """Move a booking whose Zoom details were purged: times, messages and calendars
         change; Zoom is not called."""
         if not _bookings.same_times(booking, record):
-            with self._hosts_lock(booking, guard):
-                self._refuse_conflicts(booking, plan, guard, own=record)
+            with self._locks.hosts(booking, guard):
+                self._availability.refuse_conflicts(booking, plan, guard, own=record)
                 before = record.occurrences
-                record = self._save(
+                record = self._records.save(
                     _bookings.moved(record, booking, self._clock.now(), plan), record
                 )
             kept = {o.occurrence_id for o in record.occurrences}
             dropped = tuple(o for o in before if o.occurrence_id not in kept)
-            return self._announce(
+            return self._announcer.announce(
                 booking, record, "detached", "meeting_rescheduled", dropped=dropped
             )
-        return self._announce(booking, record, "detached", "meeting_rescheduled")
+        return self._announcer.announce(booking, record, "detached", "meeting_rescheduled")
 
     # -- one occurrence of a recurring booking ------------------------------------------------
 
@@ -267,488 +268,20 @@ class Bookings:
     ) -> BookingOutcome:
         """Move one occurrence of a recurring booking's meeting (one PATCH with its
         ``occurrence_id``); the others stay as they are."""
-        moved = attrs.evolve(booking, start=start, end=end, recurrence=None)
-        self._check_future(moved)
-        with self._lock(booking):
-            record = self._series(booking)
-            found = self._occurrence(booking, record, occurrence)
-            if found.start == moved.start and found.end == moved.end:
-                return self._announce(
-                    booking, record, "existing", "meeting_rescheduled", occurrence=found
-                )
-            with self._hosts_lock(booking, guard):
-                self._refuse_conflicts(
-                    moved, None, guard, own=record, occurrence_id=found.occurrence_id
-                )
-                if record.state == "detached":
-                    return self._detached_occurrence(
-                        booking, record, attrs.evolve(found, start=start, end=end)
-                    )
-                meeting_id = record.meeting_id
-                assert meeting_id is not None  # scheduled records have one
-                fields = MeetingFields(
-                    start=moved.start,
-                    duration_minutes=moved.duration_minutes,
-                    timezone=booking.host.time_zone,
-                )
-                self._take_quota(record, booking)
-                try:
-                    self._write(
-                        self._link(record),
-                        "meetings.update",
-                        lambda api, token: api.update_meeting(
-                            token, meeting_id, fields, occurrence_id=found.occurrence_id
-                        ),
-                        record=record,
-                        booking=booking,
-                    )
-                except ZoomNotFoundError as exc:
-                    raise BookingStateError(
-                        f"the occurrence {found.occurrence_id} of booking {booking.id!r} no "
-                        "longer exists in Zoom",
-                        booking_id=booking.id,
-                        state="gone",
-                    ) from exc
-            changed = attrs.evolve(found, start=_busy.utc(start), end=_busy.utc(end))
-            now = self._clock.now()
-            record = self._save(_bookings.with_occurrence(record, changed, now), record)
-            return self._announce(
-                booking, record, "updated", "meeting_rescheduled", occurrence=changed
-            )
+        return self._occurrences.reschedule(booking, occurrence, start, end, guard)
 
     def cancel_occurrence(self, booking: Booking, occurrence: datetime) -> BookingOutcome:
         """Delete one occurrence of a recurring booking's meeting (one DELETE with its
         ``occurrence_id``); the series and its link stay."""
-        with self._lock(booking):
-            record = self._series(booking)
-            found = self._occurrence(booking, record, occurrence)
-            if found.state == "cancelled":
-                return self._announce(
-                    booking, record, "none", "meeting_cancelled", occurrence=found
-                )
-            if record.state == "detached":
-                return self._detached_occurrence(
-                    booking, record, attrs.evolve(found, state="cancelled")
-                )
-            link = self._link(record)
-            action = self._delete(link, record.meeting_id, found.occurrence_id)
-            changed = attrs.evolve(found, state="cancelled")
-            now = self._clock.now()
-            record = self._save(_bookings.with_occurrence(record, changed, now), record)
-            return self._announce(
-                booking, record, action, "meeting_cancelled", occurrence=changed
-            )
+        return self._occurrences.cancel(booking, occurrence)
 
-    def _detached_occurrence(
-        self, booking: Booking, record: MeetingRecord, changed: MeetingOccurrence
-    ) -> BookingOutcome:
-        """Change one occurrence of a detached booking: no Zoom call."""
-        changed = attrs.evolve(changed, start=_busy.utc(changed.start), end=_busy.utc(changed.end))
-        now = self._clock.now()
-        record = self._save(_bookings.with_occurrence(record, changed, now), record)
-        news: _messages.MeetingNews = (
-            "meeting_cancelled" if changed.state == "cancelled" else "meeting_rescheduled"
-        )
-        return self._announce(booking, record, "detached", news, occurrence=changed)
+    # -- locks ---------------------------------------------------------------------------------
 
-    def _series(self, booking: Booking) -> MeetingRecord:
-        record = self._record(booking)
-        live = record is not None and record.state in ("scheduled", "detached")
-        if record is None or not live or not record.occurrences:
-            raise BookingStateError(
-                f"booking {booking.id!r} has no scheduled recurring meeting",
-                booking_id=booking.id,
-                state=record.state if record else "none",
-            )
-        return record
-
-    def _occurrence(
-        self, booking: Booking, record: MeetingRecord, when: datetime
-    ) -> MeetingOccurrence:
-        found = _bookings.find_occurrence(record, when)
-        if found is None:
-            raise InvalidBookingError(
-                f"booking {booking.id!r} has no occurrence starting at {when.isoformat()}",
-                field="occurrence",
-            )
-        return found
-
-    # -- steps ---------------------------------------------------------------------------------
-
-    def _create(
-        self, booking: Booking, plan: ZoomRecurrence | None, *, previous: MeetingRecord | None
-    ) -> tuple[MeetingRecord, BookingAction]:
-        host = self._resolve_user(booking.host_id, booking.tenant, booking.host.email)
-        link = self._link_for(host.connection.id, booking)
-        grant = self._tokens.active_grant(link)
-        pending = _bookings.pending_record(
-            booking,
-            connection_id=link.id,
-            zoom_user=host.zoom_user,
-            quota_user=_limits.quota_user(host, grant),
-            now=self._clock.now(),
-            previous=previous,
-            plan=plan,
-        )
-        self._take_quota(pending, booking)  # fail early, before anything is written
-        if previous is None:
-            self._store.add_meeting_record(pending)
-        else:
-            self._store.update_meeting_record(pending, expected_version=previous.version)
-        # A purge marks its connection before listing bookings, and this record is written
-        # before the mark is read: either the purge finds the record, or this sees the mark.
-        current = self._store.get_link(link.id)
-        if current is None or current.disconnected_at is not None or current.purge != "none":
-            self._forget(pending, previous)
-            raise NotConnectedError(
-                f"the Zoom connection {link.id} was disconnected while booking {booking.id!r} "
-                "was being scheduled",
-                tenant=booking.tenant,
-                user_id=booking.host_id,
-            )
-        try:
-            meeting, action = self._make_meeting(
-                link, booking, pending, plan, quota_taken=True
-            )
-        except BaseException as exc:
-            # Undone only when Zoom surely made nothing. After a lost answer that could not be
-            # looked into (Zoom down, the task cancelled), the record stays pending, so the
-            # next call looks for the meeting by its marker instead of making a second one.
-            if _refused_for_sure(exc):
-                self._forget(pending, previous)
-            raise
-        now = self._clock.now()
-        record = _bookings.scheduled(pending, booking, meeting, now, recreated=False, plan=plan)
-        return self._save(record, pending), action
-
-    def _settle(
-        self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None
-    ) -> tuple[MeetingRecord, BookingAction]:
-        """Finish a create an earlier call left ``pending``: adopt the meeting it made, or
-        create it now if it never reached Zoom."""
-        link = self._link(record)
-        found = self._find(link, record)
-        if found is not None:
-            meeting = self._calls.get_meeting(link, found.id)
-            action: BookingAction = "reconciled"
-        else:
-            meeting, action = self._make_meeting(
-                link, booking, record, plan, quota_taken=False
-            )
-        now = self._clock.now()
-        done = _bookings.scheduled(record, booking, meeting, now, recreated=False, plan=plan)
-        if action == "reconciled":  # the meeting kept the times it was created with
-            done = attrs.evolve(
-                done,
-                start=record.start,
-                end=record.end,
-                topic=record.topic,
-                recurrence=record.recurrence,
-            )
-        return self._save(done, record), action
-
-    def _move(
-        self, booking: Booking, record: MeetingRecord, plan: ZoomRecurrence | None
-    ) -> tuple[MeetingRecord, BookingAction]:
-        link = self._link(record)
-        meeting_id = record.meeting_id
-        assert meeting_id is not None  # scheduled records have one
-        fields = _bookings.move_fields(booking, record, record.marker, plan)
-        self._take_quota(record, booking)
-        try:
-            self._write(
-                link,
-                "meetings.update",
-                lambda api, token: api.update_meeting(token, meeting_id, fields),
-                record=record,
-                booking=booking,
-            )
-        except ZoomNotFoundError:
-            logger.warning(
-                "Zoom meeting %s of booking %s was deleted in Zoom; making a new one",
-                meeting_id,
-                booking.id,
-            )
-            meeting, _ = self._make_meeting(link, booking, record, plan, quota_taken=False)
-            now = self._clock.now()
-            fresh = _bookings.scheduled(record, booking, meeting, now, recreated=True, plan=plan)
-            return self._save(fresh, record), "recreated"
-        moved = _bookings.moved(record, booking, self._clock.now(), plan)
-        return self._save(moved, record), "updated"
-
-    def _delete(
-        self, link: Link, meeting_id: int | None, occurrence_id: str | None
-    ) -> BookingAction:
-        """Delete a meeting (or one occurrence); one Zoom no longer has counts as gone."""
-        if meeting_id is None:
-            return "already_gone"
-        try:
-            self._calls.send(
-                link,
-                "meetings.delete",
-                lambda api, token: api.delete_meeting(
-                    token, meeting_id, occurrence_id=occurrence_id
-                ),
-                safe=True,
-            )
-        except ZoomNotFoundError:
-            return "already_gone"
-        except ZoomValidationError as exc:
-            # Zoom answers an occurrence it no longer has (deleted by a request whose answer
-            # was lost) with 400 code 300 "Invalid parameter: occurrence_id" (zoom-api.md).
-            if occurrence_id is None or exc.code != _INVALID_PARAMETER:
-                raise
-            return "already_gone"
-        return "deleted"
-
-    def _make_meeting(
-        self,
-        link: Link,
-        booking: Booking,
-        record: MeetingRecord,
-        plan: ZoomRecurrence | None,
-        *,
-        quota_taken: bool,
-    ) -> tuple[Meeting, BookingAction]:
-        """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
-        look for it by its marker before trying again: a create is never repeated blindly.
-        After a timeout it is not tried again in this call: Zoom may still be making it."""
-        extra = co_host_settings(
-            booking, link, record, store=self._store, resolve_user=self._resolve_user
-        )
-        fields = _bookings.meeting_fields(booking, record.marker, plan, extra)
-        retry = 0
-        while True:
-            if not quota_taken:
-                self._take_quota(record, booking)
-            quota_taken = False
-
-            def create(
-                api: ZoomAPI, token: str, fields: MeetingFields = fields
-            ) -> Meeting:
-                return api.create_meeting(token, fields, user=record.zoom_user)
-
-            try:
-                meeting = self._write(
-                    link, "meetings.create", create, record=record, booking=booking, safe=False
-                )
-                return meeting, "created"
-            except (ZoomServerError, ZoomTransportError) as exc:
-                found = self._find(link, record)
-                if found is not None:
-                    logger.info("booking %s: Zoom created the meeting after all", booking.id)
-                    return self._calls.get_meeting(link, found.id), "reconciled"
-                if isinstance(exc, ZoomTransportError) and exc.timeout:
-                    # Zoom may still be making it: a create sent now could make a second.
-                    # The next call looks for it again, once Zoom is surely done.
-                    raise
-                retry += 1
-                pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
-                if pause is None:
-                    raise
-                time.sleep(pause)
-            except ZoomAPIError as exc:
-                invited = _bookings.invite_instead(fields)
-                if exc.code != _bookings.ALTERNATIVE_HOST_REFUSED or invited is None:
-                    raise
-                logger.warning(
-                    "booking %s: Zoom refused alternative hosts; inviting them", booking.id
-                )
-                fields = invited
-
-    def _find(self, link: Link, record: MeetingRecord) -> Meeting | None:
-        """The meeting carrying the record's marker in the host's Zoom meeting list."""
-        listed = self._calls.list_meetings(link, record.zoom_user, "scheduled")
-        return _bookings.find_marked(listed, record.marker)
-
-    def _write(
-        self,
-        link: Link,
-        route: str,
-        operation: Callable[[ZoomAPI, str], T],
-        *,
-        record: MeetingRecord,
-        booking: Booking,
-        safe: bool = True,
-    ) -> T:
-        """A meeting create or update: Zoom's per-host daily 429 and passcode refusals become
-        zoomlink's typed errors."""
-        try:
-            return self._calls.send(link, route, operation, safe=safe)
-        except ZoomRateLimitError as exc:
-            if exc.limit != "host-daily":
-                raise
-            now = self._clock.now()
-            self._store.fill_quota(
-                _limits.quota_name(record.quota_user, now),
-                limit=_limits.HOST_DAILY_WRITES,
-                expires_at=_limits.quota_resets(now),
-            )
-            raise self._daily_limit(record, booking) from exc
-        except ZoomValidationError as exc:
-            passcode = _bookings.passcode_error(exc, booking)
-            if passcode is None:
-                raise
-            raise passcode from exc
-
-    def _take_quota(self, record: MeetingRecord, booking: Booking) -> None:
-        now = self._clock.now()
-        used = self._store.take_quota(
-            _limits.quota_name(record.quota_user, now),
-            limit=_limits.HOST_DAILY_WRITES,
-            expires_at=_limits.quota_resets(now),
-        )
-        if used is None:
-            raise self._daily_limit(record, booking)
-
-    def _daily_limit(self, record: MeetingRecord, booking: Booking) -> DailyLimitError:
-        resets = _limits.quota_resets(self._clock.now())
-        return DailyLimitError(
-            f"Zoom user {record.quota_user} has used the {_limits.HOST_DAILY_WRITES} meeting "
-            f"creates/updates Zoom allows per UTC day; booking {booking.id!r} can be served "
-            f"after {resets:%Y-%m-%d %H:%M} UTC",
-            zoom_user=record.quota_user,
-            limit=_limits.HOST_DAILY_WRITES,
-            retry_at=resets,
-            booking_id=booking.id,
-        )
-
-    # -- busy time -----------------------------------------------------------------------------
-
-    def _refuse_conflicts(
-        self,
-        booking: Booking,
-        plan: ZoomRecurrence | None,
-        guard: Guard,
-        *,
-        own: MeetingRecord | None,
-        occurrence_id: str | None = None,
-    ) -> None:
-        """Raise :class:`BookingConflictError` if a host is busy; ``occurrence_id`` names the
-        occurrence of ``own``'s series being moved, which must not land on its siblings."""
-        if not guard.check:
-            return
-        windows = _bookings.windows(booking, plan)
-        found = self._availability.conflicts(
-            booking, windows, before=guard.before, after=guard.after, own=own, strict=True
-        )
-        if own is not None and occurrence_id is not None:
-            found += _busy.series_conflicts(
-                own, occurrence_id, windows, before=guard.before, after=guard.after
-            )
-        if found:
-            raise BookingConflictError(
-                _busy.conflict_message(booking.id, found), booking_id=booking.id, conflicts=found
-            )
-
-    @contextmanager
-    def _hosts_lock(self, booking: Booking, guard: Guard) -> Iterator[None]:
-        """Each host's lock (in one order, so two collective bookings cannot deadlock) while
-        their busy time is checked and the meeting made."""
-        names = (
-            []
-            if not guard.check
-            else sorted(
-                f"host:{_bookings.record_id(booking.tenant, host_id)}"
-                for host_id in booking.host_ids
-            )
-        )
-        with self._hold(names):
-            yield
-
-    @contextmanager
-    def _hold(self, names: list[str]) -> Iterator[None]:
-        if not names:
-            yield
-            return
-        with (
-            self._local.hold(names[0], timeout=self._lock_timeout),
-            self._store.lock(names[0], timeout=self._lock_timeout),
-            self._hold(names[1:]),
-        ):
-            yield
-
-    # -- records and links ---------------------------------------------------------------------
-
-    def _announce(
-        self,
-        booking: Booking,
-        record: MeetingRecord,
-        action: BookingAction,
-        news: _messages.MeetingNews,
-        **details: Any,
-    ) -> BookingOutcome:
-        return self._announcer.announce(booking, record, action, news, **details)
-
-    def _lock(self, booking: Booking) -> AbstractContextManager[None]:
-        return self.hold(booking.tenant, booking.id)
-
-    @contextmanager
-    def hold(self, tenant: str, booking_id: str) -> Iterator[None]:
-        """The booking's lock. Callers in this process queue here; one per booking goes on
-        to the store lock, which excludes the other processes."""
-        name = f"booking:{_bookings.record_id(tenant, booking_id)}"
-        with (
-            self._local.hold(name, timeout=self._lock_timeout),
-            self._store.lock(name, timeout=self._lock_timeout),
-        ):
-            yield
-
-    def _record(self, booking: Booking) -> MeetingRecord | None:
-        record = self.record(booking.tenant, booking.id)
-        if record is not None and record.host_id != booking.host_id:
-            raise InvalidBookingError(
-                f"booking {booking.id!r} is hosted by {record.host_id!r} in zoomlink's records, "
-                f"not {booking.host_id!r}; cancel it and schedule it anew to change hosts",
-                field="host.user_id",
-            )
-        return record
-
-    def _save(self, record: MeetingRecord, previous: MeetingRecord) -> MeetingRecord:
-        try:
-            self._store.update_meeting_record(record, expected_version=previous.version)
-        except StaleRecordError:
-            logger.error("meeting record %s changed under its booking lock", record.id)
-            raise
-        self._availability.changed(record)
-        return record
-
-    def _forget(self, pending: MeetingRecord, previous: MeetingRecord | None) -> None:
-        """Undo the pending write after Zoom refused the create for sure."""
-        if previous is None:
-            self._store.remove_meeting_record(pending.id)
-        else:
-            restored = attrs.evolve(previous, version=pending.version + 1)
-            self._store.update_meeting_record(restored, expected_version=pending.version)
-
-    def _link(self, record: MeetingRecord) -> Link:
-        return self._link_for(record.connection_id, None)
-
-    def _link_for(self, connection_id: str, booking: Booking | None) -> Link:
-        link = self._store.get_link(connection_id)
-        if link is None:
-            raise NotConnectedError(
-                f"the Zoom connection {connection_id} behind this booking is gone",
-                tenant=booking.tenant if booking else "",
-            )
-        return link
-
-    def _check_future(self, booking: Booking) -> None:
-        if booking.start <= self._clock.now():
-            raise InvalidBookingError(
-                f"booking {booking.id!r} starts at {booking.start.isoformat()}, which is not in "
-                "the future; Zoom ignores past start times on updates",
-                field="start",
-            )
+    def hold(self, tenant: str, booking_id: str) -> AbstractContextManager[None]:
+        """The booking's lock (the purge and Zoom's events take it too)."""
+        return self._locks.booking(tenant, booking_id)
 
 
 def _superseded(booking: Booking) -> BookingOutcome:
     """The outcome of kept work that a newer call replaced before it ran."""
     return BookingOutcome(booking_id=booking.id, action="superseded", location="zoom")
-
-
-def _refused_for_sure(error: BaseException) -> bool:
-    """Whether ``error`` means Zoom made no meeting: a refusal Zoom answered (not a 5xx) or one
-    zoomlink made before asking."""
-    unsure = (ZoomServerError, ZoomTransportError)
-    return isinstance(error, ZoomLinkError) and not isinstance(error, unsure)
