@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from zoomlink._async._calls import AsyncZoomCalls
+from zoomlink._async._co_hosts import ResolveUser
 from zoomlink._core import _bookings, _busy, _intervals
 from zoomlink._core._busy import Guard, Window, ZoomBusy
 from zoomlink._core._intervals import IntervalIndex
@@ -36,12 +37,11 @@ from zoomlink._locks import AsyncKeyedLock
 from zoomlink.availability import BookingConflictError, Conflict, Slot, SlotRule
 from zoomlink.booking import Booking, MeetingRecord
 from zoomlink.errors import NeedsReconnectError, NotConnectedError
-from zoomlink.models import Link, ResolvedHost
+from zoomlink.models import Link
 from zoomlink.protocols import AsyncCalendarBackend, AsyncTokenStore, Clock
 
 logger = logging.getLogger("zoomlink")
 
-ResolveUser = Callable[[str, str, "str | None"], Awaitable[ResolvedHost]]
 LinkFor = Callable[[str], Awaitable[Link]]
 
 _NO_ZOOM: IntervalIndex[ZoomBusy] = IntervalIndex(())

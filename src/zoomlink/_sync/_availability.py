@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from zoomlink._sync._calls import ZoomCalls
+from zoomlink._sync._co_hosts import ResolveUser
 from zoomlink._core import _bookings, _busy, _intervals
 from zoomlink._core._busy import Guard, Window, ZoomBusy
 from zoomlink._core._intervals import IntervalIndex
@@ -38,12 +39,11 @@ from zoomlink._locks import KeyedLock
 from zoomlink.availability import BookingConflictError, Conflict, Slot, SlotRule
 from zoomlink.booking import Booking, MeetingRecord
 from zoomlink.errors import NeedsReconnectError, NotConnectedError
-from zoomlink.models import Link, ResolvedHost
+from zoomlink.models import Link
 from zoomlink.protocols import CalendarBackend, TokenStore, Clock
 
 logger = logging.getLogger("zoomlink")
 
-ResolveUser = Callable[[str, str, "str | None"], ResolvedHost]
 LinkFor = Callable[[str], Link]
 
 _NO_ZOOM: IntervalIndex[ZoomBusy] = IntervalIndex(())

@@ -137,6 +137,8 @@ class ZoomLink(Scheduling, Ending):
             seconds={"timeout": timeout, "lock_timeout": lock_timeout},
             spans={"busy_ttl": busy_ttl, "refresh_margin": refresh_margin},
         )
+        if busy_ttl < timedelta(0):
+            raise ConfigurationError(f"busy_ttl must be a timedelta of 0 or more, not {busy_ttl!r}")
         kinds = [app.kind for app in apps]
         for kind in set(kinds):
             if kinds.count(kind) > 1:
@@ -178,8 +180,6 @@ class ZoomLink(Scheduling, Ending):
         self.disconnect_policy: DisconnectPolicy = disconnect_policy
         self.reconnect_url = reconnect_url
         self.lock_timeout = lock_timeout
-        if busy_ttl < timedelta(0):
-            raise ConfigurationError(f"busy_ttl must be a timedelta of 0 or more, not {busy_ttl!r}")
         self.calendar = calendar
         parts = wire(
             apis=self.apis,

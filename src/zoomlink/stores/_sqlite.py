@@ -25,7 +25,6 @@ statements and row conversions (:mod:`._sqlite_rows`).
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 import time
@@ -83,8 +82,6 @@ from zoomlink.stores._sqlite_rows import (
 from zoomlink.stores._sqlite_schema import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTokenStore"]
-
-logger = logging.getLogger("zoomlink.stores")
 
 
 class SQLiteTokenStore:
