@@ -1,5 +1,5 @@
 """Code for the spawned processes of test_processes.py: contend for one store lock, hold it
-until killed, or race for one quota.
+until killed, keep a write open, or race for one quota.
 
 A module of its own so a spawned child imports little; every function is a process target.
 """
@@ -57,6 +57,13 @@ def hold_until_killed_sqlite(store: SQLiteTokenStore, held: Event) -> None:
 def hold_until_killed_postgres(dsn: str, prefix: str, held: Event) -> None:
     """Take the lock through PostgreSQL, say so, and hold it until the parent kills us."""
     _hold_until_killed(PostgresTokenStore(dsn, table_prefix=prefix, min_size=0, max_size=2), held)
+
+
+def write_until_told_sqlite(store: SQLiteTokenStore, held: Event, done: Event) -> None:
+    """Open a write transaction, say so, and keep it until told (or killed)."""
+    with store, store._pool.connection("keep a write open", write=True):
+        held.set()
+        done.wait(KILL_WAIT)
 
 
 def _hold_until_killed(store: TokenStore, held: Event) -> None:

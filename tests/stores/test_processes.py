@@ -1,6 +1,7 @@
 """Store locks exclude other processes: four spawned processes contend for one lock, and a
-process SIGKILLed while holding a lock frees it at once, while a live holder keeps it. Quotas hold across processes too:
-four processes racing for one never count past its limit."""
+process SIGKILLed while holding a lock frees it at once, while a live holder keeps it. Quotas
+hold across processes too: four processes racing for one never count past its limit. SQLite
+writers take turns across processes, and a killed writer holds up no one."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import itertools
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +22,10 @@ import pytest
 
 from tests.stores import _lock_worker
 from tests.stores._spawn import SPAWN, started
-from zoomlink import LockTimeoutError, TokenStore
-from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore
+from zoomlink import LockTimeoutError, StoreError, TokenStore
+from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore, _sqlite_connections
 from zoomlink.stores.postgres import PostgresTokenStore
+from zoomlink.testing.contracts._sync.token_store import make_grant
 
 PROCESSES = 4
 
@@ -146,6 +150,82 @@ def test_sqlite_live_holder_is_never_overtaken(tmp_path: Path) -> None:
         if process.is_alive():
             process.kill()
         process.join(timeout=10)
+
+
+@contextmanager
+def _writing(store: SQLiteTokenStore) -> Iterator[tuple[BaseProcess, Event]]:
+    """A process in the middle of a write to ``store``'s file; set the event to end it."""
+    held, done = SPAWN.Event(), SPAWN.Event()
+    process = SPAWN.Process(
+        target=_lock_worker.write_until_told_sqlite, args=(store, held, done), daemon=True
+    )
+    process.start()
+    try:
+        assert held.wait(timeout=30), "the writer began its write"
+        yield process, done
+    finally:
+        if process.is_alive():  # a killed waiter would leave done.set() waiting for it
+            done.set()
+            process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=10)
+
+
+def _grant_written_in_a_thread(store: SQLiteTokenStore) -> tuple[threading.Thread, list[object]]:
+    outcome: list[object] = []
+
+    def write() -> None:
+        try:
+            store.add_grant(make_grant())
+            outcome.append("written")
+        except StoreError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def test_sqlite_write_waits_for_a_writer_in_another_process_and_follows_it(
+    tmp_path: Path,
+) -> None:
+    """A write waits while another process is in the middle of one, and goes through as soon
+    as that one ends."""
+    store = SQLiteTokenStore(tmp_path / "tokens.db")
+    with _writing(store) as (_, done), SQLiteTokenStore(store.path) as other:
+        thread, outcome = _grant_written_in_a_thread(other)
+        thread.join(timeout=0.3)
+        assert outcome == []  # the other process is still writing
+        done.set()
+        thread.join(timeout=10)
+        assert outcome == ["written"]
+        assert other.get_grant(make_grant().id) == make_grant()
+
+
+def test_sqlite_write_of_a_killed_writer_is_free_at_once(tmp_path: Path) -> None:
+    """A process SIGKILLed in the middle of a write holds up no one: the next write goes
+    through within a second."""
+    store = SQLiteTokenStore(tmp_path / "tokens.db")
+    with _writing(store) as (process, _), SQLiteTokenStore(store.path) as other:
+        killed_at = _kill(process)
+        other.add_grant(make_grant())
+        assert time.monotonic() - killed_at < 1.0
+
+
+def test_sqlite_writer_that_keeps_the_file_too_long_is_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that another process keeps waiting past the busy timeout fails with a
+    StoreError naming the file, and writes nothing."""
+    monkeypatch.setattr(_sqlite_connections, "BUSY_TIMEOUT", 0.3)
+    store = SQLiteTokenStore(tmp_path / "tokens.db")
+    with _writing(store), SQLiteTokenStore(store.path) as other:
+        with pytest.raises(StoreError, match="another writer kept it") as raised:
+            other.add_grant(make_grant())
+        assert store.path in str(raised.value)
+    with SQLiteTokenStore(store.path) as again:
+        assert again.get_grant(make_grant().id) is None
 
 
 @pytest.mark.asyncio

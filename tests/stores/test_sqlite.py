@@ -19,6 +19,7 @@ import pytest
 from zoomlink import ConfigurationError, StaleRecordError, StoreError
 from zoomlink.stores import AsyncSQLiteTokenStore, SQLiteTokenStore
 from zoomlink.stores._sqlite import SCHEMA_VERSION
+from zoomlink.stores._sqlite_writer import writer_turn
 from zoomlink.testing.contracts._concurrent import gather_threads
 from zoomlink.testing.contracts._sync.token_store import (
     T0,
@@ -172,6 +173,39 @@ def test_a_forked_child_uses_connections_of_its_own(tmp_path: Path) -> None:
         _, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0
         assert store.take_attempt("a1") is None
+        store.add_grant(make_grant())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_takes_write_turns_with_its_parent(tmp_path: Path) -> None:
+    """A child forked after its parent wrote does not share the parent's write turn: while the
+    child writes, the parent waits (and gives up after its timeout with a StoreError)."""
+    with SQLiteTokenStore(tmp_path / "tokens.db") as store:
+        store.add_attempt(make_attempt())  # the parent has taken a write turn
+        child_writing, parent_done = os.pipe(), os.pipe()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # as in the test above
+            pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 1
+            try:
+                with writer_turn(store.path, timeout=5):
+                    os.write(child_writing[1], b"w")
+                    os.read(parent_done[0], 1)
+                code = 0
+            finally:
+                os._exit(code)
+        try:
+            assert os.read(child_writing[0], 1) == b"w"
+            with (
+                pytest.raises(StoreError, match="another writer"),
+                writer_turn(store.path, timeout=0.3),
+            ):
+                pass  # pragma: no cover - the child has the turn
+        finally:
+            os.write(parent_done[1], b"d")
+            _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
         store.add_grant(make_grant())
 
 

@@ -47,7 +47,7 @@ from zoomlink.errors import (
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
 from zoomlink.outbox import PendingWork, WorkState
 from zoomlink.stores._file_locks import FileLocks, lock_waits
-from zoomlink.stores._sqlite_connections import ConnectionPool, checked_path
+from zoomlink.stores._sqlite_connections import BUSY_TIMEOUT, ConnectionPool, checked_path
 from zoomlink.stores._sqlite_rows import (
     _FILL_QUOTA,
     _FORGET_QUOTAS,
@@ -80,6 +80,7 @@ from zoomlink.stores._sqlite_rows import (
     _work,
 )
 from zoomlink.stores._sqlite_schema import SCHEMA_VERSION
+from zoomlink.stores._sqlite_writer import writer_turn
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTokenStore"]
 
@@ -92,7 +93,8 @@ class SQLiteTokenStore:
     died is free at once. The file must be on a local disk (WAL mode and file locks do not work
     over network file systems); for several machines use the PostgreSQL store. The file and
     its tables are created on first use, private to the user (mode 0600) when the file is new;
-    the locks live in the folder ``<path>-locks`` beside it. POSIX systems only (Linux, macOS).
+    the locks live in the folder ``<path>-locks`` beside it, and writers take turns through the
+    file ``<path>-writer``. POSIX systems only (Linux, macOS).
 
     Args:
         path: The database file. Its directory must exist.
@@ -171,7 +173,7 @@ class SQLiteTokenStore:
 
     def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
-        with self._pool.connection("remove a grant") as conn:
+        with self._pool.connection("remove a grant", write=True) as conn:
             removed = conn.execute("DELETE FROM zoomlink_grants WHERE id = ?", (grant_id,))
             return removed.rowcount == 1
 
@@ -201,12 +203,12 @@ class SQLiteTokenStore:
 
     def put_link(self, link: Link) -> None:
         """Insert the link, or replace the one with the same id."""
-        with self._pool.connection("store a link") as conn:
+        with self._pool.connection("store a link", write=True) as conn:
             conn.execute(_UPSERT_LINK, _row(link, _columns.LINK_COLUMNS))
 
     def remove_link(self, link_id: str) -> bool:
         """Delete a link; whether it existed."""
-        with self._pool.connection("remove a link") as conn:
+        with self._pool.connection("remove a link", write=True) as conn:
             removed = conn.execute("DELETE FROM zoomlink_links WHERE id = ?", (link_id,))
             return removed.rowcount == 1
 
@@ -224,7 +226,7 @@ class SQLiteTokenStore:
     def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
         # DELETE … RETURNING is one statement: of concurrent takers only one gets the row.
-        with self._pool.connection("take a connect attempt") as conn:
+        with self._pool.connection("take a connect attempt", write=True) as conn:
             rows = conn.execute(_TAKE_ATTEMPT, (attempt_id,)).fetchall()
         return _attempt(rows[0]) if rows else None
 
@@ -280,7 +282,7 @@ class SQLiteTokenStore:
 
     def remove_meeting_record(self, record_id: str) -> bool:
         """Delete a meeting record; whether it existed."""
-        with self._pool.connection("remove a meeting record") as conn:
+        with self._pool.connection("remove a meeting record", write=True) as conn:
             removed = conn.execute("DELETE FROM zoomlink_meetings WHERE id = ?", (record_id,))
             return removed.rowcount == 1
 
@@ -298,12 +300,12 @@ class SQLiteTokenStore:
 
     def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
         """Store an app user's preference, replacing any earlier value."""
-        with self._pool.connection("store a preference") as conn:
+        with self._pool.connection("store a preference", write=True) as conn:
             conn.execute(_SET_PREFERENCE, (tenant, user_id, name, value))
 
     def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
         """Forget an app user's preference; whether it was set."""
-        with self._pool.connection("remove a preference") as conn:
+        with self._pool.connection("remove a preference", write=True) as conn:
             removed = conn.execute(
                 "DELETE FROM zoomlink_preferences WHERE tenant = ? AND user_id = ? AND name = ?",
                 (tenant, user_id, name),
@@ -346,7 +348,7 @@ class SQLiteTokenStore:
         self, kind: str, statement: str, record: Grant | MeetingRecord, columns: Sequence[str]
     ) -> None:
         """Insert a new record; DuplicateRecordError if its id is taken."""
-        with self._pool.connection(f"add a {kind}") as conn:
+        with self._pool.connection(f"add a {kind}", write=True) as conn:
             added = conn.execute(statement, _row(record, columns)).rowcount
         if added != 1:
             raise DuplicateRecordError(f"{kind} {record.id} exists", record_id=record.id)
@@ -363,7 +365,7 @@ class SQLiteTokenStore:
         StaleRecordError."""
         values = [*_row(record, columns)[1:], record.id, expected_version]
         # One statement: the version check and the write cannot be split by another writer.
-        with self._pool.connection(f"update a {kind}") as conn:
+        with self._pool.connection(f"update a {kind}", write=True) as conn:
             updated = conn.execute(statement, values).rowcount
         if updated != 1:
             raise StaleRecordError(
@@ -410,7 +412,7 @@ class SQLiteTokenStore:
         """Keep a booking's pending work, replacing what it had; with ``expected_version``
         only that stored version (:class:`~zoomlink.StaleRecordError` otherwise)."""
         values = _row(work, _columns.WORK_COLUMNS)
-        with self._pool.connection("keep pending work") as conn:
+        with self._pool.connection("keep pending work", write=True) as conn:
             if expected_version is None:
                 conn.execute(_UPSERT_WORK, values)
                 return
@@ -451,7 +453,7 @@ class SQLiteTokenStore:
 
     def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
         """Forget pending work (only at ``expected_version``, when given); whether it went."""
-        with self._pool.connection("remove pending work") as conn:
+        with self._pool.connection("remove pending work", write=True) as conn:
             if expected_version is None:
                 gone = conn.execute("DELETE FROM zoomlink_work WHERE id = ?", (work_id,))
             else:
@@ -513,7 +515,10 @@ class SQLiteTokenStore:
             StoreError: The log could not be emptied (a reader held an old snapshot throughout);
                 the purged values stay in the log until a later checkpoint.
         """
-        with self._pool.connection("empty the write-ahead log") as conn:
+        with (
+            writer_turn(self._path, timeout=BUSY_TIMEOUT),
+            self._pool.connection("empty the write-ahead log") as conn,
+        ):
             busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
             raise StoreError(

@@ -14,16 +14,17 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from zoomlink.errors import ConfigurationError, StoreError
 from zoomlink.stores._sqlite_schema import create_schema
+from zoomlink.stores._sqlite_writer import writer_turn
 
-__all__ = ["ConnectionPool", "checked_path"]
+__all__ = ["BUSY_TIMEOUT", "ConnectionPool", "checked_path"]
 
 # How long a statement waits for another connection's write before failing: writes are short,
 # so reaching this means something is badly stuck.
-_BUSY_TIMEOUT = 10.0
+BUSY_TIMEOUT = 10.0
 # The pause between tries to switch a new file to WAL mode, which SQLite may refuse at once.
 _WAL_RETRY = 0.005
 # Idle connections kept per store object; more are closed when returned.
@@ -101,18 +102,20 @@ class ConnectionPool:
         self, action: str, *, write: bool = False, durable: bool = True
     ) -> Iterator[sqlite3.Connection]:
         """A connection for one short operation; ``write`` makes it one ``BEGIN IMMEDIATE``
-        transaction, ``durable=False`` commits it without waiting for the disk. sqlite3 and OS
-        errors become :class:`~zoomlink.StoreError`."""
+        transaction in this file's writer turn (every write must say so: see
+        :mod:`._sqlite_writer`), ``durable=False`` commits it without waiting for the disk.
+        sqlite3 and OS errors become :class:`~zoomlink.StoreError`."""
         try:
             conn = self._checkout()
             try:
                 if not durable:
                     conn.execute("PRAGMA synchronous = NORMAL")
-                if write:
-                    conn.execute("BEGIN IMMEDIATE")
-                yield conn
-                if write:
-                    conn.execute("COMMIT")
+                with writer_turn(self._path, timeout=BUSY_TIMEOUT) if write else nullcontext():
+                    if write:
+                        conn.execute("BEGIN IMMEDIATE")
+                    yield conn
+                    if write:
+                        conn.execute("COMMIT")
             except BaseException:
                 self._checkin(conn, rollback=True)
                 raise
@@ -167,7 +170,7 @@ class ConnectionPool:
         # Autocommit (isolation_level=None): transactions are explicit BEGIN IMMEDIATE. Used by
         # one thread at a time, never shared, so check_same_thread is not needed.
         conn = sqlite3.connect(
-            self._path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+            self._path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
         )
         try:
             mode = _switch_to_wal(conn)
@@ -182,7 +185,8 @@ class ConnectionPool:
             # SQLiteTokenStore.erase_deleted).
             conn.execute("PRAGMA secure_delete = ON")
             if not self._schema_ready:
-                create_schema(conn, self._path)
+                with writer_turn(self._path, timeout=BUSY_TIMEOUT):
+                    create_schema(conn, self._path)
                 self._schema_ready = True
         except BaseException:
             conn.close()
@@ -192,7 +196,7 @@ class ConnectionPool:
 
 def _switch_to_wal(conn: sqlite3.Connection) -> str:
     """Set WAL mode (once per file; a no-op after); the journal mode now in force."""
-    deadline = time.monotonic() + _BUSY_TIMEOUT
+    deadline = time.monotonic() + BUSY_TIMEOUT
     while True:
         try:
             (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
