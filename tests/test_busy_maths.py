@@ -7,10 +7,12 @@ import itertools
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zoomlink._core._busy import same_busy_time
 from zoomlink._core._intervals import (
     IntervalIndex,
     free_mask,
@@ -18,6 +20,7 @@ from zoomlink._core._intervals import (
     slot_grid,
     slot_starts,
 )
+from zoomlink.testing.contracts._sync.token_store import T0, make_record
 
 UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
@@ -373,3 +376,21 @@ def test_slot_grid_tells_the_passes_of_a_repeated_hour_apart() -> None:
     second_grid, _ = slot_grid(second, end, 30 * MINUTE, 30 * MINUTE, BERLIN)
     assert len(first_grid) == len(second_grid) + 2
     assert second_grid == tuple(slot_starts(second, end, 30 * MINUTE, 30 * MINUTE, BERLIN))
+
+
+HOUR = timedelta(hours=1)
+
+
+def test_a_save_that_only_notes_things_keeps_the_busy_time() -> None:
+    """A record saved with new notes (topic, times it was updated) takes the same busy time,
+    and one moved, cancelled, made, or made on another Zoom user does not."""
+    record = make_record()
+    assert same_busy_time(record, attrs.evolve(record, topic="Renamed", updated_at=T0 + HOUR))
+    for changed in (
+        attrs.evolve(record, start=record.start + HOUR, end=record.end + HOUR),
+        attrs.evolve(record, state="cancelled"),
+        attrs.evolve(record, meeting_id=None, state="pending"),
+        attrs.evolve(record, zoom_user="someone@example.com"),
+        attrs.evolve(record, connection_id="l2"),
+    ):
+        assert not same_busy_time(record, changed)

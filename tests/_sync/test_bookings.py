@@ -204,6 +204,50 @@ def test_warm_connection_needs_one_request_per_step(zoom: Harness) -> None:
     assert api_calls(zoom) - before == 3
 
 
+class _CountingStore:
+    """The harness's store, counting the calls made to it (locks included)."""
+
+    def __init__(self, store: TokenStore) -> None:
+        self._store = store
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._store, name)
+        if not callable(attribute):
+            return attribute
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            return attribute(*args, **kwargs)
+
+        return counted
+
+
+# What a warm schedule needs of the store: the outbox's entry, its two locks and the record,
+# the host resolved once and the freshness counters, the daily write taken, the pending record
+# and the purge check, the send slot, the record and counter, the notices noted, the entry done.
+WARM_SCHEDULE_STORE_CALLS = 23
+WARM_SCHEDULE_WRITES = 8
+_WRITES = {"put_work", "take_quota", "add_meeting_record", "update_meeting_record", "pace"}
+
+
+def test_a_warm_schedule_keeps_to_its_store_round_trips(zoom: Harness) -> None:
+    """A warm schedule reads each thing it needs from the store once: every call is a round
+    trip to PostgreSQL or a turn at SQLite's one writer, so their number is held to account."""
+    ready(zoom)
+    zoom.link.check_conflicts(booking())  # warm: a fresh token, the host's meetings listed
+    counting = _CountingStore(zoom.store)
+    link = zoom.new_link(store=counting)
+    link.check_conflicts(booking())
+    counting.calls.clear()
+    link.schedule(booking())
+    writes = [call for call in counting.calls if call in _WRITES or call == "remove_work"]
+    assert len(counting.calls) <= WARM_SCHEDULE_STORE_CALLS, counting.calls
+    assert len(writes) <= WARM_SCHEDULE_WRITES, writes
+    assert counting.calls.count("find_links") == 2  # the host is resolved once
+    link.close()
+
+
 # -- exactly once ---------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
 from zoomlink._locks import AsyncKeyedLock
+from zoomlink._resolutions import resolving_once
 from zoomlink.booking import Booking
 from zoomlink.protocols import AsyncTokenStore
 
@@ -39,7 +40,8 @@ class AsyncBookingLocks:
     @asynccontextmanager
     async def hosts(self, booking: Booking, guard: Guard) -> AsyncIterator[None]:
         """Each host's lock (in one order, so two collective bookings cannot deadlock) while
-        their busy time is checked and the meeting made."""
+        their busy time is checked and the meeting made; each host's connection is resolved
+        once in the block."""
         names = (
             []
             if not guard.check
@@ -53,8 +55,9 @@ class AsyncBookingLocks:
 
     @asynccontextmanager
     async def _hold(self, names: list[str]) -> AsyncIterator[None]:
-        if not names:
-            yield
+        if not names:  # every lock is held
+            with resolving_once():  # why that is safe: see zoomlink._resolutions
+                yield
             return
         async with (
             self._local.hold(names[0], timeout=self._lock_timeout),

@@ -57,7 +57,9 @@ class AsyncZoomCalls:
 
         while True:
             try:
-                return await self._tokens.call(link, paced)
+                # The grant was read just now; after a pause it is read again.
+                fresh = grant if retry == 0 else None
+                return await self._tokens.call(link, paced, grant=fresh)
             except (ZoomAPIError, ZoomTransportError) as exc:
                 retry += 1
                 pause = await self._pause(exc, retry, grant.zoom_account_id, route, safe=safe)

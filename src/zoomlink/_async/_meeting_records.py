@@ -12,7 +12,7 @@ import logging
 import attrs
 
 from zoomlink._async._availability import AsyncAvailability
-from zoomlink._core import _bookings
+from zoomlink._core import _bookings, _busy
 from zoomlink.booking import Booking, MeetingRecord
 from zoomlink.errors import InvalidBookingError, NotConnectedError, StaleRecordError
 from zoomlink.models import Link
@@ -50,7 +50,8 @@ class AsyncMeetingRecords:
         except StaleRecordError:
             logger.error("meeting record %s changed under its booking lock", record.id)
             raise
-        await self._availability.changed(record)
+        if not _busy.same_busy_time(previous, record):
+            await self._availability.changed(record)
         return record
 
     async def forget(self, pending: MeetingRecord, previous: MeetingRecord | None) -> None:

@@ -83,16 +83,25 @@ class AsyncTokenKeeper:
             self._regional[key] = api.at_api_url(region)
         return self._regional[key]
 
-    async def token(self, link: Link) -> str:
-        """A fresh access token for ``link``'s grant."""
-        grant = await self.active_grant(link)
+    async def token(self, link: Link, *, grant: Grant | None = None) -> str:
+        """A fresh access token for ``link``'s grant (``grant``: that grant, just read as
+        :meth:`active_grant` returned it, so it is not read again)."""
+        if grant is None:
+            grant = await self.active_grant(link)
         if not _grants.is_fresh(grant, self._clock.now(), self._margin):
             grant = await self._refresh(link, rejected=None)
         return self._access(grant)
 
-    async def call(self, link: Link, operation: Callable[[str], Awaitable[T]]) -> T:
-        """Run ``operation(token)``; on a 401 refresh once and run it once more."""
-        token = await self.token(link)
+    async def call(
+        self,
+        link: Link,
+        operation: Callable[[str], Awaitable[T]],
+        *,
+        grant: Grant | None = None,
+    ) -> T:
+        """Run ``operation(token)``; on a 401 refresh once and run it once more. ``grant``
+        as for :meth:`token`."""
+        token = await self.token(link, grant=grant)
         try:
             return await operation(token)
         except ZoomAuthenticationError:

@@ -17,6 +17,7 @@ from zoomlink._async._scheduling import AsyncScheduling
 from zoomlink._async._wiring import wire
 from zoomlink._core import _grants, _limits, _links
 from zoomlink._core._arguments import check_arguments, check_settings
+from zoomlink._resolutions import keep_host, kept_host
 from zoomlink.clocks import SystemClock
 from zoomlink.errors import (
     ConfigurationError,
@@ -410,7 +411,12 @@ class AsyncZoomLink(AsyncScheduling, AsyncEnding):
         return max(0, _limits.HOST_DAILY_WRITES - used)
 
     async def _resolve_user(self, user_id: str, tenant: str, email: str | None) -> ResolvedHost:
-        return await self.resolve_host(user_id, tenant=tenant, email=email)
+        # Read once per booking step: see zoomlink._resolutions.
+        host = kept_host((tenant, user_id, email))
+        if host is None:
+            host = await self.resolve_host(user_id, tenant=tenant, email=email)
+            keep_host((tenant, user_id, email), host)
+        return host
 
     # -- tokens -----------------------------------------------------------------------------
 

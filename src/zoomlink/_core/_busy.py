@@ -64,6 +64,18 @@ def record_windows(record: MeetingRecord) -> list[tuple[datetime, datetime, Zoom
     return [(record.start, record.end, ZoomBusy(meeting_id, None, record.marker))]
 
 
+def same_busy_time(before: MeetingRecord, after: MeetingRecord) -> bool:
+    """Whether two versions of a record take the same times of the same Zoom user: a save
+    that only notes, say, who was told makes no worker's view of the host stale."""
+    return (
+        before.connection_id == after.connection_id
+        and before.zoom_user == after.zoom_user
+        and before.meeting_id == after.meeting_id
+        and before.state == after.state
+        and record_windows(before) == record_windows(after)
+    )
+
+
 def zoom_conflicts(
     index: IntervalIndex[ZoomBusy],
     host_id: str,

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
 from zoomlink._locks import KeyedLock
+from zoomlink._resolutions import resolving_once
 from zoomlink.booking import Booking
 from zoomlink.protocols import TokenStore
 
@@ -41,7 +42,8 @@ class BookingLocks:
     @contextmanager
     def hosts(self, booking: Booking, guard: Guard) -> Iterator[None]:
         """Each host's lock (in one order, so two collective bookings cannot deadlock) while
-        their busy time is checked and the meeting made."""
+        their busy time is checked and the meeting made; each host's connection is resolved
+        once in the block."""
         names = (
             []
             if not guard.check
@@ -55,8 +57,9 @@ class BookingLocks:
 
     @contextmanager
     def _hold(self, names: list[str]) -> Iterator[None]:
-        if not names:
-            yield
+        if not names:  # every lock is held
+            with resolving_once():  # why that is safe: see zoomlink._resolutions
+                yield
             return
         with (
             self._local.hold(names[0], timeout=self._lock_timeout),

@@ -14,7 +14,7 @@ import logging
 import attrs
 
 from zoomlink._sync._availability import Availability
-from zoomlink._core import _bookings
+from zoomlink._core import _bookings, _busy
 from zoomlink.booking import Booking, MeetingRecord
 from zoomlink.errors import InvalidBookingError, NotConnectedError, StaleRecordError
 from zoomlink.models import Link
@@ -52,7 +52,8 @@ class MeetingRecords:
         except StaleRecordError:
             logger.error("meeting record %s changed under its booking lock", record.id)
             raise
-        self._availability.changed(record)
+        if not _busy.same_busy_time(previous, record):
+            self._availability.changed(record)
         return record
 
     def forget(self, pending: MeetingRecord, previous: MeetingRecord | None) -> None:

@@ -85,16 +85,25 @@ class TokenKeeper:
             self._regional[key] = api.at_api_url(region)
         return self._regional[key]
 
-    def token(self, link: Link) -> str:
-        """A fresh access token for ``link``'s grant."""
-        grant = self.active_grant(link)
+    def token(self, link: Link, *, grant: Grant | None = None) -> str:
+        """A fresh access token for ``link``'s grant (``grant``: that grant, just read as
+        :meth:`active_grant` returned it, so it is not read again)."""
+        if grant is None:
+            grant = self.active_grant(link)
         if not _grants.is_fresh(grant, self._clock.now(), self._margin):
             grant = self._refresh(link, rejected=None)
         return self._access(grant)
 
-    def call(self, link: Link, operation: Callable[[str], T]) -> T:
-        """Run ``operation(token)``; on a 401 refresh once and run it once more."""
-        token = self.token(link)
+    def call(
+        self,
+        link: Link,
+        operation: Callable[[str], T],
+        *,
+        grant: Grant | None = None,
+    ) -> T:
+        """Run ``operation(token)``; on a 401 refresh once and run it once more. ``grant``
+        as for :meth:`token`."""
+        token = self.token(link, grant=grant)
         try:
             return operation(token)
         except ZoomAuthenticationError:
