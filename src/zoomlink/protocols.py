@@ -220,9 +220,11 @@ class TokenStore(Protocol):
         ``window / rate``. Returns the seconds to wait before sending (0 when the slot is now).
 
         ``pause`` (seconds) first holds every later slot back until that long from now, as a
-        429's ``Retry-After`` asks: each waiter in every process then waits it out. Time is the
-        store's own clock (the database server's, where there is one), so machines whose clocks
-        differ still share one pace.
+        429's ``Retry-After`` asks: each waiter in every process then waits it out. It also
+        stretches the window a little for a while (a fleet that draws 429s sends later than its
+        slots). Time is the store's own clock (the database server's, where there is one), so
+        machines whose clocks differ still share one pace. A store computes the slot with
+        ``zoomlink._core._limits.next_slot`` and keeps its state as the text it gives.
         """
         ...
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from typing import Any
 
 import attrs
 
@@ -38,6 +39,12 @@ HOST_DAILY_WRITES = 100
 # Requests are spaced over a little more than a second, so clock jitter between zoomlink and
 # Zoom never makes a full window look like room for one more.
 WINDOW = 1.05
+# A fleet whose requests still draw per-second 429s leaves later than its slots (a busy event
+# loop, a loaded machine): each window in which one is met stretches the shared window by
+# STRETCH_STEP, up to STRETCH_MOST, and quiet time gives STRETCH_DECAY of it back per second.
+STRETCH_STEP = 0.05
+STRETCH_MOST = 0.25
+STRETCH_DECAY = 0.005
 
 
 def category(route: str) -> str:
@@ -48,22 +55,40 @@ def category(route: str) -> str:
 @attrs.frozen
 class PaceState:
     """A shared send limit as a store keeps it: the slots given out in the last window (oldest
-    first, at most ``rate``) and the time before which no slot may be (a 429's pause)."""
+    first, at most ``rate``), the time before which no slot may be (a 429's pause), and how far
+    429s have stretched the window (``stretch`` seconds as of ``stretched_at``)."""
 
     slots: tuple[float, ...] = ()
     not_before: float = 0.0
+    stretch: float = 0.0
+    stretched_at: float = 0.0
+
+    def stretch_at(self, now: float) -> float:
+        """The window's stretch at ``now``, after the decay since it was last raised."""
+        return max(0.0, self.stretch - max(0.0, now - self.stretched_at) * STRETCH_DECAY)
 
     def text(self) -> str:
         """The state as the text a store keeps."""
-        return json.dumps([self.not_before, list(self.slots)])
+        fields: list[object] = [self.not_before, list(self.slots)]
+        if self.stretch > 0:
+            fields += [self.stretch, self.stretched_at]
+        return json.dumps(fields)
 
     @classmethod
     def parse(cls, text: str | None) -> PaceState:
-        """The state a store kept (a new one for ``None`` or text it cannot read)."""
+        """The state a store kept (a new one for ``None`` or text it cannot read); text of an
+        older zoomlink, without a stretch, reads as unstretched."""
         try:
-            not_before, slots = json.loads(text) if text else (0.0, [])
-            return cls(tuple(float(slot) for slot in slots), float(not_before))
-        except (ValueError, TypeError):
+            fields: list[Any] = json.loads(text) if text else [0.0, []]
+            not_before, slots = fields[:2]
+            stretch, stretched_at = fields[2:4] if len(fields) >= 4 else (0.0, 0.0)
+            return cls(
+                tuple(float(slot) for slot in slots),
+                float(not_before),
+                float(stretch),
+                float(stretched_at),
+            )
+        except (ValueError, TypeError, KeyError, IndexError):
             return cls()
 
 
@@ -75,15 +100,25 @@ def next_slot(
 
     Slots are given in order: a burst of ``rate`` leaves at once, the next waits until the
     oldest of them leaves the window. ``pause`` holds every slot back until ``now + pause``
-    (Zoom answered 429 with that Retry-After). Times are seconds on one clock, ``now``'s.
+    (Zoom answered 429 with that Retry-After), and stretches the window by STRETCH_STEP
+    (once per window, at most STRETCH_MOST in all, given back slowly). Times are seconds on
+    one clock, ``now``'s.
     """
-    not_before = max(state.not_before, now + pause) if pause > 0 else state.not_before
-    slots = [slot for slot in state.slots if slot > now - window]
+    stretch = state.stretch_at(now)
+    kept_stretch = (state.stretch, state.stretched_at) if stretch > 0 else (0.0, 0.0)
+    not_before = state.not_before
+    if pause > 0:
+        not_before = max(not_before, now + pause)
+        if now - state.stretched_at >= window:  # the 429s of one window stretch it once
+            stretch = min(STRETCH_MOST, stretch + STRETCH_STEP)
+            kept_stretch = (stretch, now)
+    span = window + stretch
+    slots = [slot for slot in state.slots if slot > now - span]
     slot = max(now, not_before, slots[-1] if slots else now)
     if len(slots) >= rate:
-        slot = max(slot, slots[-rate] + window)
+        slot = max(slot, slots[-rate] + span)
     kept = (*slots, slot)[-rate:]
-    return PaceState(kept, not_before), slot - now
+    return PaceState(kept, not_before, *kept_stretch), slot - now
 
 
 def pace_name(account_id: str, category: str) -> str:
