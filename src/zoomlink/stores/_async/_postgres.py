@@ -454,7 +454,13 @@ class AsyncPostgresTokenStore:
             LockTimeoutError: The lock was not granted within ``timeout`` seconds (waiting for
                 a free pooled connection counts).
         """
-        return AdvisoryLock(self, name, timeout)
+        return AdvisoryLock(
+            name,
+            timeout,
+            key=self._lock_key(name),
+            sessions=self._sessions,
+            pool=self._opened_locks,
+        )
 
     # -- erasing --------------------------------------------------------------------------
 

@@ -4,9 +4,9 @@ own, one session per owner (task or thread) whatever how many locks it holds."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from time import monotonic
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 import attrs
 import psycopg
@@ -21,38 +21,55 @@ from zoomlink.stores._postgres_sql import (
     timed_out,
 )
 
-if TYPE_CHECKING:
-    from zoomlink.stores._async._postgres import AsyncPostgresTokenStore
-
 # Waiters poll: first after 5 ms, doubling up to 100 ms.
 LOCK_POLL_FIRST = 0.005
 LOCK_POLL_MAX = 0.1
+
+
+LockPool = AsyncConnectionPool[AsyncConnection[TupleRow]]
 
 
 @attrs.define
 class Session:
     """A lock-pool connection and how many advisory locks its owner holds on it."""
 
-    pool: AsyncConnectionPool[AsyncConnection[TupleRow]]
+    pool: LockPool
     conn: AsyncConnection[TupleRow]
     held: int = 0
 
 
 class AdvisoryLock:
     """One :meth:`AsyncPostgresTokenStore.lock` block: a session of the lock pool holds a
-    session-level advisory lock from entry to exit; the owner's other locks share it."""
+    session-level advisory lock from entry to exit; the owner's other locks share it.
 
-    def __init__(self, store: AsyncPostgresTokenStore, name: str, timeout: float) -> None:
-        self._store = store
+    Args:
+        name: The lock's name, for errors.
+        timeout: Seconds to wait for it.
+        key: The advisory lock's key (the store's digest of the name).
+        sessions: The store's sessions, by owner (task or thread).
+        pool: Opens the store's lock pool (once) and returns it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        timeout: float,
+        *,
+        key: str,
+        sessions: dict[object, Session],
+        pool: Callable[[], Awaitable[LockPool]],
+    ) -> None:
         self._name = name
         self._timeout = timeout
-        self._key = store._lock_key(name)
+        self._key = key
+        self._sessions = sessions
+        self._pool = pool
         self._owner = current_owner()
         self._session: Session | None = None
 
     async def __aenter__(self) -> None:
         deadline = monotonic() + self._timeout
-        session = self._store._sessions.get(self._owner)
+        session = self._sessions.get(self._owner)
         with errors(f"take lock {self._name!r}"):
             if session is not None:
                 await self._nested(session, deadline)
@@ -77,7 +94,7 @@ class AdvisoryLock:
         # a waiter blocked inside PostgreSQL would keep a pooled connection, and enough of them
         # would starve the holders of the connections they need to finish and let go.
         pause = LOCK_POLL_FIRST
-        pool = await self._store._opened_locks()
+        pool = await self._pool()
         while True:
             try:
                 conn = await pool.getconn(timeout=max(deadline - monotonic(), 0.001))
@@ -91,7 +108,7 @@ class AdvisoryLock:
                 raise
             if taken:
                 self._session = Session(pool, conn, held=1)
-                self._store._sessions[self._owner] = self._session
+                self._sessions[self._owner] = self._session
                 return
             await pool.putconn(conn)
             remaining = deadline - monotonic()
@@ -135,5 +152,5 @@ class AdvisoryLock:
             raise
         finally:
             if session.held == 0:
-                del self._store._sessions[self._owner]
+                del self._sessions[self._owner]
                 await session.pool.putconn(session.conn)

@@ -6,9 +6,9 @@ own, one session per owner (task or thread) whatever how many locks it holds."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from time import monotonic
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 import attrs
 import psycopg
@@ -23,38 +23,55 @@ from zoomlink.stores._postgres_sql import (
     timed_out,
 )
 
-if TYPE_CHECKING:
-    from zoomlink.stores._sync._postgres import PostgresTokenStore
-
 # Waiters poll: first after 5 ms, doubling up to 100 ms.
 LOCK_POLL_FIRST = 0.005
 LOCK_POLL_MAX = 0.1
+
+
+LockPool = ConnectionPool[Connection[TupleRow]]
 
 
 @attrs.define
 class Session:
     """A lock-pool connection and how many advisory locks its owner holds on it."""
 
-    pool: ConnectionPool[Connection[TupleRow]]
+    pool: LockPool
     conn: Connection[TupleRow]
     held: int = 0
 
 
 class AdvisoryLock:
     """One :meth:`PostgresTokenStore.lock` block: a session of the lock pool holds a
-    session-level advisory lock from entry to exit; the owner's other locks share it."""
+    session-level advisory lock from entry to exit; the owner's other locks share it.
 
-    def __init__(self, store: PostgresTokenStore, name: str, timeout: float) -> None:
-        self._store = store
+    Args:
+        name: The lock's name, for errors.
+        timeout: Seconds to wait for it.
+        key: The advisory lock's key (the store's digest of the name).
+        sessions: The store's sessions, by owner (task or thread).
+        pool: Opens the store's lock pool (once) and returns it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        timeout: float,
+        *,
+        key: str,
+        sessions: dict[object, Session],
+        pool: Callable[[], LockPool],
+    ) -> None:
         self._name = name
         self._timeout = timeout
-        self._key = store._lock_key(name)
+        self._key = key
+        self._sessions = sessions
+        self._pool = pool
         self._owner = current_owner()
         self._session: Session | None = None
 
     def __enter__(self) -> None:
         deadline = monotonic() + self._timeout
-        session = self._store._sessions.get(self._owner)
+        session = self._sessions.get(self._owner)
         with errors(f"take lock {self._name!r}"):
             if session is not None:
                 self._nested(session, deadline)
@@ -79,7 +96,7 @@ class AdvisoryLock:
         # a waiter blocked inside PostgreSQL would keep a pooled connection, and enough of them
         # would starve the holders of the connections they need to finish and let go.
         pause = LOCK_POLL_FIRST
-        pool = self._store._opened_locks()
+        pool = self._pool()
         while True:
             try:
                 conn = pool.getconn(timeout=max(deadline - monotonic(), 0.001))
@@ -93,7 +110,7 @@ class AdvisoryLock:
                 raise
             if taken:
                 self._session = Session(pool, conn, held=1)
-                self._store._sessions[self._owner] = self._session
+                self._sessions[self._owner] = self._session
                 return
             pool.putconn(conn)
             remaining = deadline - monotonic()
@@ -137,5 +154,5 @@ class AdvisoryLock:
             raise
         finally:
             if session.held == 0:
-                del self._store._sessions[self._owner]
+                del self._sessions[self._owner]
                 session.pool.putconn(session.conn)
