@@ -8,7 +8,9 @@ import pytest
 
 if TYPE_CHECKING:
     import httpx
-    from tests.fake_zoom.conftest import JSON, Delivery, Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
+    from tests.fake_zoom._hooks import Delivery
+    from tests.fake_zoom._seed import JSON
 
 INVALID_ALTERNATIVE_HOST = 1114
 

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import CliServer, Zoom
+    from tests.fake_zoom._client import Zoom
+    from tests.fake_zoom.conftest import CliServer
 
 
 def test_first_line_is_the_base_url(demo_cli: CliServer) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Zoom
+    from tests.fake_zoom._client import Zoom
 
 
 def test_reset_forgets_state_but_keeps_the_clock(zoom: Zoom) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Zoom
+    from tests.fake_zoom._client import Zoom
 
 QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
 DAILY_MESSAGE = (

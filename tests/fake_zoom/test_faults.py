@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
 
 MEETING = {"topic": "faulty", "type": 2, "start_time": "2035-06-01T10:00:00Z", "duration": 30}
 

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Zoom
+    from tests.fake_zoom._client import Zoom
 
 
 def test_journal_records_routes_in_order(zoom: Zoom) -> None:

@@ -13,10 +13,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from tests.fake_zoom.conftest import parse_iso
+from tests.fake_zoom._client import parse_iso
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import JSON, Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
+    from tests.fake_zoom._seed import JSON
 
 
 def soon(zoom: Zoom, token: str, minutes_ahead: int, **fields: Any) -> JSON:

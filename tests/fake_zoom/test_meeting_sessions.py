@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.fake_zoom.conftest import Delivery, Tokens, Zoom, build_seed
+from tests.fake_zoom._client import Tokens, Zoom
+from tests.fake_zoom._hooks import Delivery
+from tests.fake_zoom._seed import build_seed
 
 TWO_HOURS = 2 * 3600
 EVERY_EVENT = [

@@ -13,7 +13,8 @@ import pytest
 
 if TYPE_CHECKING:
     import httpx
-    from tests.fake_zoom.conftest import JSON, Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
+    from tests.fake_zoom._seed import JSON
 
 DOCUMENTED_SETTINGS: JSON = {
     "additional_data_center_regions": ["TY"],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
 
 
 def test_create_answers_201_with_zoom_fields(zoom: Zoom, owner_tokens: Tokens) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Zoom
+    from tests.fake_zoom._client import Zoom
 
 
 def test_consent_page_offers_seeded_users_and_authorize(zoom: Zoom) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Delivery, Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
+    from tests.fake_zoom._hooks import Delivery
 
 
 def test_revoke_answers_success_and_kills_the_grant(zoom: Zoom, owner_tokens: Tokens) -> None:

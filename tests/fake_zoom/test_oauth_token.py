@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from tests.fake_zoom.conftest import ACCT_PRO, User
+from tests.fake_zoom._seed import ACCT_PRO, User
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
 
 INVALID_GRANT = {"reason": "Invalid Token!", "error": "invalid_grant"}
 EU_API = "https://api-eu.zoom.us"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
 
 START = "2030-07-15T10:00:00Z"  # a Monday
 

@@ -11,7 +11,7 @@ devforum.zoom.us/t/error-updating-meeting-host-with-server-to-server-oauth-accou
 from __future__ import annotations
 
 import httpx
-from tests.fake_zoom.conftest import Tokens, Zoom
+from tests.fake_zoom._client import Tokens, Zoom
 
 
 def create(zoom: Zoom, token: str, **fields: object) -> httpx.Response:

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import pytest
-from tests.fake_zoom.conftest import Tokens, Zoom
+from tests.fake_zoom._client import Tokens, Zoom
 
 CLAIMS = {"aud", "uid", "ver", "auid", "nbf", "code", "iss", "gno", "exp", "tokenType", "iat"}
 

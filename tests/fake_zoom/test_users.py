@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Tokens, User, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
+    from tests.fake_zoom._seed import User
 
 
 def assert_user_body(body: dict[str, object], user: User) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.fake_zoom.conftest import ACCT_PRO, USERS
+from tests.fake_zoom._seed import ACCT_PRO, USERS
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
 
 PRO_USERS = sorted(u.id for u in USERS.values() if u.account_id == ACCT_PRO)
 

@@ -18,7 +18,8 @@ import json
 from collections.abc import Callable
 
 import pytest
-from tests.fake_zoom.conftest import Delivery, Tokens, Zoom
+from tests.fake_zoom._client import Tokens, Zoom
+from tests.fake_zoom._hooks import Delivery
 
 MINUTE = 60
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from tests.fake_zoom.conftest import Delivery, Tokens, Zoom
+    from tests.fake_zoom._client import Tokens, Zoom
+    from tests.fake_zoom._hooks import Delivery
 
 
 def about(event: str, meeting_id: int) -> Callable[[Delivery], bool]:
