@@ -61,9 +61,13 @@ def hold_until_killed_postgres(dsn: str, prefix: str, held: Event) -> None:
 
 def write_until_told_sqlite(store: SQLiteTokenStore, held: Event, done: Event) -> None:
     """Open a write transaction, say so, and keep it until told (or killed)."""
-    with store, store._pool.connection("keep a write open", write=True):
+
+    def keep_open(conn: object) -> None:
         held.set()
         done.wait(KILL_WAIT)
+
+    with store:
+        store._pool.write("keep a write open", keep_open)
 
 
 def _hold_until_killed(store: TokenStore, held: Event) -> None:

@@ -173,9 +173,7 @@ class SQLiteTokenStore:
 
     def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
-        with self._pool.connection("remove a grant", write=True) as conn:
-            removed = conn.execute("DELETE FROM zoomlink_grants WHERE id = ?", (grant_id,))
-            return removed.rowcount == 1
+        return self._remove("remove a grant", "DELETE FROM zoomlink_grants WHERE id = ?", grant_id)
 
     # -- links ----------------------------------------------------------------------------
 
@@ -203,31 +201,33 @@ class SQLiteTokenStore:
 
     def put_link(self, link: Link) -> None:
         """Insert the link, or replace the one with the same id."""
-        with self._pool.connection("store a link", write=True) as conn:
-            conn.execute(_UPSERT_LINK, _row(link, _columns.LINK_COLUMNS))
+        values = _row(link, _columns.LINK_COLUMNS)
+        self._pool.write("store a link", lambda conn: conn.execute(_UPSERT_LINK, values))
 
     def remove_link(self, link_id: str) -> bool:
         """Delete a link; whether it existed."""
-        with self._pool.connection("remove a link", write=True) as conn:
-            removed = conn.execute("DELETE FROM zoomlink_links WHERE id = ?", (link_id,))
-            return removed.rowcount == 1
+        return self._remove("remove a link", "DELETE FROM zoomlink_links WHERE id = ?", link_id)
 
     # -- attempts -------------------------------------------------------------------------
 
     def add_attempt(self, attempt: ConnectAttempt) -> None:
         """Remember a connect in flight, forgetting those that expired before it began."""
-        with self._pool.connection("add a connect attempt", write=True) as conn:
-            conn.execute(
-                "DELETE FROM zoomlink_attempts WHERE expires_at < ?",
-                (_time_text(attempt.created_at),),
-            )
-            conn.execute(_UPSERT_ATTEMPT, _row(attempt, _columns.ATTEMPT_COLUMNS))
+        expired = (_time_text(attempt.created_at),)
+        values = _row(attempt, _columns.ATTEMPT_COLUMNS)
+
+        def add(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM zoomlink_attempts WHERE expires_at < ?", expired)
+            conn.execute(_UPSERT_ATTEMPT, values)
+
+        self._pool.write("add a connect attempt", add)
 
     def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
         # DELETE … RETURNING is one statement: of concurrent takers only one gets the row.
-        with self._pool.connection("take a connect attempt", write=True) as conn:
-            rows = conn.execute(_TAKE_ATTEMPT, (attempt_id,)).fetchall()
+        rows = self._pool.write(
+            "take a connect attempt",
+            lambda conn: conn.execute(_TAKE_ATTEMPT, (attempt_id,)).fetchall(),
+        )
         return _attempt(rows[0]) if rows else None
 
     # -- meeting records ------------------------------------------------------------------
@@ -282,9 +282,9 @@ class SQLiteTokenStore:
 
     def remove_meeting_record(self, record_id: str) -> bool:
         """Delete a meeting record; whether it existed."""
-        with self._pool.connection("remove a meeting record", write=True) as conn:
-            removed = conn.execute("DELETE FROM zoomlink_meetings WHERE id = ?", (record_id,))
-            return removed.rowcount == 1
+        return self._remove(
+            "remove a meeting record", "DELETE FROM zoomlink_meetings WHERE id = ?", record_id
+        )
 
     # -- preferences ----------------------------------------------------------------------
 
@@ -300,17 +300,18 @@ class SQLiteTokenStore:
 
     def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
         """Store an app user's preference, replacing any earlier value."""
-        with self._pool.connection("store a preference", write=True) as conn:
-            conn.execute(_SET_PREFERENCE, (tenant, user_id, name, value))
+        values = (tenant, user_id, name, value)
+        self._pool.write("store a preference", lambda conn: conn.execute(_SET_PREFERENCE, values))
 
     def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
         """Forget an app user's preference; whether it was set."""
-        with self._pool.connection("remove a preference", write=True) as conn:
-            removed = conn.execute(
-                "DELETE FROM zoomlink_preferences WHERE tenant = ? AND user_id = ? AND name = ?",
-                (tenant, user_id, name),
-            )
-            return removed.rowcount == 1
+        return self._remove(
+            "remove a preference",
+            "DELETE FROM zoomlink_preferences WHERE tenant = ? AND user_id = ? AND name = ?",
+            tenant,
+            user_id,
+            name,
+        )
 
     # -- quotas ---------------------------------------------------------------------------
 
@@ -323,16 +324,26 @@ class SQLiteTokenStore:
         """
         if limit < 1:
             return None
-        with self._pool.connection("count a quota use", write=True) as conn:
-            conn.execute(_FORGET_QUOTAS, (_time_text(expires_at - _columns.QUOTA_GRACE),))
-            rows = conn.execute(_TAKE_QUOTA, _quota_params(name, limit, expires_at)).fetchall()
+        expired = (_time_text(expires_at - _columns.QUOTA_GRACE),)
+        params = _quota_params(name, limit, expires_at)
+
+        def take(conn: sqlite3.Connection) -> list[Any]:
+            conn.execute(_FORGET_QUOTAS, expired)
+            return conn.execute(_TAKE_QUOTA, params).fetchall()
+
+        rows = self._pool.write("count a quota use", take)
         return int(rows[0][0]) if rows else None
 
     def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
         """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
-        with self._pool.connection("fill a quota", write=True) as conn:
-            conn.execute(_FORGET_QUOTAS, (_time_text(expires_at - _columns.QUOTA_GRACE),))
-            conn.execute(_FILL_QUOTA, _quota_params(name, limit, expires_at))
+        expired = (_time_text(expires_at - _columns.QUOTA_GRACE),)
+        params = _quota_params(name, limit, expires_at)
+
+        def fill(conn: sqlite3.Connection) -> None:
+            conn.execute(_FORGET_QUOTAS, expired)
+            conn.execute(_FILL_QUOTA, params)
+
+        self._pool.write("fill a quota", fill)
 
     def quota_used(self, name: str) -> int:
         """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
@@ -348,8 +359,10 @@ class SQLiteTokenStore:
         self, kind: str, statement: str, record: Grant | MeetingRecord, columns: Sequence[str]
     ) -> None:
         """Insert a new record; DuplicateRecordError if its id is taken."""
-        with self._pool.connection(f"add a {kind}", write=True) as conn:
-            added = conn.execute(statement, _row(record, columns)).rowcount
+        values = _row(record, columns)
+        added = self._pool.write(
+            f"add a {kind}", lambda conn: conn.execute(statement, values).rowcount
+        )
         if added != 1:
             raise DuplicateRecordError(f"{kind} {record.id} exists", record_id=record.id)
 
@@ -365,13 +378,18 @@ class SQLiteTokenStore:
         StaleRecordError."""
         values = [*_row(record, columns)[1:], record.id, expected_version]
         # One statement: the version check and the write cannot be split by another writer.
-        with self._pool.connection(f"update a {kind}", write=True) as conn:
-            updated = conn.execute(statement, values).rowcount
+        updated = self._pool.write(
+            f"update a {kind}", lambda conn: conn.execute(statement, values).rowcount
+        )
         if updated != 1:
             raise StaleRecordError(
                 f"{kind} {record.id} changed since version {expected_version}",
                 record_id=record.id,
             )
+
+    def _remove(self, action: str, statement: str, *key: object) -> bool:
+        """Run a ``DELETE`` of one row; whether it was there."""
+        return self._pool.write(action, lambda conn: conn.execute(statement, key).rowcount == 1)
 
     # -- locks ----------------------------------------------------------------------------
 
@@ -412,12 +430,14 @@ class SQLiteTokenStore:
         """Keep a booking's pending work, replacing what it had; with ``expected_version``
         only that stored version (:class:`~zoomlink.StaleRecordError` otherwise)."""
         values = _row(work, _columns.WORK_COLUMNS)
-        with self._pool.connection("keep pending work", write=True) as conn:
-            if expected_version is None:
-                conn.execute(_UPSERT_WORK, values)
-                return
-            changed = conn.execute(_UPDATE_WORK, [*values[1:], work.id, expected_version])
-        if changed.rowcount != 1:
+        if expected_version is None:
+            self._pool.write("keep pending work", lambda conn: conn.execute(_UPSERT_WORK, values))
+            return
+        swapped = [*values[1:], work.id, expected_version]
+        changed = self._pool.write(
+            "keep pending work", lambda conn: conn.execute(_UPDATE_WORK, swapped).rowcount
+        )
+        if changed != 1:
             raise StaleRecordError(
                 f"pending work {work.id} changed since version {expected_version}",
                 record_id=work.id,
@@ -453,15 +473,16 @@ class SQLiteTokenStore:
 
     def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
         """Forget pending work (only at ``expected_version``, when given); whether it went."""
-        with self._pool.connection("remove pending work", write=True) as conn:
-            if expected_version is None:
-                gone = conn.execute("DELETE FROM zoomlink_work WHERE id = ?", (work_id,))
-            else:
-                gone = conn.execute(
-                    "DELETE FROM zoomlink_work WHERE id = ? AND version = ?",
-                    (work_id, expected_version),
-                )
-        return gone.rowcount == 1
+        if expected_version is None:
+            return self._remove(
+                "remove pending work", "DELETE FROM zoomlink_work WHERE id = ?", work_id
+            )
+        return self._remove(
+            "remove pending work",
+            "DELETE FROM zoomlink_work WHERE id = ? AND version = ?",
+            work_id,
+            expected_version,
+        )
 
     # -- pacing ---------------------------------------------------------------------------
 
@@ -469,9 +490,9 @@ class SQLiteTokenStore:
         """Take the next send slot of the rate limit ``name``, shared by every process using
         the file: the seconds to wait. See :meth:`zoomlink.TokenStore.pace`.
 
-        One short ``BEGIN IMMEDIATE`` transaction on the wall clock (every process of the
-        machine shares it), committed without waiting for the disk: a pace lost to a power cut
-        only lets the next second's requests out a little early.
+        One short write on the wall clock (every process of the machine shares it), which
+        need not wait for the disk (it does when committed with writes that must): a pace lost
+        to a power cut only lets the next second's requests out a little early.
         """
         return max(0.0, self._pace_until(name, rate=rate, window=window, pause=pause) - time.time())
 
@@ -483,7 +504,8 @@ class SQLiteTokenStore:
         hop back to an event loop, must not make the request later than its slot, or requests
         reach Zoom closer together than their slots allow.
         """
-        with self._pool.connection("take a send slot", write=True, durable=False) as conn:
+
+        def take(conn: sqlite3.Connection) -> float:
             row = conn.execute(
                 "SELECT state FROM zoomlink_paces WHERE name = ?", (name,)
             ).fetchone()
@@ -500,7 +522,9 @@ class SQLiteTokenStore:
                 " ON CONFLICT (name) DO UPDATE SET state = excluded.state",
                 (name, state.text()),
             )
-        return now + delay
+            return now + delay
+
+        return self._pool.write("take a send slot", take, durable=False)
 
     # -- erasing --------------------------------------------------------------------------
 

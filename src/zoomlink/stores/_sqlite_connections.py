@@ -5,6 +5,8 @@
   a pool opens also brings the file's tables up to date (:mod:`._sqlite_schema`).
 * Connections are pooled per store object and used by one thread at a time; a process that
   inherits the pool through ``fork`` leaves its parent's connections alone and opens its own.
+* Writes go through the pool's :class:`~._sqlite_group_commit.WriteQueue`: made in the file's
+  writer turn, together with the writes queued behind them, and committed once.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
 
 from zoomlink.errors import ConfigurationError, StoreError
+from zoomlink.stores._sqlite_group_commit import WriteQueue
 from zoomlink.stores._sqlite_schema import create_schema
 from zoomlink.stores._sqlite_writer import writer_turn
 
 __all__ = ["BUSY_TIMEOUT", "ConnectionPool", "checked_path"]
+
+T = TypeVar("T")
 
 # How long a statement waits for another connection's write before failing: writes are short,
 # so reaching this means something is badly stuck.
@@ -87,6 +93,7 @@ class ConnectionPool:
         self._pid = os.getpid()
         self._schema_ready = False
         self._closed = False
+        self._writes = WriteQueue(path, self.connection, timeout=BUSY_TIMEOUT)
 
     def close(self) -> None:
         """Close the idle connections; checking one out afterwards raises StoreError."""
@@ -98,24 +105,16 @@ class ConnectionPool:
             conn.close()
 
     @contextmanager
-    def connection(
-        self, action: str, *, write: bool = False, durable: bool = True
-    ) -> Iterator[sqlite3.Connection]:
-        """A connection for one short operation; ``write`` makes it one ``BEGIN IMMEDIATE``
-        transaction in this file's writer turn (every write must say so: see
-        :mod:`._sqlite_writer`), ``durable=False`` commits it without waiting for the disk.
-        sqlite3 and OS errors become :class:`~zoomlink.StoreError`."""
+    def connection(self, action: str, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """A connection for one short operation that only reads (writes go through
+        :meth:`write`); ``durable=False`` commits without waiting for the disk. sqlite3 and OS
+        errors become :class:`~zoomlink.StoreError`, after a rollback."""
         try:
             conn = self._checkout()
             try:
                 if not durable:
                     conn.execute("PRAGMA synchronous = NORMAL")
-                with writer_turn(self._path, timeout=BUSY_TIMEOUT) if write else nullcontext():
-                    if write:
-                        conn.execute("BEGIN IMMEDIATE")
-                    yield conn
-                    if write:
-                        conn.execute("COMMIT")
+                yield conn
             except BaseException:
                 self._checkin(conn, rollback=True)
                 raise
@@ -125,6 +124,19 @@ class ConnectionPool:
             self._checkin(conn)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"SQLite could not {action} in {self._path!r}: {exc}") from exc
+
+    def write(
+        self, action: str, body: Callable[[sqlite3.Connection], T], *, durable: bool = True
+    ) -> T:
+        """Run ``body`` in a write transaction, in this file's writer turn, committed with
+        the writes queued behind it (see :mod:`._sqlite_group_commit`); what it returned.
+        ``durable=False`` lets it commit without waiting for the disk when no write in its
+        group needs to. ``action`` names it in errors."""
+        self._leave_parent_connections()
+        if not self._schema_ready:  # made in a writer turn of its own, before this one's
+            with self.connection(action):
+                pass
+        return self._writes.write(action, body, durable=durable)
 
     def check_open(self) -> None:
         """Raise StoreError if the pool was closed."""
@@ -159,6 +171,7 @@ class ConnectionPool:
             return
         # The guard may have been held by a thread that does not exist in this process.
         self._guard = threading.Lock()
+        self._writes = WriteQueue(self._path, self.connection, timeout=BUSY_TIMEOUT)
         _INHERITED.extend(self._idle)
         self._idle = []
         self._pid = os.getpid()

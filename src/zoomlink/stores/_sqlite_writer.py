@@ -33,7 +33,7 @@ from zoomlink.errors import StoreError
 if sys.platform != "win32":
     import fcntl
 
-__all__ = ["writer_turn"]
+__all__ = ["process_turn", "thread_turn", "writer_turn"]
 
 # The sleeps between tries of another process's turn: short, since writes are (a try is one
 # non-blocking flock, microseconds).
@@ -86,25 +86,40 @@ def writer_turn(path: str, *, timeout: float) -> Iterator[None]:
         StoreError: The turn was not had within ``timeout`` seconds, or the ``-writer`` file
             could not be opened or locked.
     """
-    if sys.platform == "win32":  # pragma: no cover - the SQLite store refuses Windows
-        raise AssertionError("unreachable")
     deadline = time.monotonic() + timeout
-    turns = _turns
-    lock = turns.lock(path)
+    with thread_turn(path, timeout=timeout), process_turn(path, deadline, timeout=timeout):
+        yield
+
+
+@contextmanager
+def thread_turn(path: str, *, timeout: float) -> Iterator[None]:
+    """The first half of :func:`writer_turn`: this process's turn at ``path``, among its
+    threads. Raises StoreError when it was not had within ``timeout`` seconds."""
+    lock = _turns.lock(path)
     if not lock.acquire(timeout=timeout):
         raise _too_long(path, timeout)
     try:
-        try:
-            descriptor = turns.file(path)
-        except OSError as exc:
-            raise StoreError(f"could not open {path}-writer: {exc.strerror}") from None
-        _take(descriptor, path, deadline, timeout)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+        yield
     finally:
         lock.release()
+
+
+@contextmanager
+def process_turn(path: str, deadline: float, *, timeout: float) -> Iterator[None]:
+    """The second half of :func:`writer_turn`, taken in this process's turn: the file's turn
+    among processes, tried until ``deadline`` (a :func:`time.monotonic` value, ``timeout``
+    seconds after the wait began)."""
+    if sys.platform == "win32":  # pragma: no cover - the SQLite store refuses Windows
+        raise AssertionError("unreachable")
+    try:
+        descriptor = _turns.file(path)
+    except OSError as exc:
+        raise StoreError(f"could not open {path}-writer: {exc.strerror}") from None
+    _take(descriptor, path, deadline, timeout)
+    try:
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def _take(descriptor: int, path: str, deadline: float, timeout: float) -> None:
