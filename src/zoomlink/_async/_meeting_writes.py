@@ -22,6 +22,7 @@ from zoomlink._async._meeting_records import AsyncMeetingRecords
 from zoomlink._async._tokens import AsyncTokenKeeper
 from zoomlink._core import _bookings, _limits
 from zoomlink._core._recurrence import ZoomRecurrence
+from zoomlink._resolutions import kept_serving
 from zoomlink.booking import Booking, BookingAction, MeetingRecord
 from zoomlink.errors import (
     DailyLimitError,
@@ -35,7 +36,7 @@ from zoomlink.errors import (
     ZoomTransportError,
     ZoomValidationError,
 )
-from zoomlink.models import Link, Meeting, MeetingFields, RetryPolicy
+from zoomlink.models import Grant, Link, Meeting, MeetingFields, RetryPolicy
 from zoomlink.protocols import AsyncTokenStore, Clock
 
 T = TypeVar("T")
@@ -81,8 +82,12 @@ class AsyncMeetingWrites:
     ) -> tuple[MeetingRecord, BookingAction]:
         """Write the booking's record ``pending`` (over ``previous``), then make its meeting."""
         host = await self._resolve_user(booking.host_id, booking.tenant, booking.host.email)
-        link = await self._records.link_for(host.connection.id, booking)
-        grant = await self._tokens.active_grant(link)
+        serving = kept_serving(host.connection.id)  # read just now: see zoomlink._resolutions
+        if serving is not None:
+            link, grant = serving
+        else:
+            link = await self._records.link_for(host.connection.id, booking)
+            grant = await self._tokens.active_grant(link)
         pending = _bookings.pending_record(
             booking,
             connection_id=link.id,
@@ -110,7 +115,7 @@ class AsyncMeetingWrites:
             )
         try:
             meeting, action = await self._make_meeting(
-                link, booking, pending, plan, quota_taken=True
+                link, booking, pending, plan, quota_taken=True, grant=grant
             )
         except BaseException as exc:
             # Undone only when Zoom surely made nothing. After a lost answer that could not be
@@ -213,10 +218,12 @@ class AsyncMeetingWrites:
         plan: ZoomRecurrence | None,
         *,
         quota_taken: bool,
+        grant: Grant | None = None,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
         look for it by its marker before trying again: a create is never repeated blindly.
-        After a timeout it is not tried again in this call: Zoom may still be making it."""
+        After a timeout it is not tried again in this call: Zoom may still be making it.
+        ``grant``: the link's grant, just read (the first try does not read it again)."""
         extra = await co_host_settings(
             booking, link, record, store=self._store, resolve_user=self._resolve_user
         )
@@ -234,7 +241,13 @@ class AsyncMeetingWrites:
 
             try:
                 meeting = await self.write(
-                    link, "meetings.create", create, record=record, booking=booking, safe=False
+                    link,
+                    "meetings.create",
+                    create,
+                    record=record,
+                    booking=booking,
+                    safe=False,
+                    grant=grant,
                 )
                 return meeting, "created"
             except (ZoomServerError, ZoomTransportError) as exc:
@@ -247,6 +260,7 @@ class AsyncMeetingWrites:
                     # The next call looks for it again, once Zoom is surely done.
                     raise
                 retry += 1
+                grant = None  # read again after the pause
                 pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
                 if pause is None:
                     raise
@@ -274,11 +288,12 @@ class AsyncMeetingWrites:
         record: MeetingRecord,
         booking: Booking,
         safe: bool = True,
+        grant: Grant | None = None,
     ) -> T:
         """A meeting create or update: Zoom's per-host daily 429 and passcode refusals become
-        zoomlink's typed errors."""
+        zoomlink's typed errors. ``grant`` as for :meth:`AsyncZoomCalls.send`."""
         try:
-            return await self._calls.send(link, route, operation, safe=safe)
+            return await self._calls.send(link, route, operation, safe=safe, grant=grant)
         except ZoomRateLimitError as exc:
             if exc.limit != "host-daily":
                 raise

@@ -204,6 +204,16 @@ def needs_reconnect_error(link: Link, grant: Grant, template: str | None) -> Nee
     )
 
 
+def settles(pair: tuple[Link, Grant | None] | None) -> bool:
+    """Whether a user's personal connection alone decides how they are served (it serves
+    them, or it is broken and must be reconnected first), so the organisation's need not be
+    read: :func:`resolve_host` answers the same whatever the organisation's is."""
+    if pair is None:
+        return False
+    link, grant = pair
+    return uninstalled(link) or (grant is not None and link.disconnected_at is None)
+
+
 def resolve_host(
     tenant: str,
     user_id: str,
@@ -211,9 +221,9 @@ def resolve_host(
     personal: tuple[Link, Grant | None] | None,
     organization: tuple[Link, Grant | None] | None,
     template: str | None,
-) -> ResolvedHost:
+) -> tuple[ResolvedHost, Link, Grant]:
     """Which connection hosts ``user_id``: their own over the organisation's, never silently
-    past a broken one.
+    past a broken one; with the link and grant that serve them.
 
     Raises:
         NeedsReconnectError: The connection that should serve them is broken.
@@ -241,7 +251,7 @@ def resolve_host(
                 tenant=tenant,
                 user_id=user_id,
             )
-        return ResolvedHost(connection=describe(link, grant), zoom_user=zoom_user)
+        return ResolvedHost(connection=describe(link, grant), zoom_user=zoom_user), link, grant
     raise NotConnectedError(
         f"app user {user_id} has no Zoom connection in {tenant!r}, personal or organisation",
         tenant=tenant,

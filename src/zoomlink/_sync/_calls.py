@@ -15,7 +15,7 @@ from zoomlink._sync._pacer import Pacer
 from zoomlink._sync._tokens import TokenKeeper
 from zoomlink._core import _limits
 from zoomlink.errors import ZoomAPIError, ZoomRateLimitError, ZoomTransportError
-from zoomlink.models import Link, Meeting, MeetingPage, RetryPolicy
+from zoomlink.models import Grant, Link, Meeting, MeetingPage, RetryPolicy
 from zoomlink.protocols import Clock
 
 T = TypeVar("T")
@@ -41,9 +41,13 @@ class ZoomCalls:
         operation: Callable[[ZoomAPI, str], T],
         *,
         safe: bool,
+        grant: Grant | None = None,
     ) -> T:
-        """One Zoom call: paced, refreshed once on a 401, retried only where that is safe."""
-        grant = self._tokens.active_grant(link)
+        """One Zoom call: paced, refreshed once on a 401, retried only where that is safe.
+        ``grant``: the link's grant as :meth:`TokenKeeper.active_grant` returned it just
+        now, so it is not read again."""
+        if grant is None:
+            grant = self._tokens.active_grant(link)
         client = self._tokens.api_for(grant)
         retry = 0
         held = [False]  # whether the pacer already gave the next request its slot

@@ -24,6 +24,7 @@ from zoomlink._sync._meeting_records import MeetingRecords
 from zoomlink._sync._tokens import TokenKeeper
 from zoomlink._core import _bookings, _limits
 from zoomlink._core._recurrence import ZoomRecurrence
+from zoomlink._resolutions import kept_serving
 from zoomlink.booking import Booking, BookingAction, MeetingRecord
 from zoomlink.errors import (
     DailyLimitError,
@@ -37,7 +38,7 @@ from zoomlink.errors import (
     ZoomTransportError,
     ZoomValidationError,
 )
-from zoomlink.models import Link, Meeting, MeetingFields, RetryPolicy
+from zoomlink.models import Grant, Link, Meeting, MeetingFields, RetryPolicy
 from zoomlink.protocols import TokenStore, Clock
 
 T = TypeVar("T")
@@ -83,8 +84,12 @@ class MeetingWrites:
     ) -> tuple[MeetingRecord, BookingAction]:
         """Write the booking's record ``pending`` (over ``previous``), then make its meeting."""
         host = self._resolve_user(booking.host_id, booking.tenant, booking.host.email)
-        link = self._records.link_for(host.connection.id, booking)
-        grant = self._tokens.active_grant(link)
+        serving = kept_serving(host.connection.id)  # read just now: see zoomlink._resolutions
+        if serving is not None:
+            link, grant = serving
+        else:
+            link = self._records.link_for(host.connection.id, booking)
+            grant = self._tokens.active_grant(link)
         pending = _bookings.pending_record(
             booking,
             connection_id=link.id,
@@ -112,7 +117,7 @@ class MeetingWrites:
             )
         try:
             meeting, action = self._make_meeting(
-                link, booking, pending, plan, quota_taken=True
+                link, booking, pending, plan, quota_taken=True, grant=grant
             )
         except BaseException as exc:
             # Undone only when Zoom surely made nothing. After a lost answer that could not be
@@ -215,10 +220,12 @@ class MeetingWrites:
         plan: ZoomRecurrence | None,
         *,
         quota_taken: bool,
+        grant: Grant | None = None,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
         look for it by its marker before trying again: a create is never repeated blindly.
-        After a timeout it is not tried again in this call: Zoom may still be making it."""
+        After a timeout it is not tried again in this call: Zoom may still be making it.
+        ``grant``: the link's grant, just read (the first try does not read it again)."""
         extra = co_host_settings(
             booking, link, record, store=self._store, resolve_user=self._resolve_user
         )
@@ -236,7 +243,13 @@ class MeetingWrites:
 
             try:
                 meeting = self.write(
-                    link, "meetings.create", create, record=record, booking=booking, safe=False
+                    link,
+                    "meetings.create",
+                    create,
+                    record=record,
+                    booking=booking,
+                    safe=False,
+                    grant=grant,
                 )
                 return meeting, "created"
             except (ZoomServerError, ZoomTransportError) as exc:
@@ -249,6 +262,7 @@ class MeetingWrites:
                     # The next call looks for it again, once Zoom is surely done.
                     raise
                 retry += 1
+                grant = None  # read again after the pause
                 pause = _limits.retry_pause(exc, retry, self._retry, self._clock.now(), safe=True)
                 if pause is None:
                     raise
@@ -276,11 +290,12 @@ class MeetingWrites:
         record: MeetingRecord,
         booking: Booking,
         safe: bool = True,
+        grant: Grant | None = None,
     ) -> T:
         """A meeting create or update: Zoom's per-host daily 429 and passcode refusals become
-        zoomlink's typed errors."""
+        zoomlink's typed errors. ``grant`` as for :meth:`ZoomCalls.send`."""
         try:
-            return self._calls.send(link, route, operation, safe=safe)
+            return self._calls.send(link, route, operation, safe=safe, grant=grant)
         except ZoomRateLimitError as exc:
             if exc.limit != "host-daily":
                 raise

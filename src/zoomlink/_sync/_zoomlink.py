@@ -336,11 +336,21 @@ class ZoomLink(Scheduling, Ending):
             NeedsReconnectError: The connection that serves them needs reconnecting.
             NotConnectedError: None serves them.
         """
+        host, _ = self._resolve(user_id, tenant, email)
+        return host
+
+    def _resolve(
+        self, user_id: str, tenant: str, email: str | None
+    ) -> tuple[ResolvedHost, tuple[Link, Grant]]:
+        """:meth:`resolve_host`, with the link and grant it found serving the host."""
         personal = self._pair(tenant, "personal", user_id)
-        organization = self._pair(tenant, "organization", None)
-        return _links.resolve_host(
+        organization = None
+        if not _links.settles(personal):
+            organization = self._pair(tenant, "organization", None)
+        host, link, grant = _links.resolve_host(
             tenant, user_id, email, personal, organization, self.reconnect_url
         )
+        return host, (link, grant)
 
     def connected_users(
         self,
@@ -416,8 +426,8 @@ class ZoomLink(Scheduling, Ending):
         # Read once per booking step: see zoomlink._resolutions.
         host = kept_host((tenant, user_id, email))
         if host is None:
-            host = self.resolve_host(user_id, tenant=tenant, email=email)
-            keep_host((tenant, user_id, email), host)
+            host, (link, grant) = self._resolve(user_id, tenant, email)
+            keep_host((tenant, user_id, email), host, link, grant)
         return host
 
     # -- tokens -----------------------------------------------------------------------------
