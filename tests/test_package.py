@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "zoomlink._sync": 4,
     "zoomlink._locks": 4,
     "zoomlink._resolutions": 4,  # context shared by the async and sync orchestration
+    "zoomlink._precedence": 3,  # which store call goes first: orchestration and stores share it
     "zoomlink.stores._async": 4,  # the stores written once, used by the orchestration
     "zoomlink.stores._sync": 4,
     "zoomlink.stores._postgres_sql": 3,  # statements and rows, shared by the two PostgreSQL twins

@@ -24,6 +24,7 @@ from zoomlink._async._bookings import AsyncBookings
 from zoomlink._async._notices import AsyncNotices
 from zoomlink._core import _bookings, _outbox
 from zoomlink._core._busy import Guard
+from zoomlink._precedence import operation
 from zoomlink.booking import Booking, BookingOutcome
 from zoomlink.errors import StaleRecordError
 from zoomlink.outbox import PendingReport, PendingWork, WorkIntent
@@ -64,19 +65,20 @@ class AsyncOutbox:
         later when ``defer`` asks for a failure that means "not now", or when messages or
         calendar events did not all go out; and left as it is when the worker dies mid-call.
         """
-        record_id = _bookings.record_id(booking.tenant, booking.id)
-        now = self._clock.now()
-        work = _outbox.written_ahead(intent, record_id, booking, _options(guard), now)
-        await self._store.put_work(work)
-        try:
-            outcome = await step()
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return await self.defer(intent, booking, guard, exc)
-            await self._store.remove_work(work.id, expected_version=work.version)
-            raise
-        await self._settled(work, outcome)
-        return outcome
+        with operation():  # its store calls go before those of calls that came later
+            record_id = _bookings.record_id(booking.tenant, booking.id)
+            now = self._clock.now()
+            work = _outbox.written_ahead(intent, record_id, booking, _options(guard), now)
+            await self._store.put_work(work)
+            try:
+                outcome = await step()
+            except Exception as exc:
+                if defer and _outbox.deferrable(exc):
+                    return await self.defer(intent, booking, guard, exc)
+                await self._store.remove_work(work.id, expected_version=work.version)
+                raise
+            await self._settled(work, outcome)
+            return outcome
 
     async def _settled(self, work: PendingWork, outcome: BookingOutcome) -> None:
         """After a finished try: drop the work, or keep it to deliver what did not go out."""
@@ -131,7 +133,11 @@ class AsyncOutbox:
 
     async def _run_one(self, work: PendingWork) -> str:
         """Do one piece of work; what became of it."""
-        claim = _Claim(work)
+        with operation():
+            return await self._run_claimed(_Claim(work))
+
+    async def _run_claimed(self, claim: _Claim) -> str:
+        work = claim.work
         try:
             booking = _outbox.booking_from_json(work.booking)
             outcome = await self._perform(claim, booking)

@@ -19,6 +19,7 @@ from zoomlink._async._outbox import AsyncOutbox
 from zoomlink._async._round_robin import schedule_round_robin
 from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
+from zoomlink._precedence import operation
 from zoomlink.availability import Conflict, Slot, SlotRule
 from zoomlink.booking import (
     Booking,
@@ -209,7 +210,10 @@ class AsyncScheduling:
             BookingConflictError: A host is busy at the new time.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        return await self._bookings.reschedule_occurrence(booking, occurrence, start, end, guard)
+        with operation():
+            return await self._bookings.reschedule_occurrence(
+                booking, occurrence, start, end, guard
+            )
 
     async def cancel_occurrence(self, booking: Booking, occurrence: datetime) -> BookingOutcome:
         """Cancel one occurrence of a recurring booking (one DELETE with Zoom's
@@ -219,7 +223,8 @@ class AsyncScheduling:
             InvalidBookingError: No occurrence starts at ``occurrence``.
             BookingStateError: The booking has no scheduled recurring meeting.
         """
-        return await self._bookings.cancel_occurrence(booking, occurrence)
+        with operation():
+            return await self._bookings.cancel_occurrence(booking, occurrence)
 
     async def schedule_round_robin(
         self,

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
 from zoomlink._locks import KeyedLock
+from zoomlink._precedence import holding_others_up
 from zoomlink._resolutions import resolving_once
 from zoomlink.booking import Booking
 from zoomlink.protocols import TokenStore
@@ -44,13 +45,12 @@ class BookingLocks:
         """Each host's lock (in one order, so two collective bookings cannot deadlock) while
         their busy time is checked and the meeting made; each host's connection is resolved
         once in the block."""
-        names = (
-            []
-            if not guard.check
-            else sorted(
-                f"host:{_bookings.record_id(booking.tenant, host_id)}"
-                for host_id in booking.host_ids
-            )
+        if not guard.check:  # overlaps allowed: nothing to hold
+            with resolving_once():
+                yield
+            return
+        names = sorted(
+            f"host:{_bookings.record_id(booking.tenant, host_id)}" for host_id in booking.host_ids
         )
         with self._hold(names):
             yield
@@ -58,7 +58,9 @@ class BookingLocks:
     @contextmanager
     def _hold(self, names: list[str]) -> Iterator[None]:
         if not names:  # every lock is held
-            with resolving_once():  # why that is safe: see zoomlink._resolutions
+            # The hosts' other bookings wait for this one: its store calls go first (see
+            # zoomlink._precedence), and each host is resolved once (zoomlink._resolutions).
+            with holding_others_up(), resolving_once():
                 yield
             return
         with (

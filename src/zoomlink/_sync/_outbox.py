@@ -26,6 +26,7 @@ from zoomlink._sync._bookings import Bookings
 from zoomlink._sync._notices import Notices
 from zoomlink._core import _bookings, _outbox
 from zoomlink._core._busy import Guard
+from zoomlink._precedence import operation
 from zoomlink.booking import Booking, BookingOutcome
 from zoomlink.errors import StaleRecordError
 from zoomlink.outbox import PendingReport, PendingWork, WorkIntent
@@ -66,19 +67,20 @@ class Outbox:
         later when ``defer`` asks for a failure that means "not now", or when messages or
         calendar events did not all go out; and left as it is when the worker dies mid-call.
         """
-        record_id = _bookings.record_id(booking.tenant, booking.id)
-        now = self._clock.now()
-        work = _outbox.written_ahead(intent, record_id, booking, _options(guard), now)
-        self._store.put_work(work)
-        try:
-            outcome = step()
-        except Exception as exc:
-            if defer and _outbox.deferrable(exc):
-                return self.defer(intent, booking, guard, exc)
-            self._store.remove_work(work.id, expected_version=work.version)
-            raise
-        self._settled(work, outcome)
-        return outcome
+        with operation():  # its store calls go before those of calls that came later
+            record_id = _bookings.record_id(booking.tenant, booking.id)
+            now = self._clock.now()
+            work = _outbox.written_ahead(intent, record_id, booking, _options(guard), now)
+            self._store.put_work(work)
+            try:
+                outcome = step()
+            except Exception as exc:
+                if defer and _outbox.deferrable(exc):
+                    return self.defer(intent, booking, guard, exc)
+                self._store.remove_work(work.id, expected_version=work.version)
+                raise
+            self._settled(work, outcome)
+            return outcome
 
     def _settled(self, work: PendingWork, outcome: BookingOutcome) -> None:
         """After a finished try: drop the work, or keep it to deliver what did not go out."""
@@ -133,7 +135,11 @@ class Outbox:
 
     def _run_one(self, work: PendingWork) -> str:
         """Do one piece of work; what became of it."""
-        claim = _Claim(work)
+        with operation():
+            return self._run_claimed(_Claim(work))
+
+    def _run_claimed(self, claim: _Claim) -> str:
+        work = claim.work
         try:
             booking = _outbox.booking_from_json(work.booking)
             outcome = self._perform(claim, booking)

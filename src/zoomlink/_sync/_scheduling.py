@@ -21,6 +21,7 @@ from zoomlink._sync._outbox import Outbox
 from zoomlink._sync._round_robin import schedule_round_robin
 from zoomlink._core import _bookings
 from zoomlink._core._busy import Guard
+from zoomlink._precedence import operation
 from zoomlink.availability import Conflict, Slot, SlotRule
 from zoomlink.booking import (
     Booking,
@@ -211,7 +212,10 @@ class Scheduling:
             BookingConflictError: A host is busy at the new time.
         """
         guard = _guard(buffer_before, buffer_after, check=not allow_overlap)
-        return self._bookings.reschedule_occurrence(booking, occurrence, start, end, guard)
+        with operation():
+            return self._bookings.reschedule_occurrence(
+                booking, occurrence, start, end, guard
+            )
 
     def cancel_occurrence(self, booking: Booking, occurrence: datetime) -> BookingOutcome:
         """Cancel one occurrence of a recurring booking (one DELETE with Zoom's
@@ -221,7 +225,8 @@ class Scheduling:
             InvalidBookingError: No occurrence starts at ``occurrence``.
             BookingStateError: The booking has no scheduled recurring meeting.
         """
-        return self._bookings.cancel_occurrence(booking, occurrence)
+        with operation():
+            return self._bookings.cancel_occurrence(booking, occurrence)
 
     def schedule_round_robin(
         self,

@@ -5,26 +5,38 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from functools import partial
+from typing import ParamSpec, TypeVar
 
+from zoomlink._precedence import AsyncOldestFirst
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
 from zoomlink.outbox import PendingWork, WorkState
 from zoomlink.stores._file_locks import lock_waits
 from zoomlink.stores._sqlite import SQLiteTokenStore
 
+P = ParamSpec("P")
+T = TypeVar("T")
+# The threads each store object runs SQLite on: as many as asyncio.to_thread would use on a
+# small machine. Reads run side by side; writes queue for the file's one writer, which commits
+# them in groups.
+THREADS = min(8, (os.cpu_count() or 1) + 4)
+# The longest a call waits for one of those threads: only a stuck or swamped store waits long.
+_TURN_TIMEOUT = 30.0
+
 
 class AsyncSQLiteTokenStore:
     """:class:`SQLiteTokenStore` for asyncio: the same file format, locks and promises.
 
-    Each operation is one short transaction run on a worker thread
-    (:func:`asyncio.to_thread`), so the event loop never waits for the disk; waiting for a lock
-    polls with :func:`asyncio.sleep` between tries (each an ``open`` and a non-blocking
-    ``flock`` of a local file, too quick to hand to a thread). Sync and async stores may share
-    one file.
+    Each operation is one short transaction run on one of the store's threads, so the event
+    loop never waits for the disk; when calls queue for the threads, the operation that began
+    first goes first (see :mod:`zoomlink._precedence`). Waiting for a lock polls with
+    :func:`asyncio.sleep` between tries (each an ``open`` and a non-blocking ``flock`` of a
+    local file, too quick to hand to a thread). Sync and async stores may share one file.
 
     Args:
         path: The database file. Its directory must exist.
@@ -35,6 +47,11 @@ class AsyncSQLiteTokenStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self._store = SQLiteTokenStore(path)
+        self._turns = AsyncOldestFirst(
+            THREADS, timeout=_TURN_TIMEOUT, name=f"a thread of the SQLite store {self.path!r}"
+        )
+        self._threads: ThreadPoolExecutor | None = None
+        self._threads_pid = 0
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(path={self._store.path!r})"
@@ -55,7 +72,7 @@ class AsyncSQLiteTokenStore:
 
     async def get_grant(self, grant_id: str) -> Grant | None:
         """The grant with this id, or ``None``."""
-        return await asyncio.to_thread(self._store.get_grant, grant_id)
+        return await self._call(self._store.get_grant, grant_id)
 
     async def find_grants(
         self,
@@ -65,7 +82,7 @@ class AsyncSQLiteTokenStore:
         zoom_account_id: str | None = None,
     ) -> list[Grant]:
         """Grants matching every given filter (all grants when none is given), by id."""
-        return await asyncio.to_thread(
+        return await self._call(
             self._store.find_grants,
             client_id=client_id,
             zoom_user_id=zoom_user_id,
@@ -74,20 +91,20 @@ class AsyncSQLiteTokenStore:
 
     async def add_grant(self, grant: Grant) -> None:
         """Store a new grant. Raises :class:`~zoomlink.DuplicateRecordError` if the id exists."""
-        await asyncio.to_thread(self._store.add_grant, grant)
+        await self._call(self._store.add_grant, grant)
 
     async def update_grant(self, grant: Grant, *, expected_version: int) -> None:
         """Replace the stored grant if its version is still ``expected_version``; else
         :class:`~zoomlink.StaleRecordError`."""
-        await asyncio.to_thread(self._store.update_grant, grant, expected_version=expected_version)
+        await self._call(self._store.update_grant, grant, expected_version=expected_version)
 
     async def remove_grant(self, grant_id: str) -> bool:
         """Delete a grant; whether it existed."""
-        return await asyncio.to_thread(self._store.remove_grant, grant_id)
+        return await self._call(self._store.remove_grant, grant_id)
 
     async def get_link(self, link_id: str) -> Link | None:
         """The link with this id, or ``None``."""
-        return await asyncio.to_thread(self._store.get_link, link_id)
+        return await self._call(self._store.get_link, link_id)
 
     async def find_links(
         self,
@@ -98,29 +115,29 @@ class AsyncSQLiteTokenStore:
         grant_id: str | None = None,
     ) -> list[Link]:
         """Links matching every given filter, oldest first."""
-        return await asyncio.to_thread(
+        return await self._call(
             self._store.find_links, tenant=tenant, kind=kind, owner_id=owner_id, grant_id=grant_id
         )
 
     async def put_link(self, link: Link) -> None:
         """Insert the link, or replace the one with the same id."""
-        await asyncio.to_thread(self._store.put_link, link)
+        await self._call(self._store.put_link, link)
 
     async def remove_link(self, link_id: str) -> bool:
         """Delete a link; whether it existed."""
-        return await asyncio.to_thread(self._store.remove_link, link_id)
+        return await self._call(self._store.remove_link, link_id)
 
     async def add_attempt(self, attempt: ConnectAttempt) -> None:
         """Remember a connect in flight, forgetting those that expired before it began."""
-        await asyncio.to_thread(self._store.add_attempt, attempt)
+        await self._call(self._store.add_attempt, attempt)
 
     async def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
-        return await asyncio.to_thread(self._store.take_attempt, attempt_id)
+        return await self._call(self._store.take_attempt, attempt_id)
 
     async def get_meeting_record(self, record_id: str) -> MeetingRecord | None:
         """The meeting record with this id, or ``None``."""
-        return await asyncio.to_thread(self._store.get_meeting_record, record_id)
+        return await self._call(self._store.get_meeting_record, record_id)
 
     async def find_meeting_records(
         self,
@@ -133,7 +150,7 @@ class AsyncSQLiteTokenStore:
         meeting_id: int | None = None,
     ) -> list[MeetingRecord]:
         """Meeting records matching every given filter, by start time then id."""
-        return await asyncio.to_thread(
+        return await self._call(
             self._store.find_meeting_records,
             tenant=tenant,
             host_id=host_id,
@@ -146,45 +163,43 @@ class AsyncSQLiteTokenStore:
     async def add_meeting_record(self, record: MeetingRecord) -> None:
         """Store a new meeting record; :class:`~zoomlink.DuplicateRecordError` if the id
         exists."""
-        await asyncio.to_thread(self._store.add_meeting_record, record)
+        await self._call(self._store.add_meeting_record, record)
 
     async def update_meeting_record(self, record: MeetingRecord, *, expected_version: int) -> None:
         """Replace the stored record if its version is still ``expected_version``; else
         :class:`~zoomlink.StaleRecordError`."""
-        await asyncio.to_thread(
+        await self._call(
             self._store.update_meeting_record, record, expected_version=expected_version
         )
 
     async def remove_meeting_record(self, record_id: str) -> bool:
         """Delete a meeting record; whether it existed."""
-        return await asyncio.to_thread(self._store.remove_meeting_record, record_id)
+        return await self._call(self._store.remove_meeting_record, record_id)
 
     async def get_preference(self, tenant: str, user_id: str, name: str) -> str | None:
         """An app user's stored preference, or ``None``."""
-        return await asyncio.to_thread(self._store.get_preference, tenant, user_id, name)
+        return await self._call(self._store.get_preference, tenant, user_id, name)
 
     async def set_preference(self, tenant: str, user_id: str, name: str, value: str) -> None:
         """Store an app user's preference, replacing any earlier value."""
-        await asyncio.to_thread(self._store.set_preference, tenant, user_id, name, value)
+        await self._call(self._store.set_preference, tenant, user_id, name, value)
 
     async def remove_preference(self, tenant: str, user_id: str, name: str) -> bool:
         """Forget an app user's preference; whether it was set."""
-        return await asyncio.to_thread(self._store.remove_preference, tenant, user_id, name)
+        return await self._call(self._store.remove_preference, tenant, user_id, name)
 
     async def take_quota(self, name: str, *, limit: int, expires_at: datetime) -> int | None:
         """Atomically count one use of the quota ``name`` if fewer than ``limit`` are used:
         the uses counted including this one, or ``None`` (counting nothing) when used up."""
-        return await asyncio.to_thread(
-            self._store.take_quota, name, limit=limit, expires_at=expires_at
-        )
+        return await self._call(self._store.take_quota, name, limit=limit, expires_at=expires_at)
 
     async def fill_quota(self, name: str, *, limit: int, expires_at: datetime) -> None:
         """Mark the quota ``name`` as used up (Zoom said so), until ``expires_at``."""
-        await asyncio.to_thread(self._store.fill_quota, name, limit=limit, expires_at=expires_at)
+        await self._call(self._store.fill_quota, name, limit=limit, expires_at=expires_at)
 
     async def quota_used(self, name: str) -> int:
         """How many uses of the quota ``name`` are counted (0 when unknown or forgotten)."""
-        return await asyncio.to_thread(self._store.quota_used, name)
+        return await self._call(self._store.quota_used, name)
 
     def lock(self, name: str, *, timeout: float) -> AbstractAsyncContextManager[None]:
         """Hold the lock ``name`` for the ``async with`` block, excluding every other holder
@@ -213,13 +228,11 @@ class AsyncSQLiteTokenStore:
 
     async def put_work(self, work: PendingWork, *, expected_version: int | None = None) -> None:
         """Keep a booking's pending work (see :meth:`SQLiteTokenStore.put_work`)."""
-        await asyncio.to_thread(
-            partial(self._store.put_work, work, expected_version=expected_version)
-        )
+        await self._call(partial(self._store.put_work, work, expected_version=expected_version))
 
     async def get_work(self, work_id: str) -> PendingWork | None:
         """The pending work with this id, or ``None``."""
-        return await asyncio.to_thread(self._store.get_work, work_id)
+        return await self._call(self._store.get_work, work_id)
 
     async def find_work(
         self,
@@ -230,7 +243,7 @@ class AsyncSQLiteTokenStore:
         limit: int | None = None,
     ) -> list[PendingWork]:
         """Pending work matching every given filter, soonest due first, at most ``limit``."""
-        return await asyncio.to_thread(
+        return await self._call(
             partial(
                 self._store.find_work,
                 tenant=tenant,
@@ -242,7 +255,7 @@ class AsyncSQLiteTokenStore:
 
     async def remove_work(self, work_id: str, *, expected_version: int | None = None) -> bool:
         """Forget pending work (only at ``expected_version``, when given); whether it went."""
-        return await asyncio.to_thread(
+        return await self._call(
             partial(self._store.remove_work, work_id, expected_version=expected_version)
         )
 
@@ -250,15 +263,33 @@ class AsyncSQLiteTokenStore:
         """Take the next send slot of the rate limit ``name``, as
         :meth:`SQLiteTokenStore.pace` does: the seconds to wait, counted from the slot
         rather than from the moment the worker thread hands the answer back."""
-        slot = await asyncio.to_thread(
+        slot = await self._call(
             partial(self._store._pace_until, name, rate=rate, window=window, pause=pause)
         )
         return max(0.0, slot - time.time())
 
     async def erase_deleted(self) -> None:
         """Empty the write-ahead log, as :meth:`SQLiteTokenStore.erase_deleted` explains."""
-        await asyncio.to_thread(self._store.erase_deleted)
+        await self._call(self._store.erase_deleted)
 
     async def aclose(self) -> None:
         """Close the store's connections. Using the store afterwards raises StoreError."""
-        await asyncio.to_thread(self._store.close)
+        await self._call(self._store.close)
+        threads, self._threads = self._threads, None
+        if threads is not None:
+            threads.shutdown(wait=False)
+
+    async def _call(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run one operation of the sync store on the store's threads, the oldest operation's
+        first when calls queue for them (see :mod:`zoomlink._precedence`)."""
+        async with self._turns.turn():
+            return await asyncio.get_running_loop().run_in_executor(
+                self._own_threads(), partial(function, *args, **kwargs)
+            )
+
+    def _own_threads(self) -> ThreadPoolExecutor:
+        """The store's threads, started afresh in a process forked from the one that had them."""
+        if self._threads is None or self._threads_pid != os.getpid():
+            self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="zoomlink-sqlite")
+            self._threads_pid = os.getpid()
+        return self._threads

@@ -11,8 +11,8 @@ Waiters poll ``pg_try_advisory_lock`` and hold no connection between tries.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from types import TracebackType
 
@@ -22,6 +22,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
 from zoomlink._core import _columns, _limits
+from zoomlink._precedence import AsyncOldestFirst
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
@@ -116,6 +117,13 @@ class AsyncPostgresTokenStore:
         # The sessions that hold advisory locks: never the ones their holders' queries need.
         self._lock_pool: AsyncConnectionPool[AsyncConnection[TupleRow]] = AsyncConnectionPool(
             conninfo, min_size=min_size, max_size=max_size, kwargs={"autocommit": True}, open=False
+        )
+        # Queries wait for a connection here, the oldest operation's first (the pool itself
+        # would serve them in the order they asked: see zoomlink._precedence).
+        self._turns = AsyncOldestFirst(
+            max_size,
+            timeout=self._pool.timeout,
+            name=f"a connection of {type(self).__name__}({self._where.removesuffix(', ')})",
         )
         # The session each task or thread holding locks has, with how many locks it holds.
         self._sessions: dict[object, Session] = {}
@@ -223,13 +231,11 @@ class AsyncPostgresTokenStore:
 
     async def add_attempt(self, attempt: ConnectAttempt) -> None:
         """Remember a connect in flight, forgetting those that expired before it began."""
-        with errors("add a connect attempt"):
-            pool = await self._opened()
-            async with pool.connection() as conn, conn.transaction():
-                await conn.execute(self._sql["forget_attempts"], [attempt.created_at])
-                await conn.execute(
-                    self._sql["add_attempt"], row_values(attempt, _columns.ATTEMPT_COLUMNS)
-                )
+        async with self._connection("add a connect attempt") as conn, conn.transaction():
+            await conn.execute(self._sql["forget_attempts"], [attempt.created_at])
+            await conn.execute(
+                self._sql["add_attempt"], row_values(attempt, _columns.ATTEMPT_COLUMNS)
+            )
 
     async def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
@@ -411,12 +417,10 @@ class AsyncPostgresTokenStore:
     ) -> list[TupleRow]:
         """Forget long-expired quotas, then run ``query`` on ``name``: its rows."""
         params = {"name": name, "limit": limit, "expires_at": expires_at}
-        with errors(action):
-            pool = await self._opened()
-            async with pool.connection() as conn, conn.transaction():
-                await conn.execute(self._sql["forget_quotas"], [expires_at - _columns.QUOTA_GRACE])
-                cursor = await conn.execute(self._sql[query], params)
-                return await cursor.fetchall() if cursor.description is not None else []
+        async with self._connection(action) as conn, conn.transaction():
+            await conn.execute(self._sql["forget_quotas"], [expires_at - _columns.QUOTA_GRACE])
+            cursor = await conn.execute(self._sql[query], params)
+            return await cursor.fetchall() if cursor.description is not None else []
 
     # -- pacing ---------------------------------------------------------------------------
 
@@ -424,21 +428,19 @@ class AsyncPostgresTokenStore:
         """Take the next send slot of the rate limit ``name``, shared by every machine using
         the database: the seconds to wait. One transaction on the server's clock; see
         :meth:`zoomlink.TokenStore.pace`."""
-        with errors("take a send slot"):
-            pool = await self._opened()
-            async with pool.connection() as conn, conn.transaction():
-                await conn.execute(self._sql["new_pace"], [name])
-                cursor = await conn.execute(self._sql["lock_pace"], [name])
-                row = await cursor.fetchone()
-                assert row is not None  # inserted above, and never deleted
-                state, delay = _limits.next_slot(
-                    _limits.PaceState.parse(row[0]),
-                    float(row[1]),
-                    rate=rate,
-                    window=window,
-                    pause=pause,
-                )
-                await conn.execute(self._sql["set_pace"], [state.text(), name])
+        async with self._connection("take a send slot") as conn, conn.transaction():
+            await conn.execute(self._sql["new_pace"], [name])
+            cursor = await conn.execute(self._sql["lock_pace"], [name])
+            row = await cursor.fetchone()
+            assert row is not None  # inserted above, and never deleted
+            state, delay = _limits.next_slot(
+                _limits.PaceState.parse(row[0]),
+                float(row[1]),
+                rate=rate,
+                window=window,
+                pause=pause,
+            )
+            await conn.execute(self._sql["set_pace"], [state.text(), name])
         return delay
 
     # -- locks ----------------------------------------------------------------------------
@@ -527,11 +529,18 @@ class AsyncPostgresTokenStore:
             if any(column not in present for column, _ in added):
                 await conn.execute(self._sql[f"add_columns_{table}"])
 
-    async def _run(self, action: str, query: str, params: Params) -> tuple[list[TupleRow], int]:
-        """Run one statement on a pooled connection: its rows (if any) and its row count."""
+    @asynccontextmanager
+    async def _connection(self, action: str) -> AsyncIterator[AsyncConnection[TupleRow]]:
+        """A connection of the pool for one query or transaction, taken in turn; errors
+        become StoreErrors saying what ``action`` could not do."""
         with errors(action):
             pool = await self._opened()
-            async with pool.connection() as conn:
-                cursor = await conn.execute(self._sql[query], params)
-                rows = await cursor.fetchall() if cursor.description is not None else []
-                return rows, cursor.rowcount
+            async with self._turns.turn(), pool.connection() as conn:
+                yield conn
+
+    async def _run(self, action: str, query: str, params: Params) -> tuple[list[TupleRow], int]:
+        """Run one statement on a pooled connection: its rows (if any) and its row count."""
+        async with self._connection(action) as conn:
+            cursor = await conn.execute(self._sql[query], params)
+            rows = await cursor.fetchall() if cursor.description is not None else []
+            return rows, cursor.rowcount

@@ -13,8 +13,8 @@ Waiters poll ``pg_try_advisory_lock`` and hold no connection between tries.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from types import TracebackType
 
@@ -24,6 +24,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
 from zoomlink._core import _columns, _limits
+from zoomlink._precedence import OldestFirst
 from zoomlink.booking import MeetingRecord, MeetingState
 from zoomlink.errors import (
     ConfigurationError,
@@ -118,6 +119,13 @@ class PostgresTokenStore:
         # The sessions that hold advisory locks: never the ones their holders' queries need.
         self._lock_pool: ConnectionPool[Connection[TupleRow]] = ConnectionPool(
             conninfo, min_size=min_size, max_size=max_size, kwargs={"autocommit": True}, open=False
+        )
+        # Queries wait for a connection here, the oldest operation's first (the pool itself
+        # would serve them in the order they asked: see zoomlink._precedence).
+        self._turns = OldestFirst(
+            max_size,
+            timeout=self._pool.timeout,
+            name=f"a connection of {type(self).__name__}({self._where.removesuffix(', ')})",
         )
         # The session each task or thread holding locks has, with how many locks it holds.
         self._sessions: dict[object, Session] = {}
@@ -225,13 +233,11 @@ class PostgresTokenStore:
 
     def add_attempt(self, attempt: ConnectAttempt) -> None:
         """Remember a connect in flight, forgetting those that expired before it began."""
-        with errors("add a connect attempt"):
-            pool = self._opened()
-            with pool.connection() as conn, conn.transaction():
-                conn.execute(self._sql["forget_attempts"], [attempt.created_at])
-                conn.execute(
-                    self._sql["add_attempt"], row_values(attempt, _columns.ATTEMPT_COLUMNS)
-                )
+        with self._connection("add a connect attempt") as conn, conn.transaction():
+            conn.execute(self._sql["forget_attempts"], [attempt.created_at])
+            conn.execute(
+                self._sql["add_attempt"], row_values(attempt, _columns.ATTEMPT_COLUMNS)
+            )
 
     def take_attempt(self, attempt_id: str) -> ConnectAttempt | None:
         """Remove and return the attempt, once: a second call (anywhere) returns ``None``."""
@@ -413,12 +419,10 @@ class PostgresTokenStore:
     ) -> list[TupleRow]:
         """Forget long-expired quotas, then run ``query`` on ``name``: its rows."""
         params = {"name": name, "limit": limit, "expires_at": expires_at}
-        with errors(action):
-            pool = self._opened()
-            with pool.connection() as conn, conn.transaction():
-                conn.execute(self._sql["forget_quotas"], [expires_at - _columns.QUOTA_GRACE])
-                cursor = conn.execute(self._sql[query], params)
-                return cursor.fetchall() if cursor.description is not None else []
+        with self._connection(action) as conn, conn.transaction():
+            conn.execute(self._sql["forget_quotas"], [expires_at - _columns.QUOTA_GRACE])
+            cursor = conn.execute(self._sql[query], params)
+            return cursor.fetchall() if cursor.description is not None else []
 
     # -- pacing ---------------------------------------------------------------------------
 
@@ -426,21 +430,19 @@ class PostgresTokenStore:
         """Take the next send slot of the rate limit ``name``, shared by every machine using
         the database: the seconds to wait. One transaction on the server's clock; see
         :meth:`zoomlink.TokenStore.pace`."""
-        with errors("take a send slot"):
-            pool = self._opened()
-            with pool.connection() as conn, conn.transaction():
-                conn.execute(self._sql["new_pace"], [name])
-                cursor = conn.execute(self._sql["lock_pace"], [name])
-                row = cursor.fetchone()
-                assert row is not None  # inserted above, and never deleted
-                state, delay = _limits.next_slot(
-                    _limits.PaceState.parse(row[0]),
-                    float(row[1]),
-                    rate=rate,
-                    window=window,
-                    pause=pause,
-                )
-                conn.execute(self._sql["set_pace"], [state.text(), name])
+        with self._connection("take a send slot") as conn, conn.transaction():
+            conn.execute(self._sql["new_pace"], [name])
+            cursor = conn.execute(self._sql["lock_pace"], [name])
+            row = cursor.fetchone()
+            assert row is not None  # inserted above, and never deleted
+            state, delay = _limits.next_slot(
+                _limits.PaceState.parse(row[0]),
+                float(row[1]),
+                rate=rate,
+                window=window,
+                pause=pause,
+            )
+            conn.execute(self._sql["set_pace"], [state.text(), name])
         return delay
 
     # -- locks ----------------------------------------------------------------------------
@@ -529,11 +531,18 @@ class PostgresTokenStore:
             if any(column not in present for column, _ in added):
                 conn.execute(self._sql[f"add_columns_{table}"])
 
-    def _run(self, action: str, query: str, params: Params) -> tuple[list[TupleRow], int]:
-        """Run one statement on a pooled connection: its rows (if any) and its row count."""
+    @contextmanager
+    def _connection(self, action: str) -> Iterator[Connection[TupleRow]]:
+        """A connection of the pool for one query or transaction, taken in turn; errors
+        become StoreErrors saying what ``action`` could not do."""
         with errors(action):
             pool = self._opened()
-            with pool.connection() as conn:
-                cursor = conn.execute(self._sql[query], params)
-                rows = cursor.fetchall() if cursor.description is not None else []
-                return rows, cursor.rowcount
+            with self._turns.turn(), pool.connection() as conn:
+                yield conn
+
+    def _run(self, action: str, query: str, params: Params) -> tuple[list[TupleRow], int]:
+        """Run one statement on a pooled connection: its rows (if any) and its row count."""
+        with self._connection(action) as conn:
+            cursor = conn.execute(self._sql[query], params)
+            rows = cursor.fetchall() if cursor.description is not None else []
+            return rows, cursor.rowcount
