@@ -39,6 +39,9 @@ HOST_DAILY_WRITES = 100
 # Requests are spaced over a little more than a second, so clock jitter between zoomlink and
 # Zoom never makes a full window look like room for one more.
 WINDOW = 1.05
+# A request that would leave this much later than its slot (a garbage collection, a busy event
+# loop) takes another slot instead: half the margin above, the rest kept for the network's jitter.
+LATE = 0.025
 # A fleet whose requests still draw per-second 429s leaves later than its slots (a busy event
 # loop, a loaded machine): each window in which one is met stretches the shared window by
 # STRETCH_STEP, up to STRETCH_MOST, and quiet time gives STRETCH_DECAY of it back per second.

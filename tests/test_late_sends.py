@@ -1,0 +1,90 @@
+"""A request that wakes later than its send slot allows takes another slot instead of leaving:
+sent that late, it would reach Zoom too close to the next window's requests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+
+from zoomlink._async._pacer import AsyncPacer
+from zoomlink._core import _limits
+from zoomlink._sync import _pacer as sync_pacer
+from zoomlink._sync._pacer import Pacer
+from zoomlink.stores import AsyncMemoryTokenStore, MemoryTokenStore
+from zoomlink.testing import FakeClock
+
+ACCOUNT = "acct_late"
+ROUTE = "meetings.create"
+
+
+class _CountingPaces(AsyncMemoryTokenStore):
+    """The memory store, counting the send slots taken."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paces = 0
+
+    async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        self.paces += 1
+        return await super().pace(name, rate=rate, window=window, pause=pause)
+
+
+class _CountingSyncPaces(MemoryTokenStore):
+    """The sync memory store, counting the send slots taken."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paces = 0
+
+    def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
+        self.paces += 1
+        return super().pace(name, rate=rate, window=window, pause=pause)
+
+
+def _clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 1, tzinfo=timezone.utc))
+
+
+@pytest.mark.asyncio
+async def test_a_request_woken_late_takes_another_slot() -> None:
+    """When the event loop is held up past a request's slot by more than LATE, the request
+    takes another slot (the missed one stays taken) and leaves by that one."""
+    store = _CountingPaces()
+    pacer = AsyncPacer("free", store, max_wait=5, clock=_clock())
+    for _ in range(_limits.PER_SECOND["free"]["medium"]):
+        await pacer.wait(ACCOUNT, ROUTE)  # the window is full: the next slot is a wait away
+    assert store.paces == 2
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.01, time.sleep, _limits.WINDOW + 0.1)  # the whole loop held up
+    await pacer.wait(ACCOUNT, ROUTE)
+    assert store.paces == 4  # the slot it slept through, then the one it left by
+
+
+@pytest.mark.asyncio
+async def test_a_request_on_time_takes_one_slot() -> None:
+    """A request that wakes on time leaves by the slot it was given."""
+    store = _CountingPaces()
+    pacer = AsyncPacer("free", store, max_wait=5, clock=_clock())
+    for _ in range(3):
+        await pacer.wait(ACCOUNT, ROUTE)
+    assert store.paces == 3
+
+
+def test_a_thread_woken_late_takes_another_slot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sync pacer does the same when its thread oversleeps."""
+    store = _CountingSyncPaces()
+    pacer = Pacer("free", store, max_wait=5, clock=_clock())
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds + (0.1 if len(slept) == 1 else 0.0))  # the first sleep overruns
+
+    monkeypatch.setattr(sync_pacer, "time", SimpleNamespace(sleep=sleep))
+    for _ in range(_limits.PER_SECOND["free"]["medium"] + 1):
+        pacer.wait(ACCOUNT, ROUTE)
+    assert store.paces == 4  # two on time, one overslept, one it left by
