@@ -22,15 +22,22 @@ ROUTE = "meetings.create"
 
 
 class _CountingPaces(AsyncMemoryTokenStore):
-    """The memory store, counting the send slots taken."""
+    """The memory store, counting the send slots taken; the first ``slow`` answers come
+    ``lag`` seconds after the slot was taken."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, slow: int = 0, lag: float = 0.0) -> None:
         super().__init__()
         self.paces = 0
+        self._slow = slow
+        self._lag = lag
 
     async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         self.paces += 1
-        return await super().pace(name, rate=rate, window=window, pause=pause)
+        delay = await super().pace(name, rate=rate, window=window, pause=pause)
+        if self.paces <= self._slow:
+            await asyncio.sleep(self._lag)
+            delay = max(0.0, delay - self._lag)  # counted from the answer, as stores do
+        return delay
 
 
 class _CountingSyncPaces(MemoryTokenStore):
@@ -72,6 +79,16 @@ async def test_a_request_on_time_takes_one_slot() -> None:
     for _ in range(3):
         await pacer.wait(ACCOUNT, ROUTE)
     assert store.paces == 3
+
+
+@pytest.mark.asyncio
+async def test_a_free_slot_that_comes_back_late_is_not_used() -> None:
+    """A slot free at once that the store took longer than LATE to hand back may already be
+    past: the request takes another one."""
+    store = _CountingPaces(slow=1, lag=_limits.LATE * 3)
+    pacer = AsyncPacer("free", store, max_wait=5, clock=_clock())
+    await pacer.wait(ACCOUNT, ROUTE)
+    assert store.paces == 2
 
 
 def test_a_thread_woken_late_takes_another_slot(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,16 +40,18 @@ class Pacer:
     def wait(self, account_id: str, route: str) -> None:
         """Return when one more request to ``route`` for ``account_id`` may leave.
 
-        A request that wakes later than its slot by more than :data:`LATE` (a garbage
-        collection, a busy event loop) takes another slot instead of leaving: sent that late,
-        it would reach Zoom close enough to the next window's requests to draw their 429s. The
-        slot it missed stays taken, so no other request goes in its place.
+        A request that wakes later than its slot by more than ``_limits.LATE`` (a garbage
+        collection, a busy event loop, a store slow to answer) takes another slot instead of
+        leaving: sent that late, it would reach Zoom close enough to the next window's requests
+        to draw their 429s. The slot it missed stays taken, so no other request goes in its
+        place.
 
         Raises:
             ZoomRateLimitError: The account is held back longer than ``max_wait`` (a 429 that
                 another worker met asked for that long).
         """
         while True:
+            asked = monotonic()
             delay = self._slot(account_id, route, 0.0)
             if delay > self._max_wait:
                 raise ZoomRateLimitError(
@@ -60,7 +62,9 @@ class Pacer:
                     category=_limits.category(route).title(),
                     status=429,
                 )
-            due = monotonic() + delay
+            # A slot free at once was free when the store looked, which may have been as early
+            # as the asking; a later one is counted from the answer (stores count it so).
+            due = asked if delay == 0 else monotonic() + delay
             if delay > 0:
                 time.sleep(delay)
             late = monotonic() - due
