@@ -33,8 +33,8 @@ class AsyncSQLiteTokenStore:
     """:class:`SQLiteTokenStore` for asyncio: the same file format, locks and promises.
 
     Each operation is one short transaction run on one of the store's threads, so the event
-    loop never waits for the disk; when calls queue for the threads, the operation that began
-    first goes first (see :mod:`zoomlink._precedence`). Waiting for a lock polls with
+    loop never waits for the disk; when calls queue for the threads, the booking that began
+    first goes first (see "Deploying zoomlink"). Waiting for a lock polls with
     :func:`asyncio.sleep` between tries (each an ``open`` and a non-blocking ``flock`` of a
     local file, too quick to hand to a thread). Sync and async stores may share one file.
 
