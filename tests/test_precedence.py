@@ -4,8 +4,10 @@ operation that began first goes first, and calls holding others up go before all
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from contextvars import Token
@@ -23,7 +25,7 @@ from zoomlink._precedence import (
     holding_others_up,
     operation,
 )
-from zoomlink.stores import AsyncSQLiteTokenStore
+from zoomlink.stores import AsyncSQLiteTokenStore, _async_sqlite
 from zoomlink.stores._async_sqlite import THREADS
 from zoomlink.stores._sqlite_writer import writer_turn
 
@@ -224,9 +226,12 @@ def test_an_operation_inside_another_is_part_of_it() -> None:
 
 
 @pytest.mark.asyncio
-async def test_the_sqlite_store_serves_the_oldest_operation_first(tmp_path: Path) -> None:
+async def test_the_sqlite_store_serves_the_oldest_operation_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When every thread of the async SQLite store is busy, a queued call of an older
     operation is served before the calls of younger operations that asked earlier."""
+    monkeypatch.setattr(_async_sqlite, "THREADS", 1)  # one call at a time: a strict order
     async with AsyncSQLiteTokenStore(tmp_path / "tokens.db") as store:
         await store.take_quota("warm", limit=10, expires_at=EXPIRES)  # tables made
         done: list[str] = []
@@ -237,7 +242,7 @@ async def test_the_sqlite_store_serves_the_oldest_operation_first(tmp_path: Path
 
         now = time.monotonic()
         with writer_turn(store.path, timeout=5):  # every write waits on a thread: all busy
-            busy = [asyncio.create_task(count(f"busy{n}")) for n in range(THREADS)]
+            busy = [asyncio.create_task(count("busy"))]
             await asyncio.sleep(0.1)
             young = [
                 asyncio.create_task(_in_operation(now - 1, partial(count, f"young{n}")))
@@ -246,6 +251,42 @@ async def test_the_sqlite_store_serves_the_oldest_operation_first(tmp_path: Path
             await asyncio.sleep(0.05)
             old = asyncio.create_task(_in_operation(now - 9, lambda: count("old")))
             await asyncio.sleep(0.05)
-            await asyncio.to_thread(time.sleep, 0)
         await asyncio.gather(*busy, *young, old)
-        assert done.index("old") < min(done.index(f"young{n}") for n in range(3))
+        assert done == ["busy", "old", "young0", "young1", "young2"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.asyncio
+async def test_a_forked_child_has_the_store_threads_to_itself(tmp_path: Path) -> None:
+    """A process forked while its parent's calls held every thread of the async SQLite store
+    (and more waited for one) gets threads and a line of its own: its calls go through."""
+    async with AsyncSQLiteTokenStore(tmp_path / "tokens.db") as store:
+        await store.take_quota("warm", limit=10, expires_at=EXPIRES)
+        with writer_turn(store.path, timeout=5):  # the parent's writes all wait on threads
+            busy = [
+                asyncio.create_task(store.take_quota("q", limit=100, expires_at=EXPIRES))
+                for _ in range(THREADS + 2)
+            ]
+            await asyncio.sleep(0.1)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads running
+                pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                code = 1
+                try:
+                    outcome: list[int | None] = []
+
+                    def child() -> None:
+                        outcome.append(
+                            asyncio.run(store.take_quota("c", limit=10, expires_at=EXPIRES))
+                        )
+
+                    thread = threading.Thread(target=child)  # this thread's loop is the parent's
+                    thread.start()
+                    thread.join(20)
+                    code = 0 if outcome == [1] else 2
+                finally:
+                    os._exit(code)
+        await asyncio.gather(*busy)
+        _, status = await asyncio.to_thread(os.waitpid, pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0

@@ -47,11 +47,7 @@ class AsyncSQLiteTokenStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self._store = SQLiteTokenStore(path)
-        self._turns = AsyncOldestFirst(
-            THREADS, timeout=_TURN_TIMEOUT, name=f"a thread of the SQLite store {self.path!r}"
-        )
-        self._threads: ThreadPoolExecutor | None = None
-        self._threads_pid = 0
+        self._threads: _Threads | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(path={self._store.path!r})"
@@ -274,22 +270,34 @@ class AsyncSQLiteTokenStore:
 
     async def aclose(self) -> None:
         """Close the store's connections. Using the store afterwards raises StoreError."""
-        await self._call(self._store.close)
+        await asyncio.to_thread(self._store.close)
         threads, self._threads = self._threads, None
-        if threads is not None:
-            threads.shutdown(wait=False)
+        if threads is not None and threads.pid == os.getpid():
+            threads.executor.shutdown(wait=False)
 
     async def _call(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run one operation of the sync store on the store's threads, the oldest operation's
         first when calls queue for them (see :mod:`zoomlink._precedence`)."""
-        async with self._turns.turn():
+        threads = self._own_threads()
+        async with threads.turns.turn():
             return await asyncio.get_running_loop().run_in_executor(
-                self._own_threads(), partial(function, *args, **kwargs)
+                threads.executor, partial(function, *args, **kwargs)
             )
 
-    def _own_threads(self) -> ThreadPoolExecutor:
-        """The store's threads, started afresh in a process forked from the one that had them."""
-        if self._threads is None or self._threads_pid != os.getpid():
-            self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="zoomlink-sqlite")
-            self._threads_pid = os.getpid()
+    def _own_threads(self) -> _Threads:
+        """The store's threads and the line for them, made afresh in a process forked from
+        the one that had them (whose threads, and callers in line, are not in the child)."""
+        if self._threads is None or self._threads.pid != os.getpid():
+            self._threads = _Threads(self.path)
         return self._threads
+
+
+class _Threads:
+    """The threads one store object runs SQLite on in one process, and the line for them."""
+
+    def __init__(self, path: str) -> None:
+        self.pid = os.getpid()
+        self.executor = ThreadPoolExecutor(THREADS, thread_name_prefix="zoomlink-sqlite")
+        self.turns = AsyncOldestFirst(
+            THREADS, timeout=_TURN_TIMEOUT, name=f"a thread of the SQLite store {path!r}"
+        )
