@@ -22,21 +22,26 @@ ROUTE = "meetings.create"
 
 
 class _CountingPaces(AsyncMemoryTokenStore):
-    """The memory store, counting the send slots taken; the first ``slow`` answers come
-    ``lag`` seconds after the slot was taken."""
+    """The memory store, counting the send slots taken. The first ``slow`` answers come
+    ``lag`` seconds after the slot was taken; the first ``queued`` wait ``lag`` in line
+    before taking it (and then say it went by a millisecond ago, the commit)."""
 
-    def __init__(self, *, slow: int = 0, lag: float = 0.0) -> None:
+    def __init__(self, *, slow: int = 0, queued: int = 0, lag: float = 0.0) -> None:
         super().__init__()
         self.paces = 0
         self._slow = slow
+        self._queued = queued
         self._lag = lag
 
     async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         self.paces += 1
+        if self.paces <= self._queued:
+            await asyncio.sleep(self._lag)
+            return await super().pace(name, rate=rate, window=window, pause=pause) - 0.001
         delay = await super().pace(name, rate=rate, window=window, pause=pause)
         if self.paces <= self._slow:
             await asyncio.sleep(self._lag)
-            delay = max(0.0, delay - self._lag)  # counted from the answer, as stores do
+            delay -= self._lag  # counted from the answer, as stores do (below 0: gone by)
         return delay
 
 
@@ -83,12 +88,23 @@ async def test_a_request_on_time_takes_one_slot() -> None:
 
 @pytest.mark.asyncio
 async def test_a_free_slot_that_comes_back_late_is_not_used() -> None:
-    """A slot free at once that the store took longer than LATE to hand back may already be
-    past: the request takes another one."""
+    """A slot that went by more than LATE before the store handed it back is not used: the
+    request takes another one."""
     store = _CountingPaces(slow=1, lag=_limits.LATE * 3)
     pacer = AsyncPacer("free", store, max_wait=5, clock=_clock())
     await pacer.wait(ACCOUNT, ROUTE)
     assert store.paces == 2
+
+
+@pytest.mark.asyncio
+async def test_a_slow_answer_whose_slot_is_still_close_is_used() -> None:
+    """A store that answered late because it waited in line, but took the slot just before
+    answering (it says so with a wait just under 0), lets the request leave by that slot: a
+    slow store alone wastes no slot."""
+    store = _CountingPaces(queued=1, lag=_limits.LATE * 3)
+    pacer = AsyncPacer("free", store, max_wait=5, clock=_clock())
+    await pacer.wait(ACCOUNT, ROUTE)
+    assert store.paces == 1
 
 
 def test_a_thread_woken_late_takes_another_slot(monkeypatch: pytest.MonkeyPatch) -> None:

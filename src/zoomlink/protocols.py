@@ -217,7 +217,10 @@ class TokenStore(Protocol):
     def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, shared by everyone using the store:
         ``rate`` sends per ``window`` seconds, a burst of ``rate`` allowed, then one per
-        ``window / rate``. Returns the seconds to wait before sending (0 when the slot is now).
+        ``window / rate``. Returns the seconds to wait before sending, counted from the moment
+        the call returns: 0 when the slot is now, and less than 0 when the slot went by while
+        the store answered (``-0.03``: thirty milliseconds ago), so the request knows how late
+        it is. A store that cannot tell returns at least 0; a 0 then counts from the asking.
 
         ``pause`` (seconds) first holds every later slot back until that long from now, as a
         429's ``Retry-After`` asks: each waiter in every process then waits it out. It also

@@ -21,7 +21,9 @@ from tests._sync.conftest import Harness
 from tests._sync.test_connect import connect_org, connect_personal
 from zoomlink import (
     TokenStore,
+    ZoomLink,
     Booking,
+    BookingConflictError,
     BookingStateError,
     Endpoints,
     EventType,
@@ -118,6 +120,58 @@ def test_many_concurrent_schedules_in_one_worker_all_complete(zoom: Harness) -> 
     assert sorted(o.action for o in outcomes) == ["created"] * 24
     assert len(zoom_meetings(zoom)) == 24
     link.close()
+
+
+def _slow_first_create(
+    zoom: Harness, first: Booking, second: Booking
+) -> list[tuple[str, str]]:
+    """Schedule ``first``, whose create Zoom answers slowly, and half a second later
+    ``second`` of the same host, over a socket (so the slow answer holds up nobody else):
+    each booking's id and ``made`` or ``refused``, in the order they finished."""
+    ready(zoom)
+    zoom.fake.inject("meetings.create", delay=2.0)  # the next create: the first booking's
+    finished: list[tuple[str, str]] = []
+
+    def book(link: ZoomLink, which: Booking, after: float) -> None:
+        time.sleep(after)
+        try:
+            link.schedule(which)
+            finished.append((which.id, "made"))
+        except BookingConflictError:
+            finished.append((which.id, "refused"))
+
+    client = httpx.Client()
+    with zoom.fake.serve() as server:
+        link = zoom.new_link(endpoints=Endpoints.single(server.url), http_client=client)
+        try:
+            gather_threads([partial(book, link, first, 0.0), partial(book, link, second, 0.5)])
+        finally:
+            link.close()
+            client.close()
+    return finished
+
+
+def test_a_hosts_next_booking_does_not_wait_for_zoom_to_answer_the_last(
+    zoom: Harness,
+) -> None:
+    """While Zoom is slow to answer one booking's create, the host's next booking (at another
+    time) gets its meeting: the host lock is let go once the first booking's time is claimed,
+    before Zoom is asked."""
+    first = booking("bk_slow")
+    second = booking("bk_next", start=first.start + timedelta(hours=2))
+    finished = _slow_first_create(zoom, first, second)
+    assert finished == [("bk_next", "made"), ("bk_slow", "made")]
+    assert len(zoom_meetings(zoom)) == 2
+
+
+def test_a_time_being_booked_is_refused_to_an_overlapping_booking(zoom: Harness) -> None:
+    """While Zoom makes one booking's meeting, an overlapping booking of the same host is
+    refused at once: the first booking's pending record holds the time."""
+    first = booking("bk_first")
+    rival = booking("bk_rival", start=first.start + timedelta(minutes=15))
+    finished = _slow_first_create(zoom, first, rival)
+    assert finished == [("bk_rival", "refused"), ("bk_first", "made")]
+    assert len(zoom_meetings(zoom)) == 1
 
 
 def test_a_lost_create_answer_while_zoom_is_down_is_never_made_twice(
@@ -225,8 +279,8 @@ class _CountingStore:
 
 # What a warm schedule needs of the store: the outbox's entry, its two locks and the record,
 # the host resolved once (their own connection and its grant, which the write uses too) and
-# the freshness counters, the daily write taken, the pending record and the purge check, the
-# send slot, the record and counter, the notices noted, the entry done.
+# the freshness counters, the daily write taken, the pending record and the purge check (those
+# under the host lock), the send slot, the record and counter, the notices noted, the entry done.
 WARM_SCHEDULE_STORE_CALLS = 18
 WARM_SCHEDULE_WRITES = 8
 _WRITES = {

@@ -27,6 +27,7 @@ from zoomlink._core._busy import Guard
 from zoomlink._core._recurrence import ZoomRecurrence
 from zoomlink.booking import (
     Booking,
+    BookingAction,
     BookingOutcome,
     ConferencingChoice,
     EventType,
@@ -134,12 +135,12 @@ class AsyncBookings:
                 return await self._announcer.announce(
                     booking, record, "detached", "meeting_scheduled"
                 )
-            async with self._locks.hosts(booking, guard):
-                await self._availability.refuse_conflicts(booking, plan, guard, own=None)
-                if record is not None and record.state == "pending":
+            if record is not None and record.state == "pending":
+                async with self._locks.hosts(booking, guard):
+                    await self._availability.refuse_conflicts(booking, plan, guard, own=None)
                     record, action = await self._writes.settle(booking, record, plan)
-                else:
-                    record, action = await self._writes.create(booking, plan, previous=record)
+            else:
+                record, action = await self._create(booking, plan, guard, previous=record)
             return await self._announcer.announce(booking, record, action, "meeting_scheduled")
 
     async def reschedule(
@@ -157,9 +158,7 @@ class AsyncBookings:
                 place = await self.location(booking.event_type, booking.host_id, booking.tenant)
                 if place != "zoom":
                     return BookingOutcome(booking_id=booking.id, action="none", location=place)
-                async with self._locks.hosts(booking, guard):
-                    await self._availability.refuse_conflicts(booking, plan, guard, own=None)
-                    record, action = await self._writes.create(booking, plan, previous=None)
+                record, action = await self._create(booking, plan, guard, previous=None)
                 return await self._announcer.announce(booking, record, action, "meeting_scheduled")
             if record.state == "cancelled":
                 raise BookingStateError(
@@ -222,6 +221,24 @@ class AsyncBookings:
                 _bookings.cancelled(record, self._clock.now()), record
             )
             return await self._announcer.announce(booking, record, action, "meeting_cancelled")
+
+    async def _create(
+        self,
+        booking: Booking,
+        plan: ZoomRecurrence | None,
+        guard: Guard,
+        *,
+        previous: MeetingRecord | None,
+    ) -> tuple[MeetingRecord, BookingAction]:
+        """Check the hosts are free and claim the time under their host locks, then make the
+        meeting with the locks let go (the claim holds the time; see
+        :meth:`AsyncMeetingWrites.claim`). The hosts' Zoom meetings are listed before the
+        locks are taken, when this process has no fresh view of them."""
+        await self._availability.warm(booking, guard)
+        async with self._locks.hosts(booking, guard):
+            await self._availability.refuse_conflicts(booking, plan, guard, own=None)
+            claim = await self._writes.claim(booking, plan, previous=previous)
+        return await self._writes.make(booking, plan, claim)
 
     async def record(self, tenant: str, booking_id: str) -> MeetingRecord | None:
         """The booking's meeting record, or ``None``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -46,6 +46,19 @@ logger = logging.getLogger("zoomlink")
 _INVALID_PARAMETER = 300  # Zoom's error code for a request parameter it refuses
 
 
+@attrs.frozen
+class Claim:
+    """A booking's time, taken under its host locks (:meth:`AsyncMeetingWrites.claim`): its
+    pending record (over ``previous``), and the connection, grant and co-host settings that
+    make its meeting."""
+
+    pending: MeetingRecord
+    previous: MeetingRecord | None
+    link: Link
+    grant: Grant
+    extra: dict[str, Any]
+
+
 class AsyncMeetingWrites:
     """Zoom's side of a booking: each step keeps the meeting record in step with Zoom."""
 
@@ -77,10 +90,16 @@ class AsyncMeetingWrites:
                 field="start",
             )
 
-    async def create(
+    async def claim(
         self, booking: Booking, plan: ZoomRecurrence | None, *, previous: MeetingRecord | None
-    ) -> tuple[MeetingRecord, BookingAction]:
-        """Write the booking's record ``pending`` (over ``previous``), then make its meeting."""
+    ) -> Claim:
+        """Take the booking's time, under its host locks: one of the host's meeting writes for
+        today, and the booking's record written ``pending`` (over ``previous``).
+
+        The pending record holds the time against every other booking of the host (their
+        conflict checks read the store's records), so :meth:`make` runs after the host locks
+        are let go, and the host's next booking need not wait for Zoom's answer.
+        """
         host = await self._resolve_user(booking.host_id, booking.tenant, booking.host.email)
         serving = kept_serving(host.connection.id)  # read just now: see zoomlink._resolutions
         if serving is not None:
@@ -113,9 +132,26 @@ class AsyncMeetingWrites:
                 tenant=booking.tenant,
                 user_id=booking.host_id,
             )
+        # Co-hosts are resolved here too, where the conflict check resolved them already.
+        extra = await co_host_settings(
+            booking, link, pending, store=self._store, resolve_user=self._resolve_user
+        )
+        return Claim(pending=pending, previous=previous, link=link, grant=grant, extra=extra)
+
+    async def make(
+        self, booking: Booking, plan: ZoomRecurrence | None, claim: Claim
+    ) -> tuple[MeetingRecord, BookingAction]:
+        """Make the claimed booking's meeting, and record it ``scheduled``."""
+        pending, previous = claim.pending, claim.previous
         try:
             meeting, action = await self._make_meeting(
-                link, booking, pending, plan, quota_taken=True, grant=grant
+                claim.link,
+                booking,
+                pending,
+                plan,
+                quota_taken=True,
+                grant=claim.grant,
+                extra=claim.extra,
             )
         except BaseException as exc:
             # Undone only when Zoom surely made nothing. After a lost answer that could not be
@@ -219,14 +255,17 @@ class AsyncMeetingWrites:
         *,
         quota_taken: bool,
         grant: Grant | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
         look for it by its marker before trying again: a create is never repeated blindly.
         After a timeout it is not tried again in this call: Zoom may still be making it.
-        ``grant``: the link's grant, just read (the first try does not read it again)."""
-        extra = await co_host_settings(
-            booking, link, record, store=self._store, resolve_user=self._resolve_user
-        )
+        ``grant``: the link's grant, just read (the first try does not read it again);
+        ``extra``: the co-hosts' settings, resolved already."""
+        if extra is None:
+            extra = await co_host_settings(
+                booking, link, record, store=self._store, resolve_user=self._resolve_user
+            )
         fields = _bookings.meeting_fields(booking, record.marker, plan, extra)
         retry = 0
         while True:

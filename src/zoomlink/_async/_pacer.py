@@ -39,10 +39,10 @@ class AsyncPacer:
         """Return when one more request to ``route`` for ``account_id`` may leave.
 
         A request that wakes later than its slot by more than ``_limits.LATE`` (a garbage
-        collection, a busy event loop, a store slow to answer) takes another slot instead of
-        leaving: sent that late, it would reach Zoom close enough to the next window's requests
-        to draw their 429s. The slot it missed stays taken, so no other request goes in its
-        place.
+        collection, a busy event loop, a store slow to hand the slot back) takes another slot
+        instead of leaving: sent that late, it would reach Zoom close enough to the next
+        window's requests to draw their 429s. The slot it missed stays taken, so no other
+        request goes in its place.
 
         Raises:
             ZoomRateLimitError: The account is held back longer than ``max_wait`` (a 429 that
@@ -60,8 +60,9 @@ class AsyncPacer:
                     category=_limits.category(route).title(),
                     status=429,
                 )
-            # A slot free at once was free when the store looked, which may have been as early
-            # as the asking; a later one is counted from the answer (stores count it so).
+            # The slot on this clock: ``delay`` from the answer (before it when negative, a
+            # slot that went by while the store answered). A store that says 0 may have found
+            # the slot free as early as the asking, so its 0 counts from then.
             due = asked if delay == 0 else monotonic() + delay
             if delay > 0:
                 await asyncio.sleep(delay)

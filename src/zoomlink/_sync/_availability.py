@@ -16,6 +16,11 @@ store (quotas, which every store counts atomically) are read before a cached vie
 * one per host, bumped by every create, move and delete zoomlink makes for them
   (:meth:`Availability.changed`, in any worker): the store's meeting records of the host
   are folded into the view, without asking Zoom.
+
+A booking lists its hosts' meetings before it takes their host locks (:meth:`warm`), when this
+process has no fresh view of them: under the lock the view is checked like any cached one, so
+the answer is the same, but the first bookings of many hosts reach Zoom at once instead of one
+host lock at a time.
 """
 
 from __future__ import annotations
@@ -110,6 +115,9 @@ class Availability:
         self._lock_timeout = lock_timeout
         self._views: dict[tuple[str, str], _View] = {}
         self._listing = KeyedLock()
+        # The view each host was last resolved to, and the hosts being warmed (see warm).
+        self._host_views: dict[tuple[str, str], ViewKey] = {}
+        self._warming: set[tuple[str, str]] = set()
 
     # -- the Zoom view -------------------------------------------------------------------------
 
@@ -135,6 +143,7 @@ class Availability:
                 raise
             return None
         key = (host.connection.id, host.zoom_user)
+        self._host_views[(tenant, user_id)] = key
         view = self._views.get(key)
         if view is not None and not fresh and self._usable(view, key, tenant, user_id):
             return view.built()
@@ -147,9 +156,34 @@ class Availability:
                     if unseen == "raise":
                         raise
                     return None
-                self._prune(view.fetched_at)
                 self._views[key] = view
+                self._prune(view.fetched_at)
             return view.built()
+
+    def warm(self, booking: Booking, guard: Guard) -> None:
+        """List the Zoom meetings of the booking's hosts that this process has no fresh view
+        of, before their host locks are taken.
+
+        The conflict check under the lock then finds the view cached and checks it against
+        the store's counters, as it does any cached view: a meeting made or announced
+        meanwhile is folded in or listed again, so no answer changes. Listing early lets a
+        burst's first bookings of many hosts reach Zoom together, and keeps the host lock
+        only as long as the create. One booking per host lists; the others go on to the lock.
+        """
+        if not guard.check:
+            return
+        now = self._clock.now()
+        people = [booking.host, *booking.co_hosts]
+        for person, host_id in zip(people, booking.host_ids, strict=True):
+            seen = (booking.tenant, host_id)
+            view = self._views.get(self._host_views.get(seen, ("", "")))
+            if seen in self._warming or (view is not None and now - view.fetched_at < self._ttl):
+                continue
+            self._warming.add(seen)
+            try:
+                self.zoom_index(host_id, booking.tenant, person.email)
+            finally:
+                self._warming.discard(seen)
 
     def _usable(self, view: _View, key: ViewKey, tenant: str, host_id: str) -> bool:
         """Whether the cached view may answer: younger than the TTL, and no worker has heard
@@ -206,6 +240,8 @@ class Availability:
         expired = [key for key, view in self._views.items() if now - view.fetched_at >= self._ttl]
         for key in expired:
             del self._views[key]
+        kept = set(self._views)
+        self._host_views = {host: key for host, key in self._host_views.items() if key in kept}
 
     def announce(self, zoom_users: Iterable[str]) -> int:
         """Zoom announced a change to these Zoom users' meetings (IDs or e-mails): every

@@ -29,6 +29,7 @@ from zoomlink._core._busy import Guard
 from zoomlink._core._recurrence import ZoomRecurrence
 from zoomlink.booking import (
     Booking,
+    BookingAction,
     BookingOutcome,
     ConferencingChoice,
     EventType,
@@ -136,12 +137,12 @@ class Bookings:
                 return self._announcer.announce(
                     booking, record, "detached", "meeting_scheduled"
                 )
-            with self._locks.hosts(booking, guard):
-                self._availability.refuse_conflicts(booking, plan, guard, own=None)
-                if record is not None and record.state == "pending":
+            if record is not None and record.state == "pending":
+                with self._locks.hosts(booking, guard):
+                    self._availability.refuse_conflicts(booking, plan, guard, own=None)
                     record, action = self._writes.settle(booking, record, plan)
-                else:
-                    record, action = self._writes.create(booking, plan, previous=record)
+            else:
+                record, action = self._create(booking, plan, guard, previous=record)
             return self._announcer.announce(booking, record, action, "meeting_scheduled")
 
     def reschedule(
@@ -159,9 +160,7 @@ class Bookings:
                 place = self.location(booking.event_type, booking.host_id, booking.tenant)
                 if place != "zoom":
                     return BookingOutcome(booking_id=booking.id, action="none", location=place)
-                with self._locks.hosts(booking, guard):
-                    self._availability.refuse_conflicts(booking, plan, guard, own=None)
-                    record, action = self._writes.create(booking, plan, previous=None)
+                record, action = self._create(booking, plan, guard, previous=None)
                 return self._announcer.announce(booking, record, action, "meeting_scheduled")
             if record.state == "cancelled":
                 raise BookingStateError(
@@ -224,6 +223,24 @@ class Bookings:
                 _bookings.cancelled(record, self._clock.now()), record
             )
             return self._announcer.announce(booking, record, action, "meeting_cancelled")
+
+    def _create(
+        self,
+        booking: Booking,
+        plan: ZoomRecurrence | None,
+        guard: Guard,
+        *,
+        previous: MeetingRecord | None,
+    ) -> tuple[MeetingRecord, BookingAction]:
+        """Check the hosts are free and claim the time under their host locks, then make the
+        meeting with the locks let go (the claim holds the time; see
+        :meth:`MeetingWrites.claim`). The hosts' Zoom meetings are listed before the
+        locks are taken, when this process has no fresh view of them."""
+        self._availability.warm(booking, guard)
+        with self._locks.hosts(booking, guard):
+            self._availability.refuse_conflicts(booking, plan, guard, own=None)
+            claim = self._writes.claim(booking, plan, previous=previous)
+        return self._writes.make(booking, plan, claim)
 
     def record(self, tenant: str, booking_id: str) -> MeetingRecord | None:
         """The booking's meeting record, or ``None``."""

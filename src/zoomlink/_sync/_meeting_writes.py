@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -48,6 +48,19 @@ logger = logging.getLogger("zoomlink")
 _INVALID_PARAMETER = 300  # Zoom's error code for a request parameter it refuses
 
 
+@attrs.frozen
+class Claim:
+    """A booking's time, taken under its host locks (:meth:`MeetingWrites.claim`): its
+    pending record (over ``previous``), and the connection, grant and co-host settings that
+    make its meeting."""
+
+    pending: MeetingRecord
+    previous: MeetingRecord | None
+    link: Link
+    grant: Grant
+    extra: dict[str, Any]
+
+
 class MeetingWrites:
     """Zoom's side of a booking: each step keeps the meeting record in step with Zoom."""
 
@@ -79,10 +92,16 @@ class MeetingWrites:
                 field="start",
             )
 
-    def create(
+    def claim(
         self, booking: Booking, plan: ZoomRecurrence | None, *, previous: MeetingRecord | None
-    ) -> tuple[MeetingRecord, BookingAction]:
-        """Write the booking's record ``pending`` (over ``previous``), then make its meeting."""
+    ) -> Claim:
+        """Take the booking's time, under its host locks: one of the host's meeting writes for
+        today, and the booking's record written ``pending`` (over ``previous``).
+
+        The pending record holds the time against every other booking of the host (their
+        conflict checks read the store's records), so :meth:`make` runs after the host locks
+        are let go, and the host's next booking need not wait for Zoom's answer.
+        """
         host = self._resolve_user(booking.host_id, booking.tenant, booking.host.email)
         serving = kept_serving(host.connection.id)  # read just now: see zoomlink._resolutions
         if serving is not None:
@@ -115,9 +134,26 @@ class MeetingWrites:
                 tenant=booking.tenant,
                 user_id=booking.host_id,
             )
+        # Co-hosts are resolved here too, where the conflict check resolved them already.
+        extra = co_host_settings(
+            booking, link, pending, store=self._store, resolve_user=self._resolve_user
+        )
+        return Claim(pending=pending, previous=previous, link=link, grant=grant, extra=extra)
+
+    def make(
+        self, booking: Booking, plan: ZoomRecurrence | None, claim: Claim
+    ) -> tuple[MeetingRecord, BookingAction]:
+        """Make the claimed booking's meeting, and record it ``scheduled``."""
+        pending, previous = claim.pending, claim.previous
         try:
             meeting, action = self._make_meeting(
-                link, booking, pending, plan, quota_taken=True, grant=grant
+                claim.link,
+                booking,
+                pending,
+                plan,
+                quota_taken=True,
+                grant=claim.grant,
+                extra=claim.extra,
             )
         except BaseException as exc:
             # Undone only when Zoom surely made nothing. After a lost answer that could not be
@@ -221,14 +257,17 @@ class MeetingWrites:
         *,
         quota_taken: bool,
         grant: Grant | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> tuple[Meeting, BookingAction]:
         """Create the meeting. When Zoom's answer is lost (timeout, dropped connection, 5xx),
         look for it by its marker before trying again: a create is never repeated blindly.
         After a timeout it is not tried again in this call: Zoom may still be making it.
-        ``grant``: the link's grant, just read (the first try does not read it again)."""
-        extra = co_host_settings(
-            booking, link, record, store=self._store, resolve_user=self._resolve_user
-        )
+        ``grant``: the link's grant, just read (the first try does not read it again);
+        ``extra``: the co-hosts' settings, resolved already."""
+        if extra is None:
+            extra = co_host_settings(
+                booking, link, record, store=self._store, resolve_user=self._resolve_user
+            )
         fields = _bookings.meeting_fields(booking, record.marker, plan, extra)
         retry = 0
         while True:

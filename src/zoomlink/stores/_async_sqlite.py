@@ -257,12 +257,12 @@ class AsyncSQLiteTokenStore:
 
     async def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, as
-        :meth:`SQLiteTokenStore.pace` does: the seconds to wait, counted from the slot
-        rather than from the moment the worker thread hands the answer back."""
+        :meth:`SQLiteTokenStore.pace` does: the seconds to wait from when the worker thread's
+        answer is back (less than 0 when the slot went by meanwhile)."""
         slot = await self._call(
             partial(self._store._pace_until, name, rate=rate, window=window, pause=pause)
         )
-        return max(0.0, slot - time.time())
+        return slot - time.time()
 
     async def erase_deleted(self) -> None:
         """Empty the write-ahead log, as :meth:`SQLiteTokenStore.erase_deleted` explains."""

@@ -488,13 +488,14 @@ class SQLiteTokenStore:
 
     def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, shared by every process using
-        the file: the seconds to wait. See :meth:`zoomlink.TokenStore.pace`.
+        the file: the seconds to wait from now (less than 0 when the slot went by during the
+        commit). See :meth:`zoomlink.TokenStore.pace`.
 
         One short write on the wall clock (every process of the machine shares it), which
         need not wait for the disk (it does when committed with writes that must): a pace lost
         to a power cut only lets the next second's requests out a little early.
         """
-        return max(0.0, self._pace_until(name, rate=rate, window=window, pause=pause) - time.time())
+        return self._pace_until(name, rate=rate, window=window, pause=pause) - time.time()
 
     def _pace_until(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of ``name``, as :meth:`pace` does: the slot itself, a

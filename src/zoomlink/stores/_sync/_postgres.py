@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from time import monotonic
 from types import TracebackType
 
 from psycopg import Connection, sql
@@ -429,11 +430,15 @@ class PostgresTokenStore:
     def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, shared by every machine using
         the database: the seconds to wait. One transaction on the server's clock; see
-        :meth:`zoomlink.TokenStore.pace`."""
+        :meth:`zoomlink.TokenStore.pace`.
+
+        The wait is counted from this call's return: the time since the server read its clock
+        for the slot (the commit, a busy event loop) is taken off, down to less than 0."""
         with self._connection("take a send slot") as conn, conn.transaction():
             conn.execute(self._sql["new_pace"], [name])
             cursor = conn.execute(self._sql["lock_pace"], [name])
             row = cursor.fetchone()
+            read = monotonic()  # the server's clock was read just now, as near as can be told
             assert row is not None  # inserted above, and never deleted
             state, delay = _limits.next_slot(
                 _limits.PaceState.parse(row[0]),
@@ -443,7 +448,7 @@ class PostgresTokenStore:
                 pause=pause,
             )
             conn.execute(self._sql["set_pace"], [state.text(), name])
-        return delay
+        return delay - (monotonic() - read)
 
     # -- locks ----------------------------------------------------------------------------
 

@@ -243,11 +243,12 @@ class AsyncCoordinationContract:
     async def test_pace_lets_a_burst_go_then_waits_for_the_window(
         self, store: AsyncTokenStore
     ) -> None:
-        """``rate`` slots are free at once; the next waits until the first leaves the window."""
+        """``rate`` slots are free at once (a wait of 0, or a little below when the slot went
+        by while the store answered); the next waits until the first leaves the window."""
         waits = [await store.pace("pace:a", rate=3, window=10.0) for _ in range(4)]
-        assert waits[:3] == [0.0, 0.0, 0.0]
+        assert all(_now(wait) for wait in waits[:3]), waits
         assert 5.0 < waits[3] <= 10.0  # the window less the time the calls took
-        assert await store.pace("pace:b", rate=3, window=10.0) == 0.0  # another limit
+        assert _now(await store.pace("pace:b", rate=3, window=10.0))  # another limit
 
     @pytest.mark.asyncio
     async def test_pace_holds_every_later_slot_after_a_pause(self, store: AsyncTokenStore) -> None:
@@ -260,8 +261,8 @@ class AsyncCoordinationContract:
         self, store: AsyncTokenStore, second_store: AsyncTokenStore
     ) -> None:
         """Two store objects on one database (two processes) share one pace."""
-        assert await store.pace("pace:a", rate=2, window=10.0) == 0.0
-        assert await second_store.pace("pace:a", rate=2, window=10.0) == 0.0
+        assert _now(await store.pace("pace:a", rate=2, window=10.0))
+        assert _now(await second_store.pace("pace:a", rate=2, window=10.0))
         assert await store.pace("pace:a", rate=2, window=10.0) > 5.0
 
     @pytest.mark.asyncio
@@ -275,7 +276,7 @@ class AsyncCoordinationContract:
             return await (store if index % 2 else second_store).pace("pace:a", rate=3, window=10.0)
 
         waits = sorted(await gather_async(partial(take, index) for index in range(8)))
-        assert waits[:3] == [0.0, 0.0, 0.0]
+        assert all(_now(wait) for wait in waits[:3]), waits
         assert all(5.0 < wait <= 10.0 for wait in waits[3:6])
         assert all(15.0 < wait <= 20.0 for wait in waits[6:])
 
@@ -297,3 +298,8 @@ class AsyncCoordinationContract:
         assert await store.get_link(link.id) == link
         assert await store.get_meeting_record(record.id) == record
         assert await store.get_grant("app:zu2") is None
+
+
+def _now(wait: float) -> bool:
+    """Whether a pace's wait says "send now": 0, or below 0 by what answering took."""
+    return -1.0 < wait <= 0.0

@@ -228,11 +228,12 @@ class CoordinationContract:
     def test_pace_lets_a_burst_go_then_waits_for_the_window(
         self, store: TokenStore
     ) -> None:
-        """``rate`` slots are free at once; the next waits until the first leaves the window."""
+        """``rate`` slots are free at once (a wait of 0, or a little below when the slot went
+        by while the store answered); the next waits until the first leaves the window."""
         waits = [store.pace("pace:a", rate=3, window=10.0) for _ in range(4)]
-        assert waits[:3] == [0.0, 0.0, 0.0]
+        assert all(_now(wait) for wait in waits[:3]), waits
         assert 5.0 < waits[3] <= 10.0  # the window less the time the calls took
-        assert store.pace("pace:b", rate=3, window=10.0) == 0.0  # another limit
+        assert _now(store.pace("pace:b", rate=3, window=10.0))  # another limit
 
     def test_pace_holds_every_later_slot_after_a_pause(self, store: TokenStore) -> None:
         """A pause (a 429's Retry-After) delays the caller and everyone after it."""
@@ -243,8 +244,8 @@ class CoordinationContract:
         self, store: TokenStore, second_store: TokenStore
     ) -> None:
         """Two store objects on one database (two processes) share one pace."""
-        assert store.pace("pace:a", rate=2, window=10.0) == 0.0
-        assert second_store.pace("pace:a", rate=2, window=10.0) == 0.0
+        assert _now(store.pace("pace:a", rate=2, window=10.0))
+        assert _now(second_store.pace("pace:a", rate=2, window=10.0))
         assert store.pace("pace:a", rate=2, window=10.0) > 5.0
 
     def test_concurrent_paces_each_get_a_slot_of_their_own(
@@ -257,7 +258,7 @@ class CoordinationContract:
             return (store if index % 2 else second_store).pace("pace:a", rate=3, window=10.0)
 
         waits = sorted(gather_threads(partial(take, index) for index in range(8)))
-        assert waits[:3] == [0.0, 0.0, 0.0]
+        assert all(_now(wait) for wait in waits[:3]), waits
         assert all(5.0 < wait <= 10.0 for wait in waits[3:6])
         assert all(15.0 < wait <= 20.0 for wait in waits[6:])
 
@@ -278,3 +279,8 @@ class CoordinationContract:
         assert store.get_link(link.id) == link
         assert store.get_meeting_record(record.id) == record
         assert store.get_grant("app:zu2") is None
+
+
+def _now(wait: float) -> bool:
+    """Whether a pace's wait says "send now": 0, or below 0 by what answering took."""
+    return -1.0 < wait <= 0.0
