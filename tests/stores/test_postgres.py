@@ -7,14 +7,22 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
-import threading
 from collections.abc import AsyncIterator, Iterator
 
 import psycopg
 import pytest
 import pytest_asyncio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zoomlink import ConfigurationError, LockTimeoutError, StoreError
+from zoomlink._core._limits import (
+    STRETCH_DECAY,
+    STRETCH_MOST,
+    STRETCH_STEP,
+    PaceState,
+    next_slot,
+)
 from zoomlink.stores.postgres import AsyncPostgresTokenStore, PostgresTokenStore
 from zoomlink.testing.contracts._sync.token_store import make_grant
 
@@ -140,39 +148,9 @@ def test_a_zero_timeout_tries_once(
         assert _lock_holders(postgres_dsn, table_prefix, "busy") == []
 
 
-def test_waiting_for_a_pooled_connection_counts_toward_the_timeout(
-    postgres_dsn: str, table_prefix: str
-) -> None:
-    """With every lock connection held by other threads' locks, another thread's lock times
-    out in time, and is granted once one is free."""
-    with PostgresTokenStore(postgres_dsn, table_prefix=table_prefix, max_size=2) as store:
-        holding = threading.Barrier(3)
-        release = threading.Event()
-
-        def hold(name: str) -> None:
-            with store.lock(name, timeout=5):
-                holding.wait(timeout=10)
-                release.wait(timeout=10)
-
-        threads = [threading.Thread(target=hold, args=(name,)) for name in ("one", "two")]
-        for thread in threads:
-            thread.start()
-        holding.wait(timeout=10)
-        with (
-            pytest.raises(LockTimeoutError, match="no pooled connection"),
-            store.lock("three", timeout=0.2),
-        ):
-            pass  # pragma: no cover - refused
-        release.set()
-        for thread in threads:
-            thread.join(timeout=10)
-        with store.lock("three", timeout=1):
-            pass
-
-
 def test_one_owners_nested_locks_share_one_session(postgres_dsn: str, table_prefix: str) -> None:
     """A thread holding a booking lock and several host locks uses one lock connection, so
-    nested locks never wait for a connection their own holder keeps."""
+    nested locks never wait for a connection, and its work still gets one of its own."""
     with (
         PostgresTokenStore(postgres_dsn, table_prefix=table_prefix, max_size=2) as store,
         store.lock("booking:b1", timeout=1),
@@ -261,3 +239,78 @@ async def test_lock_waiters_leave_the_holder_a_connection(
     finally:
         await store.aclose()
     assert sorted(finished) == list(range(8))
+
+
+# -- the send slot, taken by the server ----------------------------------------------------
+
+_times = st.floats(min_value=1_000.0, max_value=1_010.0, allow_nan=False)
+_states = st.builds(
+    PaceState,
+    slots=st.lists(_times, max_size=6).map(lambda slots: tuple(sorted(slots))),
+    not_before=st.one_of(st.just(0.0), _times),
+    stretch=st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=STRETCH_MOST)),
+    stretched_at=st.one_of(st.just(0.0), _times),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    state=_states,
+    now=_times,
+    rate=st.integers(min_value=1, max_value=4),
+    window=st.sampled_from([0.5, 1.0, 1.05, 2.0]),
+    pause=st.sampled_from([0.0, 0.0, 0.5, 2.0]),
+)
+def test_the_servers_send_slot_is_next_slot(
+    store: PostgresTokenStore,
+    postgres_dsn: str,
+    table_prefix: str,
+    state: PaceState,
+    now: float,
+    rate: int,
+    window: float,
+    pause: float,
+) -> None:
+    """The PL/pgSQL function that takes a send slot in one statement answers as
+    ``zoomlink._core._limits.next_slot`` does, for any kept state and moment: the same wait,
+    and the same state kept."""
+    store.find_grants()  # the tables and the function are made on first use
+    state = PaceState.parse(state.text())  # as a store keeps it
+    expected_state, expected_wait = next_slot(state, now, rate=rate, window=window, pause=pause)
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        paces, take_slot = f"{table_prefix}paces", f"{table_prefix}take_slot"
+        conn.execute(
+            f'INSERT INTO "{paces}" (name, state) VALUES (%s, %s)'
+            " ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state",
+            ["pace:p", state.text()],
+        )
+        row = conn.execute(
+            f'SELECT "{take_slot}"(%s, %s, %s, %s, %s, %s, %s, %s)',
+            ["pace:p", rate, window, pause, STRETCH_STEP, STRETCH_MOST, STRETCH_DECAY, now],
+        ).fetchone()
+        kept = conn.execute(f'SELECT state FROM "{paces}" WHERE name = %s', ["pace:p"]).fetchone()
+    assert row is not None
+    assert kept is not None
+    assert row[0] == pytest.approx(expected_wait, abs=1e-9)
+    got = PaceState.parse(kept[0])
+    assert got.slots == pytest.approx(expected_state.slots, abs=1e-9)
+    assert (got.not_before, got.stretch, got.stretched_at) == pytest.approx(
+        (expected_state.not_before, expected_state.stretch, expected_state.stretched_at),
+        abs=1e-9,
+    )
+
+
+@pytest.mark.parametrize("text", ["", "not json", "[1, 2]", '{"a": 1}', "[null, []]"])
+def test_a_send_slot_over_unreadable_state_starts_afresh(
+    store: PostgresTokenStore, postgres_dsn: str, table_prefix: str, text: str
+) -> None:
+    """State the server's function cannot read (empty, damaged) is a new pace, as
+    ``PaceState.parse`` has it: the slot is free at once."""
+    store.find_grants()
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(
+            f'INSERT INTO "{table_prefix}paces" (name, state) VALUES (%s, %s)', ["pace:q", text]
+        )
+    assert -1.0 < store.pace("pace:q", rate=1, window=1.0) <= 0.0

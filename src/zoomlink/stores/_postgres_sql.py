@@ -126,6 +126,7 @@ NAMES = (
     "quotas",
     "quotas_expiry",
     "paces",
+    "take_slot",
     "work",
     "work_due",
 )
@@ -164,10 +165,94 @@ FORGET_QUOTAS = """DELETE FROM {quotas} WHERE name IN (
     SELECT name FROM {quotas} WHERE expires_at < %s FOR UPDATE SKIP LOCKED)"""
 # A send limit is read and written in one transaction, its row locked, on the server's clock
 # (so every machine shares one pace); zoomlink._core._limits.next_slot computes the slot.
-NEW_PACE = "INSERT INTO {paces} (name, state) VALUES (%s, '') ON CONFLICT (name) DO NOTHING"
-LOCK_PACE = """SELECT state, extract(epoch FROM clock_timestamp())::float8
-    FROM {paces} WHERE name = %s FOR UPDATE"""
-SET_PACE = "UPDATE {paces} SET state = %s WHERE name = %s"
+# A send slot is taken in one statement: the pace's row stays locked only while the server
+# runs this (microseconds), never across round trips to a client whose event loop may be busy.
+# It is zoomlink._core._limits.next_slot written again in PL/pgSQL, on the same text state;
+# a test holds the two to the same answers (at a ``p_now`` it gives). Its constants come in as
+# arguments.
+CREATE_TAKE_SLOT = """CREATE OR REPLACE FUNCTION {take_slot}(
+    p_name text, p_rate integer, p_window float8, p_pause float8,
+    p_step float8, p_most float8, p_decay float8, p_now float8 DEFAULT NULL
+) RETURNS float8 LANGUAGE plpgsql AS $fn$
+DECLARE
+    now_ float8;
+    state_ text;
+    fields jsonb;
+    not_before float8 := 0;
+    slots float8[] := ARRAY[]::float8[];
+    stretch0 float8 := 0;
+    stretched_at float8 := 0;
+    stretch float8;
+    kept_stretch float8 := 0;
+    kept_at float8 := 0;
+    span float8;
+    slot float8;
+    n integer;
+BEGIN
+    INSERT INTO {paces} (name, state) VALUES (p_name, '') ON CONFLICT (name) DO NOTHING;
+    SELECT state INTO state_ FROM {paces} WHERE name = p_name FOR UPDATE;
+    now_ := coalesce(p_now, extract(epoch FROM clock_timestamp()));  -- p_now: for tests
+    IF state_ <> '' THEN
+        BEGIN  -- text it cannot read is a new state, as PaceState.parse has it
+            fields := state_::jsonb;
+            not_before := (fields->>0)::float8;
+            slots := ARRAY(
+                SELECT value::float8
+                FROM jsonb_array_elements_text(fields->1) WITH ORDINALITY AS e(value, i)
+                ORDER BY i
+            );
+            IF jsonb_array_length(fields) >= 4 THEN
+                stretch0 := (fields->>2)::float8;
+                stretched_at := (fields->>3)::float8;
+            END IF;
+        EXCEPTION WHEN others THEN
+            not_before := 0;
+            slots := ARRAY[]::float8[];
+            stretch0 := 0;
+            stretched_at := 0;
+        END;
+    END IF;
+    not_before := coalesce(not_before, 0);
+    stretch := greatest(0, stretch0 - greatest(0, now_ - stretched_at) * p_decay);
+    IF stretch > 0 THEN
+        kept_stretch := stretch0;
+        kept_at := stretched_at;
+    END IF;
+    IF p_pause > 0 THEN
+        not_before := greatest(not_before, now_ + p_pause);
+        IF now_ - stretched_at >= p_window THEN
+            stretch := least(p_most, stretch + p_step);
+            kept_stretch := stretch;
+            kept_at := now_;
+        END IF;
+    END IF;
+    span := p_window + stretch;
+    slots := ARRAY(
+        SELECT s FROM unnest(slots) WITH ORDINALITY AS t(s, i) WHERE s > now_ - span ORDER BY i
+    );
+    n := coalesce(array_length(slots, 1), 0);
+    slot := greatest(now_, not_before);
+    IF n > 0 THEN
+        slot := greatest(slot, slots[n]);
+    END IF;
+    IF n >= p_rate THEN
+        slot := greatest(slot, slots[n - p_rate + 1] + span);
+    END IF;
+    slots := slots || slot;
+    n := n + 1;
+    IF n > p_rate THEN
+        slots := slots[n - p_rate + 1 : n];
+    END IF;
+    UPDATE {paces} SET state = (
+        CASE WHEN kept_stretch > 0
+            THEN jsonb_build_array(not_before, to_jsonb(slots), kept_stretch, kept_at)
+            ELSE jsonb_build_array(not_before, to_jsonb(slots))
+        END
+    )::text WHERE name = p_name;
+    RETURN slot - now_;
+END
+$fn$"""
+TAKE_SLOT = "SELECT {take_slot}(%s, %s, %s, %s, %s, %s, %s)"
 # One statement: the limit check and the count cannot be split by another writer. When the
 # quota is used up the WHERE leaves the row alone and nothing is returned.
 TAKE_QUOTA = """INSERT INTO {quotas} AS q (name, used, expires_at)
@@ -181,7 +266,6 @@ FILL_QUOTA = """INSERT INTO {quotas} AS q (name, used, expires_at)
     ON CONFLICT (name) DO UPDATE
     SET used = EXCLUDED.used, expires_at = GREATEST(q.expires_at, EXCLUDED.expires_at)"""
 LOCK_KEY = "SELECT {function}(hashtextextended(%s, 0))"
-# How long a lock waiter sleeps between tries: doubling from the first to the most.
 
 
 def time_text(moment: datetime) -> str:
@@ -356,9 +440,8 @@ def queries(prefix: str) -> dict[str, sql.Composed]:
         find_work=sql.SQL(FIND_WORK).format(columns=columns(_columns.WORK_COLUMNS), **names),
         remove_work=sql.SQL("DELETE FROM {work} WHERE id = %s").format(**names),
         remove_work_at=sql.SQL("DELETE FROM {work} WHERE id = %s AND version = %s").format(**names),
-        new_pace=sql.SQL(NEW_PACE).format(**names),
-        lock_pace=sql.SQL(LOCK_PACE).format(**names),
-        set_pace=sql.SQL(SET_PACE).format(**names),
+        create_take_slot=sql.SQL(CREATE_TAKE_SLOT).format(**names),
+        take_slot=sql.SQL(TAKE_SLOT).format(**names),
     )
     return queries
 

@@ -35,7 +35,7 @@ from zoomlink.errors import (
 )
 from zoomlink.models import ConnectAttempt, ConnectionKind, Grant, Link
 from zoomlink.outbox import PendingWork, WorkState
-from zoomlink.stores._sync._postgres_locks import AdvisoryLock, Session
+from zoomlink.stores._postgres_locks import AdvisoryLocks
 from zoomlink.stores._postgres_sql import (
     ADDED_COLUMNS,
     CREATE_TABLES,
@@ -60,12 +60,13 @@ class PostgresTokenStore:
     on first use too, or with :meth:`open`; close the store with :meth:`close` (or let
     ``with`` open and close it). A store object belongs to one event loop (its pool's).
 
-    Named locks are PostgreSQL advisory locks, excluding holders on every machine. The locks a
-    task (or thread) holds share one session, taken from a second pool kept for locks alone
-    (waiters poll and hold none): a holder never needs a second lock connection for a nested
-    lock, and never competes with the work it does while holding them, so no number of
-    concurrent bookings can starve the pools into a standstill. A store opens at most
-    ``max_size`` connections for its work and ``max_size`` for lock holders.
+    Named locks are PostgreSQL advisory locks, excluding holders on every machine. Every lock
+    the store object holds sits on one session of its own, apart from the pool its work uses
+    (the callers for one name queue in the process, and one of them polls the server): any
+    number of bookings in flight hold their locks on that one connection, and a holder never
+    competes for a connection with the work it does while holding them. A store opens at most
+    ``max_size`` connections for its work and one for its locks (two while replacing one
+    that broke).
 
     Args:
         conninfo: A libpq connection string or URL (``postgresql://user:pw@host/db``).
@@ -117,9 +118,13 @@ class PostgresTokenStore:
             kwargs={"autocommit": True},
             open=False,
         )
-        # The sessions that hold advisory locks: never the ones their holders' queries need.
+        # The session that holds the advisory locks: never one that their holders' work needs.
         self._lock_pool: ConnectionPool[Connection[TupleRow]] = ConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, kwargs={"autocommit": True}, open=False
+            conninfo,
+            min_size=min(min_size, 1),
+            max_size=2,
+            kwargs={"autocommit": True},
+            open=False,
         )
         # Queries wait for a connection here, the oldest operation's first (the pool itself
         # would serve them in the order they asked: see zoomlink._precedence).
@@ -128,8 +133,7 @@ class PostgresTokenStore:
             timeout=self._pool.timeout,
             name=f"a connection of {type(self).__name__}({self._where.removesuffix(', ')})",
         )
-        # The session each task or thread holding locks has, with how many locks it holds.
-        self._sessions: dict[object, Session] = {}
+        self._locks = AdvisoryLocks(self._opened_locks)
         self._ready = False
         self._closed = False
 
@@ -158,6 +162,7 @@ class PostgresTokenStore:
     def close(self) -> None:
         """Close the pools. Using the store afterwards raises StoreError."""
         self._closed = True
+        self._locks.close()
         self._lock_pool.close()
         self._pool.close()
 
@@ -429,26 +434,27 @@ class PostgresTokenStore:
 
     def pace(self, name: str, *, rate: int, window: float, pause: float = 0.0) -> float:
         """Take the next send slot of the rate limit ``name``, shared by every machine using
-        the database: the seconds to wait. One transaction on the server's clock; see
+        the database: the seconds to wait. One statement on the server's clock (the server
+        computes the slot, so the pace's row is locked only while it does); see
         :meth:`zoomlink.TokenStore.pace`.
 
-        The wait is counted from this call's return: the time since the server read its clock
-        for the slot (the commit, a busy event loop) is taken off, down to less than 0."""
-        with self._connection("take a send slot") as conn, conn.transaction():
-            conn.execute(self._sql["new_pace"], [name])
-            cursor = conn.execute(self._sql["lock_pace"], [name])
+        The wait is counted from this call's return: the time since the answer came (a busy
+        event loop) is taken off, down to less than 0."""
+        arguments = [
+            name,
+            rate,
+            window,
+            pause,
+            _limits.STRETCH_STEP,
+            _limits.STRETCH_MOST,
+            _limits.STRETCH_DECAY,
+        ]
+        with self._connection("take a send slot") as conn:
+            cursor = conn.execute(self._sql["take_slot"], arguments)
             row = cursor.fetchone()
-            read = monotonic()  # the server's clock was read just now, as near as can be told
-            assert row is not None  # inserted above, and never deleted
-            state, delay = _limits.next_slot(
-                _limits.PaceState.parse(row[0]),
-                float(row[1]),
-                rate=rate,
-                window=window,
-                pause=pause,
-            )
-            conn.execute(self._sql["set_pace"], [state.text(), name])
-        return delay - (monotonic() - read)
+            answered = monotonic()
+        assert row is not None  # the function always returns a row
+        return float(row[0]) - (monotonic() - answered)
 
     # -- locks ----------------------------------------------------------------------------
 
@@ -457,19 +463,14 @@ class PostgresTokenStore:
         every machine using the database.
 
         The lock lives as long as the session holding it: if the holder's process or machine
-        dies, PostgreSQL releases it when the connection drops.
+        dies, PostgreSQL releases it when the connection drops. Two holders in one process
+        queue for it in the process.
 
         Raises:
-            LockTimeoutError: The lock was not granted within ``timeout`` seconds (waiting for
-                a free pooled connection counts).
+            LockTimeoutError: The lock was not granted within ``timeout`` seconds (waiting in
+                the process, and opening the lock session, count).
         """
-        return AdvisoryLock(
-            name,
-            timeout,
-            key=self._lock_key(name),
-            sessions=self._sessions,
-            pool=self._opened_locks,
-        )
+        return self._locks.hold(name, self._lock_key(name), timeout)
 
     # -- erasing --------------------------------------------------------------------------
 
@@ -516,6 +517,7 @@ class PostgresTokenStore:
                     )
                 for index in range(len(CREATE_TABLES)):
                     conn.execute(self._sql[f"create_{index}"])
+                conn.execute(self._sql["create_take_slot"])
                 self._add_columns(conn)
                 if version is None:
                     conn.execute(self._sql["set_schema_version"], [SCHEMA_VERSION])
