@@ -1,11 +1,12 @@
 """A fleet on one Zoom account at Zoom's ceiling: how close it gets to the limits, and 429s.
 
-Zoom's per-second limits are per account, shared by every worker and app. Here 1,000 bookings
-for 100 hosts of one Business account (60 medium requests a second: creates and lists) are
-scheduled all at once (``asyncio.gather`` on ``AsyncZoomLink``), by one process and then split
-over 4 worker processes sharing one store, against the fake Zoom on a loopback socket with its
-per-second limits on and 50 ms of latency on every request (``fake.latency``), on SQLite and on
-PostgreSQL. Printed side by side, never asserted:
+Zoom's per-second limits are per account, shared by every worker and app. Here bookings for
+hosts of one Business account (60 medium requests a second: creates and lists) are scheduled
+all at once (``asyncio.gather`` on ``AsyncZoomLink``), by one process and then split over 4
+worker processes sharing one store, at two sizes: 200 bookings for 20 hosts (4 processes of 50
+at once, the size deployment targets name) and 1,000 for 100 hosts. Against the fake Zoom on a
+loopback socket with its per-second limits on and 50 ms of latency on every request
+(``fake.latency``), on SQLite and on PostgreSQL. Printed side by side, never asserted:
 
 * pacing on (``zoom_plan="business"``): the send slots come from the store, so the fleet
   paces as one. Target: 0 x 429, and a wall time within 10 % of the least the limits allow;
@@ -19,8 +20,8 @@ the last of N medium requests leaves (N - 1) // 60 seconds after the first, and 
 one latency later (a host's bookings take turns only to claim their times, not for Zoom's
 answers, so no host's chain of requests is a floor). Wall time runs from the moment every
 worker is ready (connected, tokens fresh) until the last booking has its meeting. The
-PostgreSQL server is ``ZOOMLINK_TEST_POSTGRES_DSN`` when set, else one
-started by ``scripts/postgres_server.py`` (left out when none can be had).
+PostgreSQL server is ``ZOOMLINK_TEST_POSTGRES_DSN`` when set, else one started by
+``scripts/postgres_server.py`` (left out when none can be had).
 
     python benchmarks/fleet_pacing.py [--workers N] [--bookings B] [--hosts H]
                                       [--latency S] [--quick] [--json PATH]
@@ -62,8 +63,8 @@ from zoomlink.stores.postgres import AsyncPostgresTokenStore, PostgresTokenStore
 from zoomlink.testing import FakeClock, FakeZoom
 
 ACCOUNT = "acct_fleet"
-HOSTS = 100
-BOOKINGS = 1000
+# (bookings, hosts): 4 processes of 50 bookings at once, then 4 of 250.
+SIZES = [(200, 20), (1000, 100)]
 LATENCY = 0.05  # seconds the fake waits before answering each request
 MEDIUM_PER_SECOND = 60  # Zoom's Business plan
 CONSULT = EventType(id="consult", title="Consultation", location="zoom")
@@ -290,8 +291,8 @@ def run(
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--workers", type=int, default=4, help="processes of the fleet run (4)")
-    parser.add_argument("--bookings", type=int, default=BOOKINGS, help="bookings in all (1000)")
-    parser.add_argument("--hosts", type=int, default=HOSTS, help="hosts booked (100)")
+    parser.add_argument("--bookings", type=int, help="bookings in all (both sizes: 200 and 1000)")
+    parser.add_argument("--hosts", type=int, help="hosts booked (20 and 100)")
     parser.add_argument(
         "--latency", type=float, default=LATENCY, help="seconds per request at the fake (0.05)"
     )
@@ -302,9 +303,15 @@ def _arguments() -> argparse.Namespace:
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.workers, arguments.bookings, arguments.hosts = 2, 12, 2
-    if min(arguments.workers, arguments.bookings, arguments.hosts) < 1 or arguments.latency < 0:
+    if (arguments.bookings is None) != (arguments.hosts is None):
+        parser.error("give --bookings and --hosts together (or neither, for both sizes)")
+    arguments.sizes = (
+        SIZES if arguments.bookings is None else [(arguments.bookings, arguments.hosts)]
+    )
+    sizes: list[tuple[int, int]] = arguments.sizes
+    if min(arguments.workers, *(n for size in sizes for n in size)) < 1 or arguments.latency < 0:
         parser.error("--workers, --bookings and --hosts must be at least 1, --latency >= 0")
-    if arguments.bookings % arguments.workers:
+    if any(bookings % arguments.workers for bookings, _ in sizes):
         parser.error("--bookings must split evenly over --workers")
     return arguments
 
@@ -332,53 +339,66 @@ def _figures(name: str, figures: Figures, ratio: float | None, paced: bool) -> l
     return rows
 
 
+def _row(
+    total: int,
+    label: str,
+    workers: int,
+    pacing: str,
+    zoom_plan: ZoomPlan | None,
+    figures: Figures,
+) -> list[Figure]:
+    """Print one run's line of the table; its figures."""
+    ratio = figures.seconds / figures.least if figures.least > 0 else None
+    verdict = ""
+    if zoom_plan is not None:
+        ok = figures.too_many == figures.refused == figures.timed_out == 0 and (
+            ratio is None or ratio <= TARGET
+        )
+        verdict = "ok" if ok else "MISSED"
+    shown = "-" if ratio is None else f"{ratio:.2f}"
+    name = f"{label}, {workers} process{'es' if workers > 1 else ''}, {pacing}"
+    print(
+        f"  {name:<40} {figures.seconds:>8.2f} {figures.least:>8.2f}"
+        f" {shown:>7} {figures.medium:>7} {figures.too_many:>6}"
+        f" {figures.refused:>8} {figures.timed_out:>8}  {verdict}"
+    )
+    return _figures(f"{total} bookings, {name}", figures, ratio, zoom_plan is not None)
+
+
 def main() -> None:
     """Print each store's fleet runs with pacing on and off, next to the least time allowed."""
     arguments = _arguments()
     if arguments.quick:
         print("Quick mode: tiny sizes, to prove the benchmark runs; the figures mean nothing.\n")
     first = datetime.now(timezone.utc).replace(second=0, microsecond=0) + timedelta(days=3)
-    total: int = arguments.bookings
     fleets = sorted({1, arguments.workers})
     out: list[Figure] = []
     with tempfile.TemporaryDirectory() as folder, postgres(Path(folder)) as dsn:
         stores = ["SQLite"] + (["PostgreSQL"] if dsn is not None else [])
-        print(
-            f"{total} bookings at once for {arguments.hosts} hosts of one Business account, "
-            f"{arguments.latency * 1000:.0f} ms per request, against the socket fake with its "
-            "limits on"
-        )
-        print(
-            f"  {'':<40} {'wall s':>8} {'least s':>8} {'ratio':>7} {'medium':>7} {'429s':>6}"
-            f" {'refused':>8} {'lock t/o':>8}  target: 0 x 429, ratio <= {TARGET:.2f}"
-        )
-        for label in stores:
-            for workers in fleets:
-                plan = Plan(workers, total // workers, hosts=arguments.hosts, first=first)
-                for pacing, zoom_plan in PACING:
-                    tag = f"{label.lower()}-{workers}-{pacing.replace(' ', '-')}"
-                    # A store of its own for each run: no run sees another's bookings.
-                    spec: StoreSpec = (
-                        ("sqlite", f"{folder}/{tag}.db")
-                        if label == "SQLite"
-                        else ("postgres", str(dsn), f"fleet_{uuid.uuid4().hex[:8]}_")
-                    )
-                    figures = run(spec, plan, zoom_plan, tag, arguments.latency)
-                    ratio = figures.seconds / figures.least if figures.least > 0 else None
-                    verdict = ""
-                    if zoom_plan is not None:
-                        ok = figures.too_many == figures.refused == figures.timed_out == 0 and (
-                            ratio is None or ratio <= TARGET
+        for total, hosts in arguments.sizes:
+            print(
+                f"{total} bookings at once for {hosts} hosts of one Business account, "
+                f"{arguments.latency * 1000:.0f} ms per request, against the socket fake with "
+                "its limits on"
+            )
+            print(
+                f"  {'':<40} {'wall s':>8} {'least s':>8} {'ratio':>7} {'medium':>7} {'429s':>6}"
+                f" {'refused':>8} {'lock t/o':>8}  target: 0 x 429, ratio <= {TARGET:.2f}"
+            )
+            for label in stores:
+                for workers in fleets:
+                    plan = Plan(workers, total // workers, hosts=hosts, first=first)
+                    for pacing, zoom_plan in PACING:
+                        tag = f"{label.lower()}-{total}-{workers}-{pacing.replace(' ', '-')}"
+                        # A store of its own for each run: no run sees another's bookings.
+                        spec: StoreSpec = (
+                            ("sqlite", f"{folder}/{tag}.db")
+                            if label == "SQLite"
+                            else ("postgres", str(dsn), f"fleet_{uuid.uuid4().hex[:8]}_")
                         )
-                        verdict = "ok" if ok else "MISSED"
-                    shown = "-" if ratio is None else f"{ratio:.2f}"
-                    name = f"{label}, {workers} process{'es' if workers > 1 else ''}, {pacing}"
-                    print(
-                        f"  {name:<40} {figures.seconds:>8.2f} {figures.least:>8.2f}"
-                        f" {shown:>7} {figures.medium:>7} {figures.too_many:>6}"
-                        f" {figures.refused:>8} {figures.timed_out:>8}  {verdict}"
-                    )
-                    out += _figures(name, figures, ratio, zoom_plan is not None)
+                        figures = run(spec, plan, zoom_plan, tag, arguments.latency)
+                        out += _row(total, label, workers, pacing, zoom_plan, figures)
+            print()
     write_figures(arguments.json, out)
 
 
