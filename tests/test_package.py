@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "zoomlink.stores._async": 4,  # the stores written once, used by the orchestration
     "zoomlink.stores._sync": 4,
     "zoomlink.stores._postgres_sql": 3,  # statements and rows, shared by the two PostgreSQL twins
+    "zoomlink.stores._postgres_locks": 4,  # advisory locks, a hand-written pair the twins use
     "zoomlink._smtp": 4,
     "zoomlink._caldav": 4,
     "zoomlink": 5,

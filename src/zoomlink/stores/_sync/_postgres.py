@@ -56,7 +56,8 @@ class PostgresTokenStore:
     """Keeps connections in PostgreSQL, for several app servers sharing one database.
 
     Tables are created on first use (``<table_prefix>grants``, ``…links``, ``…attempts``,
-    ``…meetings``, ``…preferences``, ``…quotas`` and ``…schema``). The connection pool opens
+    ``…meetings``, ``…preferences``, ``…quotas``, ``…paces``, ``…work`` and ``…schema``), and
+    the function ``…take_slot`` that takes send slots. The connection pool opens
     on first use too, or with :meth:`open`; close the store with :meth:`close` (or let
     ``with`` open and close it). A store object belongs to one event loop (its pool's).
 
