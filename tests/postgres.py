@@ -17,7 +17,7 @@ from typing import Protocol
 
 from tests.scripts import load_script
 
-__all__ = ["DSN_ENV_VAR", "running_postgres"]
+__all__ = ["DSN_ENV_VAR", "lock_holders", "running_postgres"]
 
 DSN_ENV_VAR = "ZOOMLINK_TEST_POSTGRES_DSN"
 
@@ -55,3 +55,16 @@ def running_postgres(base_dir: Path) -> Iterator[str]:
     bin_dir = install_binaries()
     with server_class(base_dir, bin_dir=bin_dir) as server:
         yield server.dsn
+
+
+def lock_holders(dsn: str, prefix: str, name: str) -> list[int]:
+    """The server processes holding the store lock ``name`` of tables ``prefix``."""
+    import psycopg  # only the PostgreSQL tests call this
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+            " AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(%s, 0)",
+            [f"{prefix}lock:{name}"],
+        ).fetchall()
+    return [pid for (pid,) in rows]

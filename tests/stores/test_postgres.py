@@ -15,6 +15,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.postgres import lock_holders
 from zoomlink import ConfigurationError, LockTimeoutError, StoreError
 from zoomlink._core._limits import (
     STRETCH_DECAY,
@@ -42,17 +43,6 @@ async def async_store(
     store = AsyncPostgresTokenStore(postgres_dsn, table_prefix=table_prefix)
     yield store
     await store.aclose()
-
-
-def _lock_holders(dsn: str, prefix: str, name: str) -> list[int]:
-    """The server processes holding the store lock ``name`` of tables ``prefix``."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
-            " AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(%s, 0)",
-            [f"{prefix}lock:{name}"],
-        ).fetchall()
-    return [pid for (pid,) in rows]
 
 
 @pytest.mark.parametrize(
@@ -127,7 +117,7 @@ def test_a_lock_outlives_a_broken_holder_connection(
     and the pool replaces the connection."""
     with PostgresTokenStore(postgres_dsn, table_prefix=table_prefix) as other:
         with store.lock("grant:app:zu1", timeout=1):
-            [pid] = _lock_holders(postgres_dsn, table_prefix, "grant:app:zu1")
+            [pid] = lock_holders(postgres_dsn, table_prefix, "grant:app:zu1")
             with psycopg.connect(postgres_dsn, autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         with other.lock("grant:app:zu1", timeout=2):
@@ -145,7 +135,7 @@ def test_a_zero_timeout_tries_once(
             with pytest.raises(LockTimeoutError) as raised, other.lock("busy", timeout=0):
                 pass  # pragma: no cover - refused
             assert (raised.value.name, raised.value.timeout) == ("busy", 0)
-        assert _lock_holders(postgres_dsn, table_prefix, "busy") == []
+        assert lock_holders(postgres_dsn, table_prefix, "busy") == []
 
 
 def test_one_owners_nested_locks_share_one_session(postgres_dsn: str, table_prefix: str) -> None:
@@ -159,9 +149,9 @@ def test_one_owners_nested_locks_share_one_session(postgres_dsn: str, table_pref
         store.lock("host:h3", timeout=1),
     ):
         assert store.get_grant("none") is None  # its work still gets a connection
-        [backend] = _lock_holders(postgres_dsn, table_prefix, "booking:b1")
-        assert _lock_holders(postgres_dsn, table_prefix, "host:h3") == [backend]
-    assert _lock_holders(postgres_dsn, table_prefix, "host:h3") == []
+        [backend] = lock_holders(postgres_dsn, table_prefix, "booking:b1")
+        assert lock_holders(postgres_dsn, table_prefix, "host:h3") == [backend]
+    assert lock_holders(postgres_dsn, table_prefix, "host:h3") == []
 
 
 def test_locks_are_namespaced_by_table_prefix(
@@ -205,8 +195,8 @@ async def test_a_cancelled_lock_wait_leaves_the_lock_free(
         with pytest.raises(asyncio.CancelledError):
             await waiter
     async with async_store.lock("busy", timeout=0.5):
-        assert len(_lock_holders(postgres_dsn, table_prefix, "busy")) == 1
-    assert _lock_holders(postgres_dsn, table_prefix, "busy") == []
+        assert len(lock_holders(postgres_dsn, table_prefix, "busy")) == 1
+    assert lock_holders(postgres_dsn, table_prefix, "busy") == []
 
 
 def test_without_psycopg_the_module_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,24 +8,13 @@ import random
 import threading
 import time
 
-import psycopg
 import pytest
 
+from tests.postgres import lock_holders
 from zoomlink import LockTimeoutError
 from zoomlink.stores.postgres import AsyncPostgresTokenStore, PostgresTokenStore
 
 HELD_AT_ONCE = 30
-
-
-def _lock_holders(dsn: str, prefix: str, name: str) -> list[int]:
-    """The server processes holding the store lock ``name`` of tables ``prefix``."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
-            " AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(%s, 0)",
-            [f"{prefix}lock:{name}"],
-        ).fetchall()
-    return [pid for (pid,) in rows]
 
 
 @pytest.mark.asyncio
@@ -47,14 +36,14 @@ async def test_a_process_holds_any_number_of_locks_on_one_session(
             if holding == HELD_AT_ONCE:
                 everyone.set()
             await asyncio.wait_for(everyone.wait(), timeout=10)
-            backends.update(_lock_holders(postgres_dsn, table_prefix, f"booking:{index}"))
+            backends.update(lock_holders(postgres_dsn, table_prefix, f"booking:{index}"))
 
     try:
         await asyncio.gather(*(hold(index) for index in range(HELD_AT_ONCE)))
     finally:
         await store.aclose()
     assert len(backends) == 1
-    assert _lock_holders(postgres_dsn, table_prefix, "booking:0") == []
+    assert lock_holders(postgres_dsn, table_prefix, "booking:0") == []
 
 
 def test_threads_of_one_process_take_turns_on_a_name(postgres_dsn: str, table_prefix: str) -> None:
@@ -99,7 +88,7 @@ async def test_cancelled_lock_waits_never_drop_or_leak_a_lock(
 
     try:
         async with store.lock("keep", timeout=5), other.lock("busy", timeout=5):
-            [backend] = _lock_holders(postgres_dsn, table_prefix, "keep")
+            [backend] = lock_holders(postgres_dsn, table_prefix, "keep")
             for index in range(150):
                 # Free locks (a try that succeeds) and one held elsewhere (tries that fail).
                 name = "busy" if index % 3 == 0 else f"free:{index % 5}"
@@ -108,12 +97,12 @@ async def test_cancelled_lock_waits_never_drop_or_leak_a_lock(
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
             await asyncio.sleep(0.2)  # the tries left to finish by themselves are done
-            assert _lock_holders(postgres_dsn, table_prefix, "keep") == [backend]
+            assert lock_holders(postgres_dsn, table_prefix, "keep") == [backend]
             for index in range(5):
-                assert _lock_holders(postgres_dsn, table_prefix, f"free:{index}") == []
+                assert lock_holders(postgres_dsn, table_prefix, f"free:{index}") == []
         async with store.lock("busy", timeout=1):
-            assert len(_lock_holders(postgres_dsn, table_prefix, "busy")) == 1
-        assert _lock_holders(postgres_dsn, table_prefix, "busy") == []
+            assert len(lock_holders(postgres_dsn, table_prefix, "busy")) == 1
+        assert lock_holders(postgres_dsn, table_prefix, "busy") == []
     finally:
         await store.aclose()
         await other.aclose()
